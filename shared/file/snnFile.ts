@@ -1,0 +1,202 @@
+// The `.snn.json` file: an envelope around the graph, its canvas layout, optional trained
+// weights and metadata. Loading never throws: it returns the file or a sentence saying what
+// is wrong, and migrates files written by older versions of the format.
+import { z } from 'zod';
+import { describeZodIssues, type GraphDocument, parseGraphDocument } from '../graph/document';
+import { weightCount } from '../graph/shapes';
+import { base64ToFloat32 } from './base64';
+
+export const FILE_FORMAT = 'spikeforge.snn';
+export const FILE_VERSION = 1;
+export const FILE_EXTENSION = '.snn.json';
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export interface Layout {
+  positions: Record<string, Position>;
+  viewport?: { x: number; y: number; zoom: number };
+}
+
+/** Weights of one connection, row-major [source units, target units], float32 little-endian, base64. */
+export interface StoredTensor {
+  shape: number[];
+  dtype: 'float32';
+  data: string;
+}
+
+export interface FileMetadata {
+  name: string;
+  description: string;
+  /** Results of the run that produced the stored weights. */
+  training?: { epochs: number; testAccuracy?: number; trainAccuracy?: number; backend?: string; engine?: string };
+}
+
+export interface SnnFile {
+  format: typeof FILE_FORMAT;
+  version: typeof FILE_VERSION;
+  app: { name: string; version: string };
+  graph: GraphDocument;
+  layout: Layout;
+  weights?: Record<string, StoredTensor>;
+  /** Optimizer moments per connection, so training can resume where it stopped. */
+  optimizerState?: { step: number; slots: Record<string, Record<string, StoredTensor>> };
+  metadata: FileMetadata;
+}
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const tensorSchema = z.object({
+  shape: z.array(z.number().int().nonnegative()).max(8),
+  dtype: z.literal('float32'),
+  data: z.string(),
+});
+const envelopeSchema = z.object({
+  format: z.literal(FILE_FORMAT),
+  version: z.literal(FILE_VERSION),
+  app: z.object({ name: z.string(), version: z.string() }),
+  graph: z.unknown(),
+  layout: z.object({
+    positions: z.record(z.string(), z.object({ x: finite, y: finite })),
+    viewport: z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'must be positive') }).optional(),
+  }),
+  weights: z.record(z.string(), tensorSchema).optional(),
+  optimizerState: z
+    .object({ step: z.number().int().nonnegative(), slots: z.record(z.string(), z.record(z.string(), tensorSchema)) })
+    .optional(),
+  metadata: z.object({
+    name: z.string(),
+    description: z.string(),
+    training: z
+      .object({
+        epochs: z.number(),
+        testAccuracy: z.number().optional(),
+        trainAccuracy: z.number().optional(),
+        backend: z.string().optional(),
+        engine: z.string().optional(),
+      })
+      .optional(),
+  }),
+});
+
+export type LoadResult = { ok: true; file: SnnFile; warnings: string[] } | { ok: false; error: string };
+
+/**
+ * Migrations from each older version to the next. Version 1 is the first released format;
+ * a step is added here, never edited, whenever the format changes.
+ */
+const migrations: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export function loadSnnFile(text: string, fileName = 'the file'): LoadResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `${fileName} is not valid JSON (${(e as Error).message}).` };
+  }
+  return restoreSnnFile(json, fileName);
+}
+
+export function restoreSnnFile(json: unknown, fileName = 'the file'): LoadResult {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, error: `${fileName} is not a Spikeforge document (expected a JSON object).` };
+  let doc = json as Record<string, unknown>;
+  if (doc.format !== FILE_FORMAT)
+    return {
+      ok: false,
+      error: `${fileName} is not a Spikeforge document (its "format" is ${JSON.stringify(doc.format) ?? 'missing'}, expected "${FILE_FORMAT}").`,
+    };
+  const version = doc.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    return { ok: false, error: `${fileName} has no valid format version.` };
+  if (version > FILE_VERSION)
+    return {
+      ok: false,
+      error: `${fileName} was written by a newer Spikeforge (format version ${version}); this version reads up to ${FILE_VERSION}. Update Spikeforge to open it.`,
+    };
+  for (let v = version; v < FILE_VERSION; v++) {
+    const step = migrations[v];
+    if (!step) return { ok: false, error: `${fileName} uses format version ${v}, which cannot be migrated.` };
+    doc = { ...step(doc), version: v + 1 };
+  }
+  const parsed = envelopeSchema.safeParse(doc);
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: `${fileName} is damaged: ${describeZodIssues(parsed.error.issues, 'file').join('; ')}.`,
+    };
+  const graph = parseGraphDocument(parsed.data.graph);
+  if (!graph.ok) return { ok: false, error: `${fileName} has a damaged graph: ${graph.errors.join('; ')}.` };
+
+  const warnings: string[] = [];
+  const file: SnnFile = {
+    format: FILE_FORMAT,
+    version: FILE_VERSION,
+    app: parsed.data.app,
+    graph: graph.graph,
+    layout: parsed.data.layout.viewport
+      ? { positions: parsed.data.layout.positions, viewport: parsed.data.layout.viewport }
+      : { positions: parsed.data.layout.positions },
+    metadata: parsed.data.metadata.training
+      ? {
+          name: parsed.data.metadata.name,
+          description: parsed.data.metadata.description,
+          training: parsed.data.metadata.training,
+        }
+      : { name: parsed.data.metadata.name, description: parsed.data.metadata.description },
+  };
+  if (parsed.data.weights) {
+    file.weights = parsed.data.weights;
+    warnings.push(...weightProblems(file.graph, parsed.data.weights));
+  }
+  if (parsed.data.optimizerState) file.optimizerState = parsed.data.optimizerState;
+  return { ok: true, file, warnings };
+}
+
+/** Stored weights that do not fit the graph; the engine re-initialises those connections. */
+export function weightProblems(graph: GraphDocument, weights: Record<string, StoredTensor>): string[] {
+  const problems: string[] = [];
+  for (const [edgeId, tensor] of Object.entries(weights)) {
+    const edge = graph.edges.find((e) => e.id === edgeId);
+    if (!edge || edge.kind !== 'connection') {
+      problems.push(`Stored weights for '${edgeId}' belong to no connection and are ignored.`);
+      continue;
+    }
+    const values = base64ToFloat32(tensor.data);
+    const expected = weightCount(graph, edge);
+    const shapeCount = tensor.shape.reduce((a, b) => a * b, 1);
+    if (!values || values.length !== shapeCount || shapeCount !== expected)
+      problems.push(`Stored weights for connection '${edgeId}' do not match its size and will be re-initialised.`);
+  }
+  return problems;
+}
+
+/** Canonical text of a file: keys sorted, two-space indent, trailing newline. Same file, same bytes. */
+export function serializeSnnFile(file: SnnFile): string {
+  return `${JSON.stringify(sortKeys(file), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function newSnnFile(graph: GraphDocument, layout: Layout, metadata: FileMetadata, appVersion: string): SnnFile {
+  return {
+    format: FILE_FORMAT,
+    version: FILE_VERSION,
+    app: { name: 'Spikeforge', version: appVersion },
+    graph,
+    layout,
+    metadata,
+  };
+}

@@ -1,0 +1,296 @@
+// The node kinds a Spikeforge graph is drawn from, with their parameters. Defaults follow
+// ../shared/docs/science.md (SpyTorch / Zenke & Vogels settings).
+import type { FieldSet, ValuesOf } from './fields';
+
+export const DATASETS = ['randman', 'fashion-mnist', 'mnist', 'shd', 'ssc', 'custom'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export const datasetFields = {
+  dataset: {
+    type: 'enum',
+    label: 'Dataset',
+    options: [
+      { value: 'randman', label: 'Randman (synthetic)' },
+      { value: 'fashion-mnist', label: 'Fashion-MNIST' },
+      { value: 'mnist', label: 'MNIST' },
+      { value: 'shd', label: 'Spiking Heidelberg Digits' },
+      { value: 'ssc', label: 'Spiking Speech Commands' },
+      { value: 'custom', label: 'Custom spike data' },
+    ],
+    default: 'randman',
+  },
+  path: {
+    type: 'string',
+    label: 'Data folder or file',
+    default: '',
+    help: 'Leave empty to search the app data cache and system dataset folders.',
+  },
+  timeSteps: { type: 'number', label: 'Time steps', default: 100, min: 1, max: 100000, integer: true },
+  dt: { type: 'number', label: 'Time step (dt)', unit: 'ms', default: 1, min: 0, exclusiveMin: true, max: 1000 },
+  latencyTau: {
+    type: 'number',
+    label: 'Latency code tau',
+    unit: 'steps',
+    default: 20,
+    min: 0,
+    exclusiveMin: true,
+    help: 'Image datasets: spike time t = tau * ln(x / (x - theta)).',
+  },
+  latencyTheta: {
+    type: 'number',
+    label: 'Latency code threshold',
+    default: 0.2,
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    help: 'Pixels below this intensity do not spike.',
+  },
+  duration: {
+    type: 'number',
+    label: 'Binned duration',
+    unit: 'ms',
+    default: 1400,
+    min: 0,
+    exclusiveMin: true,
+    help: 'SHD/SSC: spikes in [0, duration) are binned into the time steps.',
+  },
+  classes: { type: 'number', label: 'Classes', default: 10, min: 2, max: 1000, integer: true },
+  inputs: { type: 'number', label: 'Input units', default: 20, min: 1, max: 100000, integer: true },
+  manifoldDim: { type: 'number', label: 'Manifold dimension', default: 1, min: 1, max: 10, integer: true },
+  smoothness: { type: 'number', label: 'Smoothness (alpha)', default: 1, min: 0, exclusiveMin: true, max: 10 },
+  samplesPerClass: {
+    type: 'number',
+    label: 'Samples per class',
+    default: 1000,
+    min: 1,
+    max: 100000,
+    integer: true,
+  },
+  stepFrac: {
+    type: 'number',
+    label: 'Spike window',
+    default: 0.5,
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    help: 'Fraction of the time steps in which Randman spikes fall.',
+  },
+  dataSeed: { type: 'number', label: 'Data seed', default: 42, min: 0, integer: true },
+  validationFraction: {
+    type: 'number',
+    label: 'Validation fraction',
+    default: 0.1,
+    min: 0,
+    max: 0.5,
+    help: 'Share of the training data held out for validation.',
+  },
+} as const satisfies FieldSet;
+
+export const lifFields = {
+  size: { type: 'number', label: 'Neurons', default: 100, min: 1, max: 100000, integer: true },
+  tauMem: { type: 'number', label: 'Membrane time constant', unit: 'ms', default: 10, min: 0, exclusiveMin: true },
+  tauSyn: { type: 'number', label: 'Synaptic time constant', unit: 'ms', default: 5, min: 0, exclusiveMin: true },
+  threshold: { type: 'number', label: 'Threshold', default: 1, min: 0, exclusiveMin: true },
+  reset: {
+    type: 'enum',
+    label: 'Reset',
+    options: [
+      { value: 'zero', label: 'To zero' },
+      { value: 'subtract', label: 'Subtract threshold' },
+    ],
+    default: 'zero',
+  },
+  detachReset: {
+    type: 'boolean',
+    label: 'Detach reset from gradient',
+    default: true,
+    help: 'Zenke & Vogels (2021): a differentiated reset can make the threshold repelling.',
+  },
+  scaleInput: {
+    type: 'boolean',
+    label: 'Scale input by (1 - beta)',
+    default: false,
+  },
+} as const satisfies FieldSet;
+
+export const readoutFields = {
+  size: { type: 'number', label: 'Outputs', default: 10, min: 1, max: 100000, integer: true },
+  tauMem: { type: 'number', label: 'Membrane time constant', unit: 'ms', default: 10, min: 0, exclusiveMin: true },
+  tauSyn: { type: 'number', label: 'Synaptic time constant', unit: 'ms', default: 5, min: 0, exclusiveMin: true },
+  scaleInput: { type: 'boolean', label: 'Scale input by (1 - beta)', default: false },
+} as const satisfies FieldSet;
+
+export const LOSSES = ['max-over-time', 'sum-over-time', 'last-step', 'spike-count-mse'] as const;
+export type LossName = (typeof LOSSES)[number];
+
+export const lossFields = {
+  loss: {
+    type: 'enum',
+    label: 'Loss',
+    options: [
+      { value: 'max-over-time', label: 'Cross-entropy of max over time' },
+      { value: 'sum-over-time', label: 'Cross-entropy of mean over time' },
+      { value: 'last-step', label: 'Cross-entropy of last step' },
+      { value: 'spike-count-mse', label: 'MSE on spike counts' },
+    ],
+    default: 'max-over-time',
+  },
+  targetCountCorrect: {
+    type: 'number',
+    label: 'Target count (correct class)',
+    unit: 'spikes',
+    default: 10,
+    min: 0,
+    help: 'Spike-count MSE: spikes wanted from the neuron of the true class.',
+  },
+  targetCountWrong: {
+    type: 'number',
+    label: 'Target count (other classes)',
+    unit: 'spikes',
+    default: 0,
+    min: 0,
+  },
+} as const satisfies FieldSet;
+
+export const regularizerFields = {
+  bound: {
+    type: 'enum',
+    label: 'Bound',
+    options: [
+      { value: 'lower', label: 'Per-neuron lower bound' },
+      { value: 'upper', label: 'Population upper bound' },
+    ],
+    default: 'upper',
+  },
+  strength: { type: 'number', label: 'Strength (lambda)', default: 0.1, min: 0 },
+  target: {
+    type: 'number',
+    label: 'Bound (spikes per trial)',
+    unit: 'spikes',
+    default: 4,
+    min: 0,
+  },
+  power: {
+    type: 'enum',
+    label: 'Penalty',
+    options: [
+      { value: 'l1', label: 'L1' },
+      { value: 'l2', label: 'L2' },
+    ],
+    default: 'l2',
+  },
+} as const satisfies FieldSet;
+
+export const SURROGATES = ['fast-sigmoid', 'sigmoid', 'piecewise-linear', 'exponential', 'arctan'] as const;
+export type SurrogateName = (typeof SURROGATES)[number];
+
+export const trainingFields = {
+  optimizer: {
+    type: 'enum',
+    label: 'Optimizer',
+    options: [
+      { value: 'adam', label: 'Adam' },
+      { value: 'adamax', label: 'Adamax' },
+      { value: 'sgd', label: 'SGD with momentum' },
+    ],
+    default: 'adam',
+  },
+  learningRate: { type: 'number', label: 'Learning rate', default: 2e-3, min: 0, exclusiveMin: true, max: 10 },
+  momentum: { type: 'number', label: 'Momentum (SGD)', default: 0.9, min: 0, max: 1 },
+  batchSize: { type: 'number', label: 'Batch size', default: 256, min: 1, max: 65536, integer: true },
+  epochs: { type: 'number', label: 'Epochs', default: 30, min: 1, max: 100000, integer: true },
+  seed: { type: 'number', label: 'Seed', default: 0, min: 0, integer: true },
+  surrogate: {
+    type: 'enum',
+    label: 'Surrogate derivative',
+    options: [
+      { value: 'fast-sigmoid', label: 'Fast sigmoid (SuperSpike)' },
+      { value: 'sigmoid', label: "Sigmoid'" },
+      { value: 'piecewise-linear', label: 'Piecewise linear (Esser)' },
+      { value: 'exponential', label: 'Exponential' },
+      { value: 'arctan', label: 'Arctan' },
+    ],
+    default: 'fast-sigmoid',
+  },
+  surrogateScale: { type: 'number', label: 'Surrogate scale', default: 100, min: 0, exclusiveMin: true },
+  validationSplit: {
+    type: 'enum',
+    label: 'Validate on',
+    options: [
+      { value: 'validation', label: 'Held-out validation split' },
+      { value: 'test', label: 'Test split' },
+      { value: 'none', label: 'No validation' },
+    ],
+    default: 'validation',
+  },
+} as const satisfies FieldSet;
+
+export const INITS = ['spytorch', 'uniform', 'normal', 'fluctuation-driven'] as const;
+export type InitName = (typeof INITS)[number];
+
+export const connectionFields = {
+  init: {
+    type: 'enum',
+    label: 'Initialisation',
+    options: [
+      { value: 'spytorch', label: 'N(0, (s(1-beta))^2/fan_in)  (SpyTorch)' },
+      { value: 'uniform', label: 'U(-s/sqrt(fan_in), s/sqrt(fan_in))  (Zenke & Vogels)' },
+      { value: 'normal', label: 'N(0, s^2/fan_in)' },
+      { value: 'fluctuation-driven', label: 'Fluctuation-driven (Rossbroich et al.)' },
+    ],
+    default: 'spytorch',
+  },
+  scale: {
+    type: 'number',
+    label: 'Scale (s)',
+    default: 7,
+    min: 0,
+    help: 'SpyTorch: 7 for feed-forward weights; 0.2 is typical for std/sqrt(fan_in) schemes.',
+  },
+} as const satisfies FieldSet;
+
+export const nodeKindFields = {
+  dataset: datasetFields,
+  lif: lifFields,
+  readout: readoutFields,
+  loss: lossFields,
+  regularizer: regularizerFields,
+  training: trainingFields,
+} as const;
+
+export type NodeKind = keyof typeof nodeKindFields;
+export const NODE_KINDS = Object.keys(nodeKindFields) as NodeKind[];
+
+export type DatasetParams = ValuesOf<typeof datasetFields>;
+export type LifParams = ValuesOf<typeof lifFields>;
+export type ReadoutParams = ValuesOf<typeof readoutFields>;
+export type LossParams = ValuesOf<typeof lossFields>;
+export type RegularizerParams = ValuesOf<typeof regularizerFields>;
+export type TrainingParams = ValuesOf<typeof trainingFields>;
+export type ConnectionParams = ValuesOf<typeof connectionFields>;
+
+export interface ParamsByKind {
+  dataset: DatasetParams;
+  lif: LifParams;
+  readout: ReadoutParams;
+  loss: LossParams;
+  regularizer: RegularizerParams;
+  training: TrainingParams;
+}
+
+export const nodeKindInfo: Record<NodeKind, { label: string; description: string }> = {
+  dataset: { label: 'Dataset', description: 'Spike input: a dataset and its encoding.' },
+  lif: { label: 'LIF population', description: 'Current-based leaky integrate-and-fire neurons.' },
+  readout: { label: 'Readout', description: 'Leaky integrators (no spikes) whose membranes give class scores.' },
+  loss: { label: 'Loss', description: 'Compares the readout with the dataset labels.' },
+  regularizer: { label: 'Activity regulariser', description: 'Keeps firing rates of a population in bounds.' },
+  training: { label: 'Training settings', description: 'Optimizer, batch size, epochs, seed, surrogate.' },
+};
+
+/** What flows out of a node: spikes (dataset, LIF), analog membrane (readout), nothing. */
+export type PortType = 'spikes' | 'analog';
+export function outputPortOf(kind: NodeKind): PortType | null {
+  if (kind === 'dataset' || kind === 'lif') return 'spikes';
+  if (kind === 'readout') return 'analog';
+  return null;
+}
