@@ -1,10 +1,10 @@
 // Regenerates examples/*.snn.json from code, so the examples always match the document
 // model. Run: npx tsx scripts/make-examples.ts
 import { writeFileSync } from 'node:fs';
+import pkg from '../package.json' with { type: 'json' };
+import { type Layout, newSnnFile, serializeSnnFile } from '../shared/file/snnFile';
 import { type GraphEdge, type GraphNode, newConnection, newNode } from '../shared/graph/document';
 import { validateGraph } from '../shared/graph/validate';
-import { type Layout, newSnnFile, serializeSnnFile } from '../shared/file/snnFile';
-import pkg from '../package.json' with { type: 'json' };
 
 interface Example {
   file: string;

@@ -1,0 +1,75 @@
+// One fixture for every spec: the app in web mode, started as a user would start it
+// (`tsx main/server/cli.ts`, after the renderer is built), and a page opened at its URL.
+// Where an Electron binary exists the same specs are meant to run against Electron instead.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export interface AppServer {
+  url: string;
+  origin: string;
+  token: string;
+  process: ChildProcess;
+  output: () => string;
+}
+
+export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', '--port', '0'], {
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (d) => {
+    output += d.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web mode did not start:\n${output}`)), 30_000);
+    child.stdout?.on('data', (d) => {
+      output += d.toString();
+      const match = /Open (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`web mode exited with ${code}:\n${output}`)));
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    process: child,
+    output: () => output,
+  };
+}
+
+export async function stopAppServer(server: AppServer) {
+  if (server.process.exitCode !== null || server.process.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.process.once('exit', resolve));
+  server.process.kill('SIGTERM');
+  await exited;
+}
+
+/** Waits until the app has opened a document and drawn it. */
+export async function waitForDocument(page: Page) {
+  await expect(page.locator('.react-flow__node').first()).toBeVisible();
+}
+
+export const test = base.extend<{ app: Page }, { server: AppServer }>({
+  server: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring.
+    async ({}, use) => {
+      const server = await startAppServer();
+      await use(server);
+      await stopAppServer(server);
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ page, server }, use) => {
+    await page.goto(server.url);
+    await waitForDocument(page);
+    await use(page);
+  },
+});
+
+export { expect };

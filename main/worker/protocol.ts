@@ -1,0 +1,11 @@
+// Messages between the backend and the training worker process.
+import type { TrainingEvent } from '../../shared/api/contract';
+
+export type WorkerCommand =
+  | { type: 'start'; runId: string; document: string; engine: 'fast' | 'reference'; resumeWeights: boolean }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+/** Training events for the UI, plus checkpoints the backend keeps in case the worker dies. */
+export type WorkerMessage = TrainingEvent | { type: 'checkpoint'; runId: string; document: string };

@@ -1,0 +1,13 @@
+// What Electron's preload puts on window: one function per API method, each returning the
+// dispatcher's response, and a subscription to training events. Nothing else crosses.
+import type { ApiMethod, ApiResponse } from '../../../shared/api/contract';
+
+export type SpikeforgeBridge = { [M in ApiMethod]: (params: unknown) => Promise<ApiResponse> } & {
+  onTrainingEvent(listener: (event: unknown) => void): () => void;
+};
+
+declare global {
+  interface Window {
+    spikeforgeBridge?: SpikeforgeBridge;
+  }
+}

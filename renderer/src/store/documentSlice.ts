@@ -1,0 +1,78 @@
+// The open document: graph, canvas layout, stored weights and metadata, plus what was last
+// saved so that "dirty" means "differs from the saved file", not "something was edited".
+import type { StateCreator } from 'zustand';
+import {
+  type FileMetadata,
+  type Layout,
+  loadSnnFile,
+  newSnnFile,
+  type SnnFile,
+  serializeSnnFile,
+} from '../../../shared/file/snnFile';
+import type { GraphDocument } from '../../../shared/graph/document';
+import type { AppState } from './index';
+
+export const APP_VERSION = '0.1.0';
+
+export interface DocumentSlice {
+  graph: GraphDocument;
+  layout: Layout;
+  metadata: FileMetadata;
+  weights: SnnFile['weights'];
+  optimizerState: SnnFile['optimizerState'];
+  filePath: string | null;
+  fileName: string;
+  /** Canonical text of the document as last opened or saved. */
+  savedText: string;
+  loadWarnings: string[];
+  /** Replaces the document with a file's text; returns an error sentence if it cannot be read. */
+  openText(text: string, path: string | null, name: string): string | null;
+  /** The document as a file, ready to serialise. */
+  toFile(): SnnFile;
+  markSaved(path: string | null, name: string): void;
+}
+
+const emptyGraph: GraphDocument = { nodes: [], edges: [] };
+
+export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> = (set, get) => ({
+  graph: emptyGraph,
+  layout: { positions: {} },
+  metadata: { name: 'Untitled', description: '' },
+  weights: undefined,
+  optimizerState: undefined,
+  filePath: null,
+  fileName: 'Untitled.snn.json',
+  savedText: '',
+  loadWarnings: [],
+  openText(text, path, name) {
+    const loaded = loadSnnFile(text, name);
+    if (!loaded.ok) return loaded.error;
+    const file = loaded.file;
+    set({
+      graph: file.graph,
+      layout: file.layout,
+      metadata: file.metadata,
+      weights: file.weights,
+      optimizerState: file.optimizerState,
+      filePath: path,
+      fileName: name,
+      savedText: serializeSnnFile(file),
+      loadWarnings: loaded.warnings,
+    });
+    return null;
+  },
+  toFile() {
+    const { graph, layout, metadata, weights, optimizerState } = get();
+    const file = newSnnFile(graph, layout, metadata, APP_VERSION);
+    if (weights) file.weights = weights;
+    if (optimizerState) file.optimizerState = optimizerState;
+    return file;
+  },
+  markSaved(path, name) {
+    set({ filePath: path, fileName: name, savedText: serializeSnnFile(get().toFile()) });
+  },
+});
+
+export function isDirty(state: AppState): boolean {
+  return serializeSnnFile(state.toFile()) !== state.savedText;
+}

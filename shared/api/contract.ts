@@ -1,0 +1,133 @@
+// The one API between the UI and the backend. Electron's preload implements it over IPC,
+// web mode over a WebSocket; both backends dispatch through `createApiDispatcher`, which
+// checks every request against these schemas before a handler sees it.
+import { z } from 'zod';
+import { trainingEventSchema } from './events';
+
+const problemSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  target: z.object({ type: z.enum(['node', 'edge']), id: z.string() }).optional(),
+  field: z.string().optional(),
+  message: z.string(),
+});
+
+const exampleSchema = z.object({ id: z.string(), name: z.string(), description: z.string() });
+
+/** A document as text plus where it came from; the renderer parses it with loadSnnFile. */
+const openedSchema = z.object({ text: z.string(), path: z.string().nullable(), name: z.string() });
+
+const engineSchema = z.enum(['fast', 'reference']);
+
+export const apiMethods = {
+  appInfo: {
+    params: z.object({}),
+    result: z.object({
+      name: z.string(),
+      version: z.string(),
+      transport: z.enum(['electron', 'web']),
+      platform: z.string(),
+    }),
+  },
+  listExamples: { params: z.object({}), result: z.array(exampleSchema) },
+  openExample: { params: z.object({ id: z.string().max(100) }), result: openedSchema },
+  /** Reads a document from the backend's file system (the user's machine in Electron). */
+  openDocument: { params: z.object({ path: z.string().min(1).max(4096) }), result: openedSchema },
+  /** Writes a document atomically (temporary file, then rename). */
+  saveDocument: {
+    params: z.object({ path: z.string().min(1).max(4096), text: z.string().max(512 * 1024 * 1024) }),
+    result: z.object({ path: z.string() }),
+  },
+  validate: { params: z.object({ graph: z.unknown() }), result: z.array(problemSchema) },
+  startTraining: {
+    params: z.object({
+      /** The document to train, as .snn.json text: the run trains this snapshot. */
+      document: z.string().max(512 * 1024 * 1024),
+      engine: engineSchema.optional(),
+      /** Start from the weights stored in the document instead of a fresh initialisation. */
+      resumeWeights: z.boolean().optional(),
+    }),
+    result: z.object({ runId: z.string() }),
+  },
+  pauseTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
+  resumeTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
+  stopTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
+  exportDocument: {
+    params: z.object({ document: z.string(), format: z.enum(['nir']) }),
+    /** The exported file, base64, with a suggested name. */
+    result: z.object({ data: z.string(), fileName: z.string() }),
+  },
+} as const;
+
+export type ApiMethod = keyof typeof apiMethods;
+export const API_METHODS = Object.keys(apiMethods) as ApiMethod[];
+export type ApiParams<M extends ApiMethod> = z.input<(typeof apiMethods)[M]['params']>;
+export type ApiResult<M extends ApiMethod> = z.output<(typeof apiMethods)[M]['result']>;
+export type TrainingEvent = z.output<typeof trainingEventSchema>;
+
+/** What the renderer holds: one function per operation and a subscription to training events. */
+export type SpikeforgeApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>> } & {
+  onTrainingEvent(listener: (event: TrainingEvent) => void): () => void;
+};
+
+/** A failure a handler reports to the user; its message is shown as is. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+}
+
+export type ApiHandlers = {
+  [M in ApiMethod]: (params: z.output<(typeof apiMethods)[M]['params']>) => Promise<ApiResult<M>>;
+};
+
+export type ApiResponse = { ok: true; result: unknown } | { ok: false; error: string };
+
+/**
+ * Validates a request from an untrusted transport and runs its handler. Unknown methods and
+ * malformed parameters are refused with a message; handler failures become error responses,
+ * with ApiError messages passed through and anything else summarised.
+ */
+export function createApiDispatcher(handlers: ApiHandlers, onInternalError?: (error: unknown) => void) {
+  return async (method: unknown, params: unknown): Promise<ApiResponse> => {
+    if (typeof method !== 'string' || !Object.hasOwn(apiMethods, method))
+      return { ok: false, error: `Unknown API method ${JSON.stringify(method)}` };
+    const m = method as ApiMethod;
+    const parsed = apiMethods[m].params.safeParse(params ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return {
+        ok: false,
+        error: `Invalid request to ${m}: ${issue?.path.join('.') || 'params'} ${issue?.message ?? ''}`.trim(),
+      };
+    }
+    try {
+      const handler = handlers[m] as (p: unknown) => Promise<unknown>;
+      return { ok: true, result: await handler(parsed.data) };
+    } catch (error) {
+      if (error instanceof ApiError) return { ok: false, error: error.message };
+      onInternalError?.(error);
+      return { ok: false, error: `${m} failed: ${(error as Error)?.message ?? String(error)}` };
+    }
+  };
+}
+
+export interface ApiTransport {
+  invoke(method: ApiMethod, params: unknown): Promise<ApiResponse>;
+  onEvent(listener: (event: unknown) => void): () => void;
+}
+
+/** Builds the typed API over any transport that can carry a request and a stream of events. */
+export function createApiClient(transport: ApiTransport): SpikeforgeApi {
+  const api: Record<string, unknown> = {};
+  for (const method of API_METHODS) {
+    api[method] = async (params: unknown) => {
+      const response = await transport.invoke(method, params);
+      if (!response.ok) throw new ApiError(response.error);
+      return response.result;
+    };
+  }
+  api.onTrainingEvent = (listener: (event: TrainingEvent) => void) =>
+    transport.onEvent((raw) => {
+      const parsed = trainingEventSchema.safeParse(raw);
+      if (parsed.success) listener(parsed.data);
+    });
+  return api as SpikeforgeApi;
+}

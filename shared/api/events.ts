@@ -1,0 +1,65 @@
+// Training events streamed from the worker to the UI.
+import { z } from 'zod';
+
+const runId = z.string();
+
+export const trainingEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('started'),
+    runId,
+    backend: z.string(),
+    engine: z.string(),
+    epochs: z.number(),
+    batchesPerEpoch: z.number(),
+    notes: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal('batch'),
+    runId,
+    epoch: z.number(),
+    batch: z.number(),
+    batches: z.number(),
+    loss: z.number(),
+    acc: z.number(),
+    ms: z.number(),
+    samplesPerSecond: z.number(),
+  }),
+  z.object({
+    type: z.literal('epoch'),
+    runId,
+    epoch: z.number(),
+    trainLoss: z.number(),
+    trainAcc: z.number(),
+    valLoss: z.number().optional(),
+    valAcc: z.number().optional(),
+  }),
+  z.object({
+    type: z.literal('activity'),
+    runId,
+    /** Spike rasters of a few samples: per population, flat [sample, step, unit] triples. */
+    populations: z.array(
+      z.object({ id: z.string(), name: z.string(), size: z.number(), events: z.array(z.number()), rate: z.number() }),
+    ),
+    timeSteps: z.number(),
+    samples: z.number(),
+  }),
+  z.object({ type: z.literal('paused'), runId }),
+  z.object({ type: z.literal('resumed'), runId }),
+  z.object({
+    type: z.literal('done'),
+    runId,
+    testAcc: z.number().optional(),
+    trainAcc: z.number().optional(),
+    seconds: z.number(),
+    /** The trained document (.snn.json text) with weights. */
+    document: z.string().optional(),
+    stopped: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('failed'),
+    runId,
+    message: z.string(),
+    /** The last good weights, as a document, when there were any. */
+    document: z.string().optional(),
+  }),
+]);
