@@ -3,6 +3,7 @@
 // checks every request against these schemas before a handler sees it.
 import { z } from 'zod';
 import { trainingEventSchema } from './events';
+import type { API_METHOD_NAMES } from './methods';
 
 const problemSchema = z.object({
   severity: z.enum(['error', 'warning']),
@@ -131,3 +132,8 @@ export function createApiClient(transport: ApiTransport): SpikeforgeApi {
     });
   return api as SpikeforgeApi;
 }
+
+// The preload's plain list of names must match the contract exactly.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: Same<(typeof API_METHOD_NAMES)[number], ApiMethod> = true;
+void namesMatch;

@@ -1,0 +1,112 @@
+// The Electron main process: one sandboxed window showing the renderer from the app://
+// scheme, the typed API over IPC (sender checked, payload validated by the shared
+// dispatcher), and training in a utilityProcess so the UI never waits on it.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
+import { createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
+import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX } from '../../shared/api/methods';
+import { createHandlers } from '../services/backend';
+import { createTrainingService, type WorkerHandle } from '../services/training';
+import type { WorkerCommand, WorkerMessage } from '../worker/protocol';
+import { APP_ORIGIN, isTrustedSenderUrl, rendererFilePath } from './ipcGuard';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const appRoot = app.getAppPath();
+const rendererDir = join(appRoot, 'dist', 'renderer');
+let mainWindow: BrowserWindow | null = null;
+
+function forkUtilityWorker(): WorkerHandle {
+  const child = utilityProcess.fork(join(appRoot, 'dist', 'main', 'trainingWorker.cjs'), [], {
+    serviceName: 'Spikeforge training',
+    stdio: 'inherit',
+  });
+  return {
+    send: (command: WorkerCommand) => child.postMessage(command),
+    onMessage: (listener) => child.on('message', (m) => listener(m as WorkerMessage)),
+    onExit: (listener) => child.on('exit', (code) => listener(code, null)),
+    kill: () => void child.kill(),
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
+  };
+}
+
+const training = createTrainingService({
+  spawn: forkUtilityWorker,
+  emit: (event: TrainingEvent) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event),
+});
+
+const dispatch = createApiDispatcher(
+  createHandlers({
+    examplesDir: join(appRoot, 'examples'),
+    appVersion: app.getVersion(),
+    transport: 'electron',
+    training,
+  }),
+  (error) => console.error('spikeforge: internal error', error),
+);
+
+function registerIpc() {
+  for (const method of API_METHOD_NAMES) {
+    ipcMain.handle(`${IPC_INVOKE_PREFIX}${method}`, (event, params: unknown) => {
+      if (event.sender !== mainWindow?.webContents || !isTrustedSenderUrl(event.senderFrame?.url))
+        return { ok: false, error: 'Refused: the request did not come from the Spikeforge window.' };
+      return dispatch(method, params);
+    });
+  }
+}
+
+function createWindow() {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Spikeforge',
+    show: false,
+    webPreferences: {
+      preload: join(appRoot, 'dist', 'main', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  // The app never navigates away or opens windows; links to the web open in the browser.
+  contents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  protocol.handle('app', (request) => {
+    const file = rendererFilePath(rendererDir, request.url, join);
+    if (!file) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  registerIpc();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  training.dispose();
+  if (process.platform !== 'darwin') app.quit();
+});

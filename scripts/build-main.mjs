@@ -1,0 +1,21 @@
+// Bundles the Node side for Electron: the main process, the sandboxed preload and the
+// training worker, each one CommonJS file in dist/main. Electron and the packages that load
+// native or wasm files at run time stay external.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['electron', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', 'h5wasm'],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'dist/main/electron.cjs' }),
+  build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'dist/main/preload.cjs' }),
+  build({ ...common, entryPoints: ['main/worker/trainingWorker.ts'], outfile: 'dist/main/trainingWorker.cjs' }),
+]);
+console.log('built dist/main (electron.cjs, preload.cjs, trainingWorker.cjs)');

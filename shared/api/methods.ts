@@ -1,0 +1,18 @@
+// The API's method names as plain data, for code that must not load the schemas (the
+// sandboxed Electron preload). contract.ts checks at compile time that the two lists agree.
+export const API_METHOD_NAMES = [
+  'appInfo',
+  'listExamples',
+  'openExample',
+  'openDocument',
+  'saveDocument',
+  'validate',
+  'startTraining',
+  'pauseTraining',
+  'resumeTraining',
+  'stopTraining',
+  'exportDocument',
+] as const;
+
+export const IPC_INVOKE_PREFIX = 'spikeforge:';
+export const IPC_EVENT_CHANNEL = 'spikeforge:event';
