@@ -23,6 +23,8 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
     acc: z.number(),
     ms: z.number(),
     samplesPerSecond: z.number(),
+    /** Frames the worker dropped since the last event because the UI was behind. */
+    dropped: z.number().optional(),
   }),
   z.object({
     type: z.literal('epoch'),
@@ -38,10 +40,28 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
     runId,
     /** Spike rasters of a few samples: per population, flat [sample, step, unit] triples. */
     populations: z.array(
-      z.object({ id: z.string(), name: z.string(), size: z.number(), events: z.array(z.number()), rate: z.number() }),
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        size: z.number(),
+        events: z.array(z.number()),
+        /** Mean firing rate in spikes per neuron per second. */
+        rate: z.number(),
+        /** Spike count per neuron (summed over the recorded samples), for the rate histogram. */
+        counts: z.array(z.number()).optional(),
+      }),
     ),
+    /** Membrane potential of a few neurons of each population, sample 0, one value per step. */
+    traces: z
+      .array(z.object({ populationId: z.string(), neuron: z.number(), values: z.array(z.number()) }))
+      .optional(),
+    /** L2 norms of each connection's weights and last gradient. */
+    norms: z.array(z.object({ edgeId: z.string(), weight: z.number(), grad: z.number() })).optional(),
     timeSteps: z.number(),
     samples: z.number(),
+    /** Where this snapshot was taken. */
+    epoch: z.number().optional(),
+    batch: z.number().optional(),
   }),
   z.object({ type: z.literal('paused'), runId }),
   z.object({ type: z.literal('resumed'), runId }),
@@ -54,6 +74,8 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
     /** The trained document (.snn.json text) with weights. */
     document: z.string().optional(),
     stopped: z.boolean(),
+    /** Test-set confusion matrix, rows = true class, columns = predicted class. */
+    confusion: z.array(z.array(z.number())).optional(),
   }),
   z.object({
     type: z.literal('failed'),
