@@ -1,0 +1,477 @@
+// The fast engine: hand-derived BPTT on typed arrays, event-driven where spikes flow.
+//
+// Layout: every per-step array is [sample][step][unit], contiguous per sample, so one
+// sample's history sits together in cache and a range of samples is a contiguous slice.
+// Spikes are kept as CSR over (sample, step), the same format as the dataset's SpikeBatch,
+// plus a dense byte per (sample, step, unit) for the backward pass's reset factor.
+//
+// Forward (plan.ts has the time convention): a spike of source unit i at step n adds row i
+// of W into the target's drive for step n (which enters I[n+1]). The forward keeps what the
+// backward reads: spikes, the surrogate derivative at every (sample, step, unit), and the
+// pre-reset membrane only when the zero reset is differentiated.
+//
+// Backward (adjoints lu = dL/dU[n+1], li = dL/dI[n+1], walked from n = T-1 down to 0):
+//   gDrive[n] = li                                   (drive at n enters I[n+1])
+//   gS[n]     = dL/dS[n] from downstream + regularisers + V li (recurrence)
+//               - lu * (beta U[n] + c I[n])   (zero reset, differentiated)
+//               - lu * theta                  (subtractive reset, differentiated)
+//   lu'       = gS[n] * sg(U[n] - theta) + beta * keep * lu
+//   li'       = alpha * li + c * keep * lu      keep = 1 - S[n] (zero reset) or 1
+// dW[i,:] accumulates gDrive[n] over the presynaptic spikes (b, n, i) only; the gradient to
+// a spiking source, gS_src[n] = W gDrive[n], is dense.
+import type { SpikeBatch } from '../../data/types';
+import { type FloatArray, readoutLoss, regularizerPenalty, spikeCountLoss } from '../loss';
+import type { Plan, PopulationPlan, WeightSet } from '../plan';
+import { type SurrogateFn, surrogate } from '../surrogate';
+import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
+
+export interface FastEngineOptions {
+  /** float64 is for gradient checks; training uses float32. */
+  precision?: 'float32' | 'float64';
+}
+
+type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+interface Spikes {
+  offsets: Int32Array;
+  units: Int32Array;
+}
+
+/** Per-population buffers for one batch size; reused across batches. */
+interface Workspace {
+  pop: PopulationPlan;
+  spikes: Spikes;
+  spiked: Uint8Array;
+  /** Surrogate derivative at each (sample, step, unit) (LIF in the loss). */
+  sg: FloatArray | null;
+  /** beta U[n] + c I[n] before the reset (differentiated zero reset only). */
+  pre: FloatArray | null;
+  /** dL/dS from downstream connections. */
+  gS: FloatArray | null;
+  /** dL/dz per (sample, unit), z = spike count (losses on counts and regularisers). */
+  gCount: Float64Array | null;
+  /** dL/d drive[n]. */
+  gD: FloatArray | null;
+  /** Readout trace U[0..T] per sample, and its gradient. */
+  y: FloatArray | null;
+  gy: FloatArray | null;
+  /** Membrane U[n] per (sample, step, unit), only while recording. */
+  mem: FloatArray | null;
+}
+
+export class FastEngine implements Engine {
+  readonly name = 'fast' as const;
+  private readonly F: FloatCtor;
+  private readonly sg: SurrogateFn;
+  private spaces: Workspace[] = [];
+  private batchSize = -1;
+  private recording = false;
+
+  constructor(
+    readonly plan: Plan,
+    options: FastEngineOptions = {},
+  ) {
+    this.F = options.precision === 'float64' ? Float64Array : Float32Array;
+    this.sg = surrogate(plan.training.surrogate, plan.training.surrogateScale);
+  }
+
+  gradients(batch: SpikeBatch, weights: WeightSet<FloatArray>): GradientResult {
+    this.forward(batch, weights, true);
+    const result = this.lossAndSeed(batch);
+    const grads = this.backward(batch, weights);
+    return { ...result, grads };
+  }
+
+  evaluate(batch: SpikeBatch, weights: WeightSet<FloatArray>): BatchResult {
+    this.forward(batch, weights, false);
+    return this.lossAndSeed(batch);
+  }
+
+  record(batch: SpikeBatch, weights: WeightSet<FloatArray>, options: RecordOptions = {}): Recording {
+    const samples = Math.min(options.samples ?? 4, batch.batchSize);
+    const neurons = options.neurons ?? 16;
+    const sub = sliceBatch(batch, samples);
+    this.recording = true;
+    try {
+      this.forward(sub, weights, false);
+      const predictions = this.predictions(sub);
+      const T = this.plan.timeSteps;
+      const populations: PopulationRecording[] = this.spaces.map((ws) => {
+        const p = ws.pop;
+        const spikes: number[] = [];
+        const shown = Math.min(neurons, p.size);
+        const membranes: number[][][] = [];
+        if (p.kind !== 'readout') {
+          for (let b = 0; b < samples; b++)
+            for (let n = 0; n < T; n++)
+              for (
+                let e = ws.spikes.offsets[b * T + n] as number;
+                e < (ws.spikes.offsets[b * T + n + 1] as number);
+                e++
+              )
+                spikes.push(b, n, ws.spikes.units[e] as number);
+        }
+        for (let b = 0; b < samples; b++) {
+          const perUnit: number[][] = [];
+          for (let j = 0; j < shown; j++) {
+            const trace: number[] = [];
+            if (p.kind === 'lif' && ws.mem)
+              for (let n = 0; n < T; n++) trace.push(ws.mem[(b * T + n) * p.size + j] as number);
+            if (p.kind === 'readout' && ws.y)
+              for (let n = 0; n <= T; n++) trace.push(ws.y[(b * (T + 1) + n) * p.size + j] as number);
+            perUnit.push(trace);
+          }
+          membranes.push(p.kind === 'input' ? [] : perUnit);
+        }
+        return { id: p.id, name: p.name, kind: p.kind, size: p.size, spikes, membranes };
+      });
+      return { timeSteps: T, samples, labels: Array.from(sub.labels), predictions, populations };
+    } finally {
+      this.recording = false;
+      this.batchSize = -1;
+    }
+  }
+
+  private allocate(B: number) {
+    if (B === this.batchSize && !this.recording) return;
+    const F = this.F;
+    const T = this.plan.timeSteps;
+    this.spaces = this.plan.populations.map((pop) => {
+      const N = pop.size;
+      const lif = pop.kind === 'lif';
+      const grad = pop.inLoss;
+      const counted =
+        this.plan.regularizers.some((r) => r.population === pop.index) || this.plan.loss.population === pop.index;
+      return {
+        pop,
+        spikes: { offsets: new Int32Array(lif ? B * T + 1 : 0), units: new Int32Array(lif ? B * T * N : 0) },
+        spiked: new Uint8Array(lif ? B * T * N : 0),
+        sg: lif && grad ? new F(B * T * N) : null,
+        pre: lif && grad && pop.reset === 'zero' && !pop.detachReset ? new F(B * T * N) : null,
+        gS: lif && grad ? new F(B * T * N) : null,
+        gCount: lif && counted ? new Float64Array(B * N) : null,
+        gD: grad && pop.kind !== 'input' ? new F(B * T * N) : null,
+        y: pop.kind === 'readout' ? new F(B * (T + 1) * N) : null,
+        gy: pop.kind === 'readout' && grad ? new F(B * (T + 1) * N) : null,
+        mem: lif && this.recording ? new F(B * T * N) : null,
+      };
+    });
+    this.batchSize = B;
+  }
+
+  private spikesOf(ws: Workspace, batch: SpikeBatch): Spikes {
+    return ws.pop.kind === 'input' ? { offsets: batch.offsets, units: batch.units } : ws.spikes;
+  }
+
+  private forward(batch: SpikeBatch, weights: WeightSet<FloatArray>, keepForBackward: boolean) {
+    const B = batch.batchSize;
+    const T = this.plan.timeSteps;
+    if (batch.timeSteps !== T) throw new Error(`The batch has ${batch.timeSteps} time steps; the graph expects ${T}.`);
+    this.allocate(B);
+    for (const ws of this.spaces) {
+      const p = ws.pop;
+      if (p.kind === 'input') continue;
+      const N = p.size;
+      const drive = new this.F(T * N);
+      const I = new this.F(N);
+      const U = new this.F(N);
+      const inputs = p.incoming.map((c) => ({
+        w: weights[c.id] as FloatArray,
+        spikes: this.spikesOf(this.spaces[c.source] as Workspace, batch),
+      }));
+      const rec = p.recurrent ? (weights[p.recurrent.id] as FloatArray) : null;
+      const { alpha, beta, inputScale: c, threshold: theta } = p;
+      const zero = p.reset === 'zero';
+      const sgOut = keepForBackward ? ws.sg : null;
+      const pre = keepForBackward ? ws.pre : null;
+      const mem = ws.mem;
+      const sg = this.sg;
+      let cursor = 0;
+      if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
+      for (let b = 0; b < B; b++) {
+        drive.fill(0);
+        // Event-driven input: one weight row per presynaptic spike.
+        for (const { w, spikes } of inputs) {
+          const { offsets, units } = spikes;
+          for (let n = 0; n < T; n++) {
+            const d = n * N;
+            const end = offsets[b * T + n + 1] as number;
+            for (let e = offsets[b * T + n] as number; e < end; e++) {
+              const row = (units[e] as number) * N;
+              for (let j = 0; j < N; j++) drive[d + j] = (drive[d + j] as number) + (w[row + j] as number);
+            }
+          }
+        }
+        I.fill(0);
+        U.fill(0);
+        if (p.kind === 'readout') {
+          const y = ws.y as FloatArray;
+          const yo = b * (T + 1) * N;
+          for (let j = 0; j < N; j++) y[yo + j] = 0;
+          for (let n = 0; n < T; n++) {
+            const d = n * N;
+            const o = yo + (n + 1) * N;
+            for (let j = 0; j < N; j++) {
+              const i = I[j] as number;
+              const u = beta * (U[j] as number) + c * i;
+              U[j] = u;
+              y[o + j] = U[j] as number;
+              I[j] = alpha * i + (drive[d + j] as number);
+            }
+          }
+          continue;
+        }
+        const { offsets, units } = ws.spikes;
+        const spiked = ws.spiked;
+        for (let n = 0; n < T; n++) {
+          const base = (b * T + n) * N;
+          const d = n * N;
+          const first = cursor;
+          for (let j = 0; j < N; j++) {
+            const x = (U[j] as number) - theta;
+            if (x > 0) {
+              spiked[base + j] = 1;
+              units[cursor++] = j;
+            } else spiked[base + j] = 0;
+            if (sgOut) sgOut[base + j] = sg(x);
+            if (mem) mem[base + j] = U[j] as number;
+          }
+          offsets[b * T + n + 1] = cursor;
+          if (rec) {
+            for (let e = first; e < cursor; e++) {
+              const row = (units[e] as number) * N;
+              for (let j = 0; j < N; j++) drive[d + j] = (drive[d + j] as number) + (rec[row + j] as number);
+            }
+          }
+          for (let j = 0; j < N; j++) {
+            const i = I[j] as number;
+            const v = beta * (U[j] as number) + c * i;
+            const s = spiked[base + j] as number;
+            if (pre) pre[base + j] = v;
+            U[j] = zero ? (s ? 0 : v) : v - theta * s;
+            I[j] = alpha * i + (drive[d + j] as number);
+          }
+        }
+      }
+    }
+  }
+
+  private counts(ws: Workspace, b: number, out: Float64Array) {
+    const T = this.plan.timeSteps;
+    out.fill(0);
+    const { offsets, units } = ws.spikes;
+    const end = offsets[(b + 1) * T] as number;
+    for (let e = offsets[b * T] as number; e < end; e++) {
+      const u = units[e] as number;
+      out[u] = (out[u] as number) + 1;
+    }
+  }
+
+  /** Loss and accuracy of the last forward pass; seeds the backward pass's gradients. */
+  private lossAndSeed(batch: SpikeBatch): BatchResult {
+    const B = batch.batchSize;
+    const T = this.plan.timeSteps;
+    const invB = 1 / B;
+    const lossPlan = this.plan.loss;
+    const scored = this.spaces[lossPlan.population] as Workspace;
+    const K = scored.pop.size;
+    let total = 0;
+    let correct = 0;
+    const scores = new Float64Array(K);
+    const argmax = new Int32Array(K);
+    for (const ws of this.spaces) ws.gCount?.fill(0);
+    let maxSize = K;
+    for (const ws of this.spaces) maxSize = Math.max(maxSize, ws.pop.size);
+    const z = new Float64Array(maxSize);
+    const gz = new Float64Array(maxSize);
+    for (let b = 0; b < B; b++) {
+      const label = batch.labels[b] as number;
+      let r: { loss: number; predicted: number };
+      if (lossPlan.kind === 'spike-count-mse') {
+        this.counts(scored, b, z);
+        gz.fill(0);
+        r = spikeCountLoss(lossPlan, z, gz, K, label, invB);
+        const g = scored.gCount as Float64Array;
+        for (let k = 0; k < K; k++) g[b * K + k] = (g[b * K + k] as number) + (gz[k] as number);
+      } else {
+        const gy = scored.gy ?? new this.F((T + 1) * K * B);
+        r = readoutLoss(lossPlan.kind, scored.y as FloatArray, gy, b * (T + 1) * K, T, K, label, invB, scores, argmax);
+      }
+      total += r.loss;
+      if (r.predicted === label) correct++;
+      for (const reg of this.plan.regularizers) {
+        const ws = this.spaces[reg.population] as Workspace;
+        const N = ws.pop.size;
+        this.counts(ws, b, z);
+        gz.fill(0);
+        total += regularizerPenalty(reg, z, gz, N, invB);
+        const g = ws.gCount as Float64Array;
+        for (let j = 0; j < N; j++) g[b * N + j] = (g[b * N + j] as number) + (gz[j] as number);
+      }
+    }
+    return { loss: total / B, correct, count: B };
+  }
+
+  private predictions(batch: SpikeBatch): number[] {
+    const out: number[] = [];
+    const T = this.plan.timeSteps;
+    const scored = this.spaces[this.plan.loss.population] as Workspace;
+    const K = scored.pop.size;
+    const scores = new Float64Array(K);
+    const argmax = new Int32Array(K);
+    const z = new Float64Array(K);
+    const gy = new this.F((T + 1) * K * batch.batchSize);
+    for (let b = 0; b < batch.batchSize; b++) {
+      if (this.plan.loss.kind === 'spike-count-mse') {
+        this.counts(scored, b, z);
+        let best = 0;
+        for (let k = 1; k < K; k++) if ((z[k] as number) > (z[best] as number)) best = k;
+        out.push(best);
+      } else {
+        const y = scored.y as FloatArray;
+        out.push(readoutLoss(this.plan.loss.kind, y, gy, b * (T + 1) * K, T, K, 0, 1, scores, argmax).predicted);
+      }
+    }
+    return out;
+  }
+
+  private backward(batch: SpikeBatch, weights: WeightSet<FloatArray>): Record<string, FloatArray> {
+    const B = batch.batchSize;
+    const T = this.plan.timeSteps;
+    const grads: Record<string, FloatArray> = {};
+    for (const c of this.plan.connections) if (c.trainable) grads[c.id] = new this.F(c.sourceUnits * c.targetUnits);
+    for (const ws of this.spaces) ws.gS?.fill(0);
+
+    for (let pi = this.spaces.length - 1; pi >= 0; pi--) {
+      const ws = this.spaces[pi] as Workspace;
+      const p = ws.pop;
+      if (!p.inLoss || p.kind === 'input') continue;
+      const N = p.size;
+      const gD = ws.gD as FloatArray;
+      const { alpha, beta, inputScale: c, threshold: theta } = p;
+      const lu = new this.F(N);
+      const li = new this.F(N);
+      if (p.kind === 'readout') {
+        const gy = ws.gy as FloatArray;
+        for (let b = 0; b < B; b++) {
+          const yo = b * (T + 1) * N;
+          for (let j = 0; j < N; j++) {
+            lu[j] = gy[yo + T * N + j] as number;
+            li[j] = 0;
+          }
+          for (let n = T - 1; n >= 0; n--) {
+            const o = (b * T + n) * N;
+            const go = yo + n * N;
+            for (let j = 0; j < N; j++) {
+              const l = li[j] as number;
+              const u = lu[j] as number;
+              gD[o + j] = l;
+              li[j] = alpha * l + c * u;
+              lu[j] = (gy[go + j] as number) + beta * u;
+            }
+          }
+        }
+      } else {
+        const sg = ws.sg as FloatArray;
+        const gS = ws.gS as FloatArray;
+        const gCount = ws.gCount;
+        const spiked = ws.spiked;
+        const pre = ws.pre;
+        const zero = p.reset === 'zero';
+        const differentiated = !p.detachReset;
+        const recC = p.recurrent;
+        const V = recC ? (weights[recC.id] as FloatArray) : null;
+        const dV = recC ? (grads[recC.id] as FloatArray) : null;
+        const recG = new Float64Array(N);
+        const { offsets, units } = ws.spikes;
+        for (let b = 0; b < B; b++) {
+          lu.fill(0);
+          li.fill(0);
+          const co = b * N;
+          for (let n = T - 1; n >= 0; n--) {
+            const base = (b * T + n) * N;
+            for (let j = 0; j < N; j++) gD[base + j] = li[j] as number;
+            if (V && dV) {
+              const end = offsets[b * T + n + 1] as number;
+              for (let e = offsets[b * T + n] as number; e < end; e++) {
+                const row = (units[e] as number) * N;
+                for (let k = 0; k < N; k++) dV[row + k] = (dV[row + k] as number) + (li[k] as number);
+              }
+              for (let j = 0; j < N; j++) {
+                let acc = 0;
+                const row = j * N;
+                for (let k = 0; k < N; k++) acc += (V[row + k] as number) * (li[k] as number);
+                recG[j] = acc;
+              }
+            }
+            for (let j = 0; j < N; j++) {
+              const s = spiked[base + j] as number;
+              const u = lu[j] as number;
+              let g = gS[base + j] as number;
+              if (gCount) g += gCount[co + j] as number;
+              if (V) g += recG[j] as number;
+              if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
+              const keep = zero ? 1 - s : 1;
+              lu[j] = g * (sg[base + j] as number) + beta * keep * u;
+              li[j] = alpha * (li[j] as number) + c * keep * u;
+            }
+          }
+        }
+      }
+
+      for (const conn of p.incoming) {
+        const src = this.spaces[conn.source] as Workspace;
+        const { offsets, units } = this.spikesOf(src, batch);
+        const dW = grads[conn.id] as FloatArray;
+        // Weight gradient: only presynaptic spikes contribute.
+        for (let b = 0; b < B; b++) {
+          for (let n = 0; n < T; n++) {
+            const o = (b * T + n) * N;
+            const end = offsets[b * T + n + 1] as number;
+            for (let e = offsets[b * T + n] as number; e < end; e++) {
+              const row = (units[e] as number) * N;
+              for (let j = 0; j < N; j++) dW[row + j] = (dW[row + j] as number) + (gD[o + j] as number);
+            }
+          }
+        }
+        if (conn.gradToSource) {
+          const W = weights[conn.id] as FloatArray;
+          const gSrc = src.gS as FloatArray;
+          const M = conn.sourceUnits;
+          for (let r = 0; r < B * T; r++) {
+            const o = r * N;
+            let any = false;
+            for (let j = 0; j < N; j++)
+              if (gD[o + j] !== 0) {
+                any = true;
+                break;
+              }
+            if (!any) continue;
+            const so = r * M;
+            for (let i = 0; i < M; i++) {
+              let acc = 0;
+              const row = i * N;
+              for (let j = 0; j < N; j++) acc += (W[row + j] as number) * (gD[o + j] as number);
+              gSrc[so + i] = (gSrc[so + i] as number) + acc;
+            }
+          }
+        }
+      }
+    }
+    return grads;
+  }
+}
+
+/** The first `samples` samples of a batch, sharing nothing with it. */
+export function sliceBatch(batch: SpikeBatch, samples: number): SpikeBatch {
+  const T = batch.timeSteps;
+  const offsets = batch.offsets.slice(0, samples * T + 1);
+  return {
+    batchSize: samples,
+    timeSteps: T,
+    inputUnits: batch.inputUnits,
+    offsets,
+    units: batch.units.slice(0, offsets[samples * T] as number),
+    labels: batch.labels.slice(0, samples),
+  };
+}

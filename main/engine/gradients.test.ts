@@ -1,0 +1,226 @@
+// The fast engine's hand-derived BPTT against the reference engine's tfjs autodiff on many
+// small random graphs. The fast engine runs in float64, the reference in float32 (tfjs has
+// no float64 on its CPU backends), so the measure is per weight matrix:
+//   max_i |g_fast_i - g_ref_i| / max(max_i |g_ref_i|, 1e-2 * largest |g_ref| of the graph) <= 1e-4
+// Typical values are 1e-7..1e-5. An elementwise ratio would be dominated by entries that
+// are zero up to rounding, and a matrix whose whole gradient is tiny beside the others
+// (a recurrent matrix with a differentiated reset, say) carries the reference's float32
+// cancellation error, measured against 1% of the graph's largest gradient instead.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LOSSES, SURROGATES } from '../../shared/graph/kinds';
+import { initBackend } from './backend';
+import { FastEngine } from './fast/fastEngine';
+import { initWeights } from './init';
+import type { FloatArray } from './loss';
+import { compilePlan } from './plan';
+import { Rng } from './random';
+import { ReferenceEngine } from './reference/referenceEngine';
+import { buildGraph, type NetSpec, randomBatch } from './testing';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+function relativeError(a: FloatArray, b: FloatArray, floor = 0): number {
+  let scale = floor;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i] as number));
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+function compare(spec: NetSpec, seed: number, batchSize = 4, rate = 0.15) {
+  const plan = compilePlan(buildGraph(spec));
+  const weights = initWeights(plan, seed);
+  const batch = randomBatch(new Rng(seed + 1000), batchSize, spec.timeSteps, spec.inputs, spec.classes, rate);
+  const w64: Record<string, Float64Array> = {};
+  for (const [k, v] of Object.entries(weights)) w64[k] = Float64Array.from(v);
+  const fast = new FastEngine(plan, { precision: 'float64' }).gradients(batch, w64);
+  const ref = new ReferenceEngine(plan).gradients(batch, weights);
+  expect(Math.abs(fast.loss - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ref.loss)));
+  expect(fast.correct).toBe(ref.correct);
+  const errors: Record<string, number> = {};
+  let largest = 0;
+  for (const g of Object.values(ref.grads)) for (const v of g) largest = Math.max(largest, Math.abs(v));
+  for (const [id, g] of Object.entries(ref.grads))
+    errors[id] = relativeError(fast.grads[id] as FloatArray, g, 1e-2 * largest);
+  expect(Object.keys(fast.grads).sort()).toEqual(Object.keys(ref.grads).sort());
+  return { errors, plan };
+}
+
+/** A graph per seed: every option drawn at random, with enough weight to make neurons spike. */
+function randomSpec(rng: Rng, i: number): NetSpec {
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
+  const depth = 1 + rng.int(2);
+  const loss = LOSSES[i % LOSSES.length] as (typeof LOSSES)[number];
+  const surrogate = SURROGATES[Math.floor(i / LOSSES.length) % SURROGATES.length] as (typeof SURROGATES)[number];
+  const classes = 2 + rng.int(3);
+  const hidden = Array.from({ length: depth }, (_, d) => ({
+    size: d === depth - 1 && loss === 'spike-count-mse' ? classes : 3 + rng.int(6),
+    reset: pick(['zero', 'subtract'] as const),
+    detachReset: rng.uniform() < 0.5,
+    scaleInput: rng.uniform() < 0.3,
+    recurrent: rng.uniform() < 0.4,
+    tauMem: pick([5, 10, 20]),
+    tauSyn: pick([2, 5, 10]),
+  }));
+  const scaleInput = hidden.some((h) => h.scaleInput);
+  return {
+    inputs: 4 + rng.int(8),
+    classes,
+    timeSteps: 12 + rng.int(14),
+    hidden,
+    readout: { scaleInput: rng.uniform() < 0.3, tauMem: pick([5, 10, 20]) },
+    loss: { loss, targetCountCorrect: 3, targetCountWrong: 1 },
+    regularizers:
+      rng.uniform() < 0.5
+        ? [
+            { bound: 'lower', strength: 0.5, target: 2 },
+            { bound: 'upper', strength: 0.1, target: 0.5, power: pick(['l1', 'l2'] as const) },
+          ]
+        : [],
+    // Surrogate scales small enough that a differentiated reset does not explode.
+    training: { surrogate, surrogateScale: pick([2, 5, 10]) },
+    skip: rng.uniform() < 0.3 && loss !== 'spike-count-mse',
+    init: { init: 'normal', scale: scaleInput ? 20 : 3 },
+  };
+}
+
+describe('fast engine gradients match the reference engine', () => {
+  const cases = Array.from({ length: 40 }, (_, i) => i);
+  it.each(cases)('random graph %i', (i) => {
+    const rng = new Rng(7919 * (i + 1));
+    const spec = randomSpec(rng, i);
+    const { errors } = compare(spec, i);
+    for (const [id, e] of Object.entries(errors)) expect(e, `${id} in ${JSON.stringify(spec)}`).toBeLessThan(1e-4);
+  });
+
+  it('covers feed-forward, recurrent and two hidden layers with every surrogate', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const spec = randomSpec(new Rng(7919 * (i + 1)), i);
+      seen.add(`layers${spec.hidden.length}`);
+      for (const h of spec.hidden) {
+        seen.add(`${h.reset}-${h.detachReset ? 'detached' : 'differentiated'}`);
+        if (h.recurrent) seen.add('recurrent');
+        if (h.scaleInput) seen.add('scaled');
+      }
+      seen.add(spec.training?.surrogate as string);
+      seen.add(spec.loss?.loss as string);
+    }
+    for (const want of [
+      'layers1',
+      'layers2',
+      'recurrent',
+      'scaled',
+      'zero-detached',
+      'zero-differentiated',
+      'subtract-detached',
+      'subtract-differentiated',
+      ...SURROGATES,
+      ...LOSSES,
+    ])
+      expect(seen, want).toContain(want);
+  });
+
+  it('float32 fast engine stays within 1e-4 too (the precision training uses)', () => {
+    const spec: NetSpec = {
+      inputs: 10,
+      classes: 3,
+      timeSteps: 25,
+      hidden: [{ size: 8, recurrent: true }],
+      training: { surrogateScale: 10 },
+      init: { init: 'normal', scale: 3 },
+    };
+    const plan = compilePlan(buildGraph(spec));
+    const weights = initWeights(plan, 3);
+    const batch = randomBatch(new Rng(5), 4, 25, 10, 3, 0.15);
+    const fast = new FastEngine(plan).gradients(batch, weights);
+    const ref = new ReferenceEngine(plan).gradients(batch, weights);
+    for (const [id, g] of Object.entries(ref.grads))
+      expect(relativeError(fast.grads[id] as FloatArray, g)).toBeLessThan(1e-4);
+  });
+});
+
+describe('one neuron by hand', () => {
+  // Two independent neurons (one per class), each fed by the single input through its own
+  // weight; input spikes at steps 0 and 1; spike-count MSE; zero reset, detached; T = 5.
+  // The gradient is computed here in forward mode (tangents dU/dw, dI/dw carried along the
+  // time loop), an independent method from the reverse-mode sweeps of both engines.
+  const T = 5;
+  const alpha = Math.exp(-1 / 5);
+  const beta = Math.exp(-1 / 10);
+  const s = 10;
+  const sg = (x: number) => 1 / (s * Math.abs(x) + 1) ** 2;
+  function neuron(w: number) {
+    let I = 0;
+    let U = 0;
+    let dI = 0;
+    let dU = 0;
+    let z = 0;
+    let dz = 0;
+    const spikes: number[] = [];
+    for (let n = 0; n < T; n++) {
+      const S = U - 1 > 0 ? 1 : 0;
+      z += S;
+      dz += sg(U - 1) * dU;
+      spikes.push(S);
+      const input = n < 2 ? 1 : 0;
+      const nextI = alpha * I + w * input;
+      const nextDI = alpha * dI + input;
+      const nextU = (beta * U + I) * (1 - S);
+      const nextDU = (beta * dU + dI) * (1 - S);
+      I = nextI;
+      dI = nextDI;
+      U = nextU;
+      dU = nextDU;
+    }
+    return { z, dz, spikes };
+  }
+
+  it('matches the worked numbers in both engines', async () => {
+    const spec: NetSpec = {
+      inputs: 1,
+      classes: 2,
+      timeSteps: T,
+      hidden: [{ size: 2, tauMem: 10, tauSyn: 5 }],
+      loss: { loss: 'spike-count-mse', targetCountCorrect: 3, targetCountWrong: 0 },
+      training: { surrogate: 'fast-sigmoid', surrogateScale: s },
+    };
+    const plan = compilePlan(buildGraph(spec));
+    const id = plan.connections[0]?.id as string;
+    const w = [1.5, 0.3];
+    const weights = { [id]: Float32Array.from(w) };
+    const batch = {
+      batchSize: 1,
+      timeSteps: T,
+      inputUnits: 1,
+      offsets: Int32Array.from([0, 1, 2, 2, 2, 2]),
+      units: Int32Array.from([0, 0]),
+      labels: Int32Array.from([0]),
+    };
+    // Neuron 0 (w = 1.5): U = 0, 0, 1.5 (spike), 0, 2.233 (spike) -> z = 2.
+    // Neuron 1 (w = 0.3): U = 0, 0, 0.3, 0.817, 1.186 (spike)     -> z = 1.
+    const a = neuron(w[0] as number);
+    const b = neuron(w[1] as number);
+    expect(a.spikes).toEqual([0, 0, 1, 0, 1]);
+    expect(b.spikes).toEqual([0, 0, 0, 0, 1]);
+    const loss = ((a.z - 3) ** 2 + (b.z - 0) ** 2) / 2;
+    expect(loss).toBe(1);
+    const grad = [(a.z - 3) * a.dz, (b.z - 0) * b.dz]; // d/dw of mean_k (z_k - t_k)^2 = (z_k - t_k) dz_k
+    const fast = new FastEngine(plan, { precision: 'float64' }).gradients(batch, {
+      [id]: Float64Array.from(weights[id] as Float32Array),
+    });
+    const ref = new ReferenceEngine(plan).gradients(batch, weights);
+    for (const r of [fast, ref]) {
+      expect(r.loss).toBeCloseTo(loss, 6);
+      const g = r.grads[id] as FloatArray;
+      expect(g[0]).toBeCloseTo(grad[0] as number, 6);
+      expect(g[1]).toBeCloseTo(grad[1] as number, 6);
+    }
+    expect(tf.memory().numTensors).toBeLessThan(50);
+  });
+});

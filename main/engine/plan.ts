@@ -1,0 +1,227 @@
+// Compiles a validated graph document once into a plan both engines run many times: the
+// order of populations, their constants, which connections carry spikes, and what the
+// backward pass must keep.
+//
+// Time-indexing convention (SpyTorch tutorial 2, exactly): steps n = 0..T-1.
+//   S[n]   = H(U[n] - theta)                      spikes at n are read from the membrane at n
+//   I[n+1] = alpha I[n] + sum_in W^T S_in[n] + V^T S[n]
+//   U[n+1] = (beta U[n] + c I[n]) (1 - S[n])      c = 1, or (1 - beta) with scaleInput
+// with U[0] = I[0] = 0. An input event at step n reaches the synaptic current at n+1 and the
+// membrane at n+2, so a neuron can first spike at n+2; each layer adds two steps of delay.
+// Readout (leaky integrator): I[n+1] = alpha I[n] + W^T S_in[n], U[n+1] = beta U[n] + c I[n];
+// its trace is U[0..T] (T+1 values, U[0] = 0), as SpyTorch's out_rec.
+import { type GraphDocument, type GraphNode, nodesOfKind } from '../../shared/graph/document';
+import type { ConnectionParams, LossParams, RegularizerParams, TrainingParams } from '../../shared/graph/kinds';
+import { datasetShape } from '../../shared/graph/shapes';
+import { topologicalOrder, validateGraph } from '../../shared/graph/validate';
+
+export interface PopulationPlan {
+  id: string;
+  name: string;
+  kind: 'input' | 'lif' | 'readout';
+  /** Position in `plan.populations` (topological order; the input is 0). */
+  index: number;
+  size: number;
+  alpha: number;
+  beta: number;
+  /** Factor on I[n] in the membrane update: 1, or (1 - beta) with scaleInput. */
+  inputScale: number;
+  threshold: number;
+  reset: 'zero' | 'subtract';
+  detachReset: boolean;
+  /** Feed-forward connections into this population (recurrence excluded). */
+  incoming: ConnectionPlan[];
+  recurrent: ConnectionPlan | null;
+  /** True when the loss depends on this population, so the backward pass visits it. */
+  inLoss: boolean;
+}
+
+export interface ConnectionPlan {
+  id: string;
+  source: number;
+  target: number;
+  /** Weight shape [sourceUnits, targetUnits], row-major: row i holds the weights out of unit i. */
+  sourceUnits: number;
+  targetUnits: number;
+  recurrent: boolean;
+  init: ConnectionParams['init'];
+  scale: number;
+  /** The backward pass must send a gradient to the source's spikes (source is a LIF in the loss). */
+  gradToSource: boolean;
+  /** The loss depends on these weights. */
+  trainable: boolean;
+}
+
+export interface RegularizerPlan {
+  id: string;
+  population: number;
+  bound: RegularizerParams['bound'];
+  strength: number;
+  target: number;
+  power: 1 | 2;
+}
+
+export interface LossPlan {
+  kind: LossParams['loss'];
+  /** The readout (cross-entropy losses) or LIF population (spike-count MSE) scored. */
+  population: number;
+  targetCountCorrect: number;
+  targetCountWrong: number;
+}
+
+export interface Plan {
+  populations: PopulationPlan[];
+  connections: ConnectionPlan[];
+  loss: LossPlan;
+  regularizers: RegularizerPlan[];
+  training: TrainingParams;
+  timeSteps: number;
+  dt: number;
+  inputUnits: number;
+  classes: number;
+}
+
+export class PlanError extends Error {}
+
+export function compilePlan(graph: GraphDocument): Plan {
+  const errors = validateGraph(graph).filter((p) => p.severity === 'error');
+  if (errors.length) throw new PlanError(`The graph cannot be trained: ${errors.map((e) => e.message).join('; ')}`);
+  const dataset = nodesOfKind(graph, 'dataset')[0] as Extract<GraphNode, { kind: 'dataset' }>;
+  const training = (nodesOfKind(graph, 'training')[0] as Extract<GraphNode, { kind: 'training' }>).params;
+  const lossNode = nodesOfKind(graph, 'loss')[0] as Extract<GraphNode, { kind: 'loss' }>;
+  const dt = dataset.params.dt;
+  const shape = datasetShape(dataset.params);
+
+  const populations: PopulationPlan[] = [];
+  const indexOf = new Map<string, number>();
+  for (const node of topologicalOrder(graph)) {
+    if (node.kind !== 'dataset' && node.kind !== 'lif' && node.kind !== 'readout') continue;
+    if (node.kind === 'dataset' && node.id !== dataset.id) continue;
+    const base = {
+      id: node.id,
+      name: node.name,
+      index: populations.length,
+      incoming: [],
+      recurrent: null,
+      inLoss: false,
+    };
+    if (node.kind === 'dataset') {
+      populations.push({
+        ...base,
+        kind: 'input',
+        size: shape.units,
+        alpha: 0,
+        beta: 0,
+        inputScale: 1,
+        threshold: 1,
+        reset: 'zero',
+        detachReset: true,
+      });
+    } else {
+      const p = node.params;
+      const beta = Math.exp(-dt / p.tauMem);
+      const lif = node.kind === 'lif' ? node.params : null;
+      populations.push({
+        ...base,
+        kind: node.kind,
+        size: p.size,
+        alpha: Math.exp(-dt / p.tauSyn),
+        beta,
+        inputScale: p.scaleInput ? 1 - beta : 1,
+        threshold: lif ? lif.threshold : 1,
+        reset: lif ? lif.reset : 'zero',
+        detachReset: lif ? lif.detachReset : true,
+      });
+    }
+    indexOf.set(node.id, populations.length - 1);
+  }
+  // The input population must come first: everything downstream reads its spikes.
+  const inputIndex = indexOf.get(dataset.id);
+  if (inputIndex !== 0) throw new PlanError('The dataset must feed the network, not be fed by it.');
+
+  const connections: ConnectionPlan[] = [];
+  for (const edge of graph.edges) {
+    if (edge.kind !== 'connection') continue;
+    const source = indexOf.get(edge.source);
+    const target = indexOf.get(edge.target);
+    if (source === undefined || target === undefined) continue;
+    const sp = populations[source] as PopulationPlan;
+    const tp = populations[target] as PopulationPlan;
+    const conn: ConnectionPlan = {
+      id: edge.id,
+      source,
+      target,
+      sourceUnits: sp.size,
+      targetUnits: tp.size,
+      recurrent: source === target,
+      init: edge.params.init,
+      scale: edge.params.scale,
+      gradToSource: false,
+      trainable: false,
+    };
+    connections.push(conn);
+    if (conn.recurrent) tp.recurrent = conn;
+    else tp.incoming.push(conn);
+  }
+
+  const scoredKind = lossNode.params.loss === 'spike-count-mse' ? 'lif' : 'readout';
+  const lossSources = graph.edges
+    .filter((e) => e.kind === 'signal' && e.target === lossNode.id)
+    .map((e) => indexOf.get(e.source))
+    .filter((i): i is number => i !== undefined && populations[i]?.kind === scoredKind);
+  const scored = lossSources[0];
+  if (scored === undefined) throw new PlanError('The loss scores no population.');
+
+  const regularizers: RegularizerPlan[] = [];
+  for (const node of nodesOfKind(graph, 'regularizer')) {
+    for (const e of graph.edges) {
+      if (e.kind !== 'signal' || e.target !== node.id) continue;
+      const population = indexOf.get(e.source);
+      if (population === undefined || populations[population]?.kind !== 'lif') continue;
+      regularizers.push({
+        id: node.id,
+        population,
+        bound: node.params.bound,
+        strength: node.params.strength,
+        target: node.params.target,
+        power: node.params.power === 'l1' ? 1 : 2,
+      });
+    }
+  }
+
+  // A population is in the loss when the loss or a regulariser reads it, or when it feeds
+  // one that is. Walking in reverse topological order settles each before its sources.
+  const roots = new Set<number>([scored, ...regularizers.map((r) => r.population)]);
+  for (let i = populations.length - 1; i >= 0; i--) {
+    const p = populations[i] as PopulationPlan;
+    if (p.kind === 'input') continue;
+    p.inLoss =
+      roots.has(i) || connections.some((c) => !c.recurrent && c.source === i && populations[c.target]?.inLoss === true);
+  }
+  for (const c of connections) {
+    const tp = populations[c.target] as PopulationPlan;
+    const sp = populations[c.source] as PopulationPlan;
+    c.trainable = tp.inLoss;
+    c.gradToSource = tp.inLoss && sp.kind === 'lif' && sp.inLoss;
+  }
+
+  return {
+    populations,
+    connections,
+    loss: {
+      kind: lossNode.params.loss,
+      population: scored,
+      targetCountCorrect: lossNode.params.targetCountCorrect,
+      targetCountWrong: lossNode.params.targetCountWrong,
+    },
+    regularizers,
+    training,
+    timeSteps: dataset.params.timeSteps,
+    dt,
+    inputUnits: shape.units,
+    classes: shape.classes,
+  };
+}
+
+/** Weights of every connection, row-major [sourceUnits, targetUnits], keyed by edge id. */
+export type WeightSet<A extends Float32Array | Float64Array = Float32Array> = Record<string, A>;

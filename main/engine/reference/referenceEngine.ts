@@ -1,0 +1,255 @@
+// The reference engine: TensorFlow.js autodiff over the unrolled time loop. It is written
+// to be read against science.md line by line, not to be fast; the fast engine's gradients
+// are tested against it. The spike is a tf.customGrad whose gradient is the surrogate; a
+// detached reset uses tf.step, whose gradient tfjs defines as zero.
+import * as tf from '@tensorflow/tfjs';
+import type { SurrogateName } from '../../../shared/graph/kinds';
+import type { SpikeBatch } from '../../data/types';
+import { sliceBatch } from '../fast/fastEngine';
+import type { FloatArray } from '../loss';
+import type { Plan, WeightSet } from '../plan';
+import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
+
+/** The surrogate derivatives of surrogate.ts as tensor ops (independent implementation). */
+export function surrogateTensor(name: SurrogateName, s: number, x: tf.Tensor): tf.Tensor {
+  switch (name) {
+    case 'fast-sigmoid':
+      return tf.div(1, tf.square(tf.add(tf.mul(s, tf.abs(x)), 1)));
+    case 'sigmoid': {
+      const g = tf.sigmoid(tf.mul(s, x));
+      return tf.mul(4, tf.mul(g, tf.sub(1, g)));
+    }
+    case 'piecewise-linear':
+      return tf.relu(tf.sub(1, tf.mul(s, tf.abs(x))));
+    case 'exponential':
+      return tf.exp(tf.neg(tf.mul(s, tf.abs(x))));
+    case 'arctan':
+      return tf.div(1, tf.add(1, tf.square(tf.mul((Math.PI * s) / 2, x))));
+  }
+}
+
+interface Forward {
+  loss: tf.Scalar;
+  predicted: tf.Tensor1D;
+  /** Per population: spikes [B, T, N] (input, LIF) and membrane [B, T or T+1, N]. */
+  spikes: (tf.Tensor3D | null)[];
+  membranes: (tf.Tensor3D | null)[];
+}
+
+export class ReferenceEngine implements Engine {
+  readonly name = 'reference' as const;
+  private readonly spike: (x: tf.Tensor) => tf.Tensor;
+
+  constructor(readonly plan: Plan) {
+    const { surrogate, surrogateScale } = plan.training;
+    this.spike = tf.customGrad((x, save) => {
+      (save as tf.GradSaveFunc)([x as tf.Tensor]);
+      return {
+        value: tf.step(x as tf.Tensor),
+        gradFunc: (dy, saved) => tf.mul(dy, surrogateTensor(surrogate, surrogateScale, saved[0] as tf.Tensor)),
+      };
+    }) as (x: tf.Tensor) => tf.Tensor;
+  }
+
+  gradients(batch: SpikeBatch, weights: WeightSet<FloatArray>): GradientResult {
+    const trainable = this.plan.connections.filter((c) => c.trainable);
+    return tf.tidy(() => {
+      const tensors = this.weightTensors(weights);
+      let predicted: ArrayLike<number> = [];
+      const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
+        const map = { ...tensors };
+        trainable.forEach((c, i) => {
+          map[c.id] = ws[i] as tf.Tensor2D;
+        });
+        const fwd = this.run(batch, map, false);
+        // Read now: valueAndGrads disposes the forward's intermediates.
+        predicted = fwd.predicted.dataSync();
+        return fwd.loss;
+      })(trainable.map((c) => tensors[c.id] as tf.Tensor2D));
+      const out: Record<string, Float32Array> = {};
+      trainable.forEach((c, i) => {
+        out[c.id] = (grads[i] as tf.Tensor).dataSync() as Float32Array;
+      });
+      return {
+        loss: value.dataSync()[0] as number,
+        correct: countCorrect(predicted, batch.labels),
+        count: batch.batchSize,
+        grads: out,
+      };
+    });
+  }
+
+  evaluate(batch: SpikeBatch, weights: WeightSet<FloatArray>): BatchResult {
+    return tf.tidy(() => {
+      const fwd = this.run(batch, this.weightTensors(weights), false);
+      return {
+        loss: fwd.loss.dataSync()[0] as number,
+        correct: countCorrect(fwd.predicted.dataSync(), batch.labels),
+        count: batch.batchSize,
+      };
+    });
+  }
+
+  record(batch: SpikeBatch, weights: WeightSet<FloatArray>, options: RecordOptions = {}): Recording {
+    const samples = Math.min(options.samples ?? 4, batch.batchSize);
+    const neurons = options.neurons ?? 16;
+    const sub = sliceBatch(batch, samples);
+    const T = this.plan.timeSteps;
+    let result: Recording | null = null;
+    tf.tidy(() => {
+      const fwd = this.run(sub, this.weightTensors(weights), true);
+      const populations: PopulationRecording[] = this.plan.populations.map((p, i) => {
+        const spikes: number[] = [];
+        const s = fwd.spikes[i];
+        if (s) {
+          const data = s.dataSync();
+          for (let b = 0; b < samples; b++)
+            for (let n = 0; n < T; n++)
+              for (let j = 0; j < p.size; j++) if (data[(b * T + n) * p.size + j]) spikes.push(b, n, j);
+        }
+        const membranes: number[][][] = [];
+        const m = fwd.membranes[i];
+        const steps = m ? (m.shape[1] as number) : 0;
+        const data = m?.dataSync();
+        for (let b = 0; b < samples; b++) {
+          const perUnit: number[][] = [];
+          if (data)
+            for (let j = 0; j < Math.min(neurons, p.size); j++) {
+              const trace: number[] = [];
+              for (let n = 0; n < steps; n++) trace.push(data[(b * steps + n) * p.size + j] as number);
+              perUnit.push(trace);
+            }
+          membranes.push(perUnit);
+        }
+        return { id: p.id, name: p.name, kind: p.kind, size: p.size, spikes, membranes };
+      });
+      result = {
+        timeSteps: T,
+        samples,
+        labels: Array.from(sub.labels),
+        predictions: Array.from(fwd.predicted.dataSync()),
+        populations,
+      };
+    });
+    return result as unknown as Recording;
+  }
+
+  private weightTensors(weights: WeightSet<FloatArray>): Record<string, tf.Tensor2D> {
+    const out: Record<string, tf.Tensor2D> = {};
+    for (const c of this.plan.connections) {
+      const w = weights[c.id];
+      if (!w) throw new Error(`No weights for connection '${c.id}'.`);
+      out[c.id] = tf.tensor2d(Float32Array.from(w), [c.sourceUnits, c.targetUnits]);
+    }
+    return out;
+  }
+
+  /** The whole network over the batch, in the order of science.md's equations. */
+  private run(batch: SpikeBatch, weights: Record<string, tf.Tensor2D>, keepMembranes: boolean): Forward {
+    const plan = this.plan;
+    const B = batch.batchSize;
+    const T = plan.timeSteps;
+    const spikes: (tf.Tensor3D | null)[] = plan.populations.map(() => null);
+    const membranes: (tf.Tensor3D | null)[] = plan.populations.map(() => null);
+    spikes[0] = denseInput(batch, plan.inputUnits);
+    for (const p of plan.populations) {
+      if (p.kind === 'input') continue;
+      const N = p.size;
+      // Feed-forward drive for all steps at once: [B*T, Nsrc] x [Nsrc, N].
+      let drive: tf.Tensor = tf.zeros([B, T, N]);
+      for (const c of p.incoming) {
+        const s = spikes[c.source] as tf.Tensor3D;
+        const h = tf.matMul(tf.reshape(s, [B * T, c.sourceUnits]), weights[c.id] as tf.Tensor2D);
+        drive = tf.add(drive, tf.reshape(h, [B, T, N]));
+      }
+      const driveAt = tf.unstack(drive, 1);
+      let I: tf.Tensor = tf.zeros([B, N]);
+      let U: tf.Tensor = tf.zeros([B, N]);
+      const c = p.inputScale;
+      if (p.kind === 'readout') {
+        const trace: tf.Tensor[] = [U];
+        for (let n = 0; n < T; n++) {
+          const nextI = tf.add(tf.mul(p.alpha, I), driveAt[n] as tf.Tensor);
+          U = tf.add(tf.mul(p.beta, U), tf.mul(c, I));
+          I = nextI;
+          trace.push(U);
+        }
+        membranes[p.index] = tf.stack(trace, 1) as tf.Tensor3D;
+        continue;
+      }
+      const V = p.recurrent ? (weights[p.recurrent.id] as tf.Tensor2D) : null;
+      const out: tf.Tensor[] = [];
+      const mem: tf.Tensor[] = [];
+      for (let n = 0; n < T; n++) {
+        const x = tf.sub(U, p.threshold);
+        const S = this.spike(x);
+        const Sreset = p.detachReset ? tf.step(x) : S;
+        let d = driveAt[n] as tf.Tensor;
+        if (V) d = tf.add(d, tf.matMul(S as tf.Tensor2D, V));
+        const nextI = tf.add(tf.mul(p.alpha, I), d);
+        const v = tf.add(tf.mul(p.beta, U), tf.mul(c, I));
+        const nextU = p.reset === 'zero' ? tf.mul(v, tf.sub(1, Sreset)) : tf.sub(v, tf.mul(p.threshold, Sreset));
+        if (keepMembranes) mem.push(U);
+        out.push(S);
+        I = nextI;
+        U = nextU;
+      }
+      spikes[p.index] = tf.stack(out, 1) as tf.Tensor3D;
+      if (keepMembranes) membranes[p.index] = tf.stack(mem, 1) as tf.Tensor3D;
+    }
+
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    const lp = plan.loss;
+    let main: tf.Scalar;
+    let predicted: tf.Tensor1D;
+    if (lp.kind === 'spike-count-mse') {
+      const z = tf.sum(spikes[lp.population] as tf.Tensor3D, 1);
+      const K = plan.populations[lp.population]?.size as number;
+      const onehot = tf.oneHot(labels, K);
+      const target = tf.add(tf.mul(onehot, lp.targetCountCorrect), tf.mul(tf.sub(1, onehot), lp.targetCountWrong));
+      main = tf.mean(tf.square(tf.sub(z, target))) as tf.Scalar;
+      predicted = tf.argMax(z, 1);
+    } else {
+      const y = membranes[lp.population] as tf.Tensor3D;
+      let scores: tf.Tensor2D;
+      if (lp.kind === 'max-over-time') {
+        // torch.max(dim) sends the gradient to one index, the first maximum; tf.max would
+        // split it among ties (U[0] = U[1] = 0 always tie), so pick the step explicitly.
+        const at = tf.oneHot(tf.argMax(y, 1) as tf.Tensor2D, T + 1);
+        scores = tf.sum(tf.mul(y, tf.transpose(at, [0, 2, 1])), 1);
+      } else if (lp.kind === 'sum-over-time') scores = tf.mean(tf.slice(y, [0, 1, 0], [-1, T, -1]), 1);
+      else scores = tf.squeeze(tf.slice(y, [0, T, 0], [-1, 1, -1]), [1]);
+      const K = scores.shape[1];
+      const logp = tf.logSoftmax(scores);
+      main = tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(labels, K)), 1))) as tf.Scalar;
+      predicted = tf.argMax(scores, 1);
+    }
+    let loss: tf.Scalar = main;
+    for (const r of plan.regularizers) {
+      const z = tf.sum(spikes[r.population] as tf.Tensor3D, 1);
+      let pen: tf.Tensor;
+      if (r.bound === 'lower') pen = tf.mean(tf.square(tf.relu(tf.sub(r.target, z))));
+      else {
+        const excess = tf.relu(tf.sub(tf.mean(z, 1), r.target));
+        pen = tf.mean(r.power === 1 ? excess : tf.square(excess));
+      }
+      loss = tf.add(loss, tf.mul(r.strength, pen));
+    }
+    return { loss, predicted, spikes, membranes };
+  }
+}
+
+function denseInput(batch: SpikeBatch, units: number): tf.Tensor3D {
+  const T = batch.timeSteps;
+  const dense = new Float32Array(batch.batchSize * T * units);
+  for (let r = 0; r < batch.batchSize * T; r++)
+    for (let e = batch.offsets[r] as number; e < (batch.offsets[r + 1] as number); e++)
+      dense[r * units + (batch.units[e] as number)] = 1;
+  return tf.tensor3d(dense, [batch.batchSize, T, units]);
+}
+
+function countCorrect(predicted: ArrayLike<number>, labels: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) n++;
+  return n;
+}

@@ -1,0 +1,84 @@
+// Small graphs and random spike batches for tests and benchmarks (not used by the app).
+import {
+  type GraphDocument,
+  type GraphEdge,
+  type GraphNode,
+  newConnection,
+  newNode,
+} from '../../shared/graph/document';
+import type { LifParams, LossParams, ReadoutParams, RegularizerParams, TrainingParams } from '../../shared/graph/kinds';
+import type { SpikeBatch } from '../data/types';
+import type { Rng } from './random';
+
+export interface NetSpec {
+  inputs: number;
+  classes: number;
+  timeSteps: number;
+  /** Hidden populations in a chain; `recurrent` adds a self-connection. */
+  hidden: (Partial<LifParams> & { recurrent?: boolean })[];
+  readout?: Partial<ReadoutParams>;
+  loss?: Partial<LossParams>;
+  regularizers?: Partial<RegularizerParams>[];
+  training?: Partial<TrainingParams>;
+  /** Also connect the input straight to the last population (a DAG with a skip connection). */
+  skip?: boolean;
+  init?: { init?: 'spytorch' | 'uniform' | 'normal' | 'fluctuation-driven'; scale?: number };
+}
+
+export function buildGraph(spec: NetSpec): GraphDocument {
+  const nodes: GraphNode[] = [
+    newNode('dataset', 'data', 'data', {
+      dataset: 'custom',
+      inputs: spec.inputs,
+      classes: spec.classes,
+      timeSteps: spec.timeSteps,
+    }),
+    newNode('training', 'train', 'train', spec.training ?? {}),
+  ];
+  const edges: GraphEdge[] = [];
+  let prev = 'data';
+  spec.hidden.forEach((h, i) => {
+    const id = `h${i}`;
+    const { recurrent, ...params } = h;
+    nodes.push(newNode('lif', id, id, params));
+    edges.push(newConnection(`w_${prev}_${id}`, prev, id, spec.init ?? {}));
+    if (recurrent) edges.push(newConnection(`w_${id}_${id}`, id, id, spec.init ?? {}));
+    prev = id;
+  });
+  const countLoss = spec.loss?.loss === 'spike-count-mse';
+  if (!countLoss) {
+    nodes.push(newNode('readout', 'out', 'out', { size: spec.classes, ...(spec.readout ?? {}) }));
+    edges.push(newConnection(`w_${prev}_out`, prev, 'out', spec.init ?? {}));
+    if (spec.skip && prev !== 'data') edges.push(newConnection('w_skip', 'data', 'out', spec.init ?? {}));
+    prev = 'out';
+  }
+  nodes.push(newNode('loss', 'loss', 'loss', spec.loss ?? {}));
+  edges.push({ id: 's_scores', kind: 'signal', source: prev, target: 'loss' });
+  edges.push({ id: 's_labels', kind: 'signal', source: 'data', target: 'loss' });
+  (spec.regularizers ?? []).forEach((r, i) => {
+    const id = `reg${i}`;
+    nodes.push(newNode('regularizer', id, id, r));
+    edges.push({ id: `s_${id}`, kind: 'signal', source: 'h0', target: id });
+  });
+  return { nodes, edges };
+}
+
+/** Independent Bernoulli events with probability `rate` per (sample, step, unit). */
+export function randomBatch(
+  rng: Rng,
+  batchSize: number,
+  timeSteps: number,
+  inputUnits: number,
+  classes: number,
+  rate: number,
+): SpikeBatch {
+  const offsets = new Int32Array(batchSize * timeSteps + 1);
+  const units: number[] = [];
+  for (let r = 0; r < batchSize * timeSteps; r++) {
+    for (let i = 0; i < inputUnits; i++) if (rng.uniform() < rate) units.push(i);
+    offsets[r + 1] = units.length;
+  }
+  const labels = new Int32Array(batchSize);
+  for (let b = 0; b < batchSize; b++) labels[b] = rng.int(classes);
+  return { batchSize, timeSteps, inputUnits, offsets, units: Int32Array.from(units), labels };
+}
