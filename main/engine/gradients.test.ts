@@ -9,12 +9,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOSSES, SURROGATES } from '../../shared/graph/kinds';
+import { Random } from '../util/random';
 import { initBackend } from './backend';
 import { FastEngine } from './fast/fastEngine';
 import { initWeights } from './init';
 import type { FloatArray } from './loss';
 import { compilePlan } from './plan';
-import { Rng } from './random';
 import { ReferenceEngine } from './reference/referenceEngine';
 import { buildGraph, type NetSpec, randomBatch } from './testing';
 
@@ -35,7 +35,7 @@ function relativeError(a: FloatArray, b: FloatArray, floor = 0): number {
 function compare(spec: NetSpec, seed: number, batchSize = 4, rate = 0.15) {
   const plan = compilePlan(buildGraph(spec));
   const weights = initWeights(plan, seed);
-  const batch = randomBatch(new Rng(seed + 1000), batchSize, spec.timeSteps, spec.inputs, spec.classes, rate);
+  const batch = randomBatch(new Random(seed + 1000), batchSize, spec.timeSteps, spec.inputs, spec.classes, rate);
   const w64: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(weights)) w64[k] = Float64Array.from(v);
   const fast = new FastEngine(plan, { precision: 'float64' }).gradients(batch, w64);
@@ -52,7 +52,7 @@ function compare(spec: NetSpec, seed: number, batchSize = 4, rate = 0.15) {
 }
 
 /** A graph per seed: every option drawn at random, with enough weight to make neurons spike. */
-function randomSpec(rng: Rng, i: number): NetSpec {
+function randomSpec(rng: Random, i: number): NetSpec {
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
   const depth = 1 + rng.int(2);
   const loss = LOSSES[i % LOSSES.length] as (typeof LOSSES)[number];
@@ -92,7 +92,7 @@ function randomSpec(rng: Rng, i: number): NetSpec {
 describe('fast engine gradients match the reference engine', () => {
   const cases = Array.from({ length: 40 }, (_, i) => i);
   it.each(cases)('random graph %i', (i) => {
-    const rng = new Rng(7919 * (i + 1));
+    const rng = new Random(7919 * (i + 1));
     const spec = randomSpec(rng, i);
     const { errors } = compare(spec, i);
     for (const [id, e] of Object.entries(errors)) expect(e, `${id} in ${JSON.stringify(spec)}`).toBeLessThan(1e-4);
@@ -101,7 +101,7 @@ describe('fast engine gradients match the reference engine', () => {
   it('covers feed-forward, recurrent and two hidden layers with every surrogate', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 40; i++) {
-      const spec = randomSpec(new Rng(7919 * (i + 1)), i);
+      const spec = randomSpec(new Random(7919 * (i + 1)), i);
       seen.add(`layers${spec.hidden.length}`);
       for (const h of spec.hidden) {
         seen.add(`${h.reset}-${h.detachReset ? 'detached' : 'differentiated'}`);
@@ -137,7 +137,7 @@ describe('fast engine gradients match the reference engine', () => {
     };
     const plan = compilePlan(buildGraph(spec));
     const weights = initWeights(plan, 3);
-    const batch = randomBatch(new Rng(5), 4, 25, 10, 3, 0.15);
+    const batch = randomBatch(new Random(5), 4, 25, 10, 3, 0.15);
     const fast = new FastEngine(plan).gradients(batch, weights);
     const ref = new ReferenceEngine(plan).gradients(batch, weights);
     for (const [id, g] of Object.entries(ref.grads))

@@ -1,7 +1,8 @@
 // Weight initialisation, seeded. Each connection draws from its own stream (seed, edge
 // position) so adding a connection does not change the weights of the others.
+
+import { mixSeeds, Random } from '../util/random';
 import type { ConnectionPlan, Plan, PopulationPlan, WeightSet } from './plan';
-import { Rng } from './random';
 
 /** Assumed firing probability per step of a population when no measurement is given. */
 export const DEFAULT_RATE = 0.01;
@@ -20,12 +21,12 @@ export const DEFAULT_RATE = 0.01;
 export function initWeights(plan: Plan, seed: number, rates: Record<string, number> = {}): WeightSet {
   const out: WeightSet = {};
   plan.connections.forEach((c, position) => {
-    out[c.id] = initConnection(plan, c, new Rng(hashSeed(seed, position)), rates);
+    out[c.id] = initConnection(plan, c, new Random(mixSeeds(seed, position)), rates);
   });
   return out;
 }
 
-function initConnection(plan: Plan, c: ConnectionPlan, rng: Rng, rates: Record<string, number>): Float32Array {
+function initConnection(plan: Plan, c: ConnectionPlan, rng: Random, rates: Record<string, number>): Float32Array {
   const target = plan.populations[c.target] as PopulationPlan;
   const source = plan.populations[c.source] as PopulationPlan;
   const fanIn = c.sourceUnits;
@@ -70,10 +71,4 @@ function kernelEnergy(p: PopulationPlan, steps: number): number {
     sum += u * u;
   }
   return sum;
-}
-
-function hashSeed(seed: number, position: number): number {
-  let h = Math.imul((seed >>> 0) ^ 0x2545f491, 0x9e3779b1) ^ Math.imul(position + 1, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35);
-  return (h ^ (h >>> 13)) >>> 0;
 }

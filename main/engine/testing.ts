@@ -8,7 +8,7 @@ import {
 } from '../../shared/graph/document';
 import type { LifParams, LossParams, ReadoutParams, RegularizerParams, TrainingParams } from '../../shared/graph/kinds';
 import type { SpikeBatch } from '../data/types';
-import type { Rng } from './random';
+import type { Random } from '../util/random';
 
 export interface NetSpec {
   inputs: number;
@@ -65,7 +65,7 @@ export function buildGraph(spec: NetSpec): GraphDocument {
 
 /** Independent Bernoulli events with probability `rate` per (sample, step, unit). */
 export function randomBatch(
-  rng: Rng,
+  rng: Random,
   batchSize: number,
   timeSteps: number,
   inputUnits: number,

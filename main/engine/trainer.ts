@@ -1,0 +1,291 @@
+// The training loop the CLI and the training worker share. Events come from an async
+// generator, so pausing is simply not pulling the next one; stopping is `return()`.
+import type { GraphDocument } from '../../shared/graph/document';
+import type { SpikeBatch, SpikeDataset, Split } from '../data/types';
+import { backendWarnings, initBackend } from './backend';
+import { FastEngine } from './fast/fastEngine';
+import { initWeights } from './init';
+import type { FloatArray } from './loss';
+import { Optimizer, type OptimizerState } from './optimizer';
+import { compilePlan, type Plan, type WeightSet } from './plan';
+import type { Engine, EngineName, Recording, RecordOptions } from './types';
+
+export interface TrainerOptions {
+  engine?: EngineName;
+  /** Weights to start from, by connection id; ones missing or of the wrong size are initialised. */
+  initialWeights?: Record<string, Float32Array>;
+  /** Optimizer moments to resume from (with initialWeights). */
+  optimizerState?: OptimizerState;
+  /** Defaults to the training node's epochs. */
+  epochs?: number;
+  /** Cap on training batches per epoch (quick runs, smoke tests). */
+  maxBatches?: number;
+  /** Cap on batches per evaluation pass (validation, test, final train accuracy). */
+  maxEvalBatches?: number;
+  /** Defaults to the training node's seed. Same seed, same backend: same weights and losses. */
+  seed?: number;
+  /** Evaluate the whole training split at the end for `done.trainAcc` (default true). */
+  finalTrainAccuracy?: boolean;
+}
+
+export type TrainerEvent =
+  | { type: 'started'; backend: string; engine: EngineName; epochs: number; batchesPerEpoch: number; notes: string[] }
+  | {
+      type: 'batch';
+      epoch: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      acc: number;
+      /** Wall time of this training step (forward, backward, update). */
+      ms: number;
+      samplesPerSecond: number;
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      trainLoss: number;
+      trainAcc: number;
+      valLoss?: number;
+      valAcc?: number;
+      seconds: number;
+    }
+  | {
+      type: 'done';
+      testAcc?: number;
+      testLoss?: number;
+      trainAcc?: number;
+      seconds: number;
+      backend: string;
+      engine: EngineName;
+      epochs: number;
+    }
+  | { type: 'failed'; message: string; epoch: number; batch: number; step: number };
+
+export class TrainingError extends Error {}
+
+export class Trainer {
+  readonly plan: Plan;
+  private weights: WeightSet;
+  private readonly optimizer: Optimizer;
+  private engine: Engine | null = null;
+  private backend = 'none';
+  readonly engineName: EngineName;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly notes: string[] = [];
+
+  constructor(
+    readonly graph: GraphDocument,
+    readonly dataset: SpikeDataset,
+    readonly options: TrainerOptions = {},
+  ) {
+    this.plan = compilePlan(graph);
+    const p = this.plan;
+    if (dataset.inputUnits !== p.inputUnits)
+      throw new TrainingError(`The dataset has ${dataset.inputUnits} input units; the graph expects ${p.inputUnits}.`);
+    if (dataset.timeSteps !== p.timeSteps)
+      throw new TrainingError(`The dataset has ${dataset.timeSteps} time steps; the graph expects ${p.timeSteps}.`);
+    if (dataset.classes !== p.classes)
+      throw new TrainingError(`The dataset has ${dataset.classes} classes; the graph expects ${p.classes}.`);
+    this.engineName = options.engine ?? 'fast';
+    this.seed = options.seed ?? p.training.seed;
+    this.epochs = options.epochs ?? p.training.epochs;
+    this.weights = initWeights(p, this.seed, this.measuredRates());
+    for (const [id, w] of Object.entries(options.initialWeights ?? {})) {
+      const current = this.weights[id];
+      if (current && current.length === w.length) this.weights[id] = Float32Array.from(w);
+      else this.notes.push(`Stored weights for '${id}' do not fit the graph and were re-initialised.`);
+    }
+    const t = p.training;
+    this.optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum, options.optimizerState);
+  }
+
+  /** Loads the compute backend and builds the engine; run() calls it, callers may call it early. */
+  async ready(): Promise<string> {
+    if (this.engine) return this.backend;
+    this.backend = await initBackend();
+    this.notes.push(...backendWarnings());
+    if (this.engineName === 'fast') this.engine = new FastEngine(this.plan);
+    else {
+      const { ReferenceEngine } = await import('./reference/referenceEngine');
+      this.engine = new ReferenceEngine(this.plan);
+    }
+    return this.backend;
+  }
+
+  /** A copy of the current weights, row-major [sourceUnits, targetUnits], by connection id. */
+  getWeights(): Record<string, Float32Array> {
+    const out: Record<string, Float32Array> = {};
+    for (const [id, w] of Object.entries(this.weights)) out[id] = Float32Array.from(w);
+    return out;
+  }
+
+  getOptimizerState(): OptimizerState {
+    return this.optimizer.state;
+  }
+
+  batchesPerEpoch(): number {
+    const full = Math.floor(this.dataset.size('train') / this.plan.training.batchSize);
+    return this.options.maxBatches !== undefined ? Math.min(full, this.options.maxBatches) : full;
+  }
+
+  async *run(): AsyncGenerator<TrainerEvent, void, undefined> {
+    const started = performance.now();
+    await this.ready();
+    const engine = this.engine as Engine;
+    const t = this.plan.training;
+    const batches = this.batchesPerEpoch();
+    if (batches === 0)
+      throw new TrainingError(
+        `The training split has ${this.dataset.size('train')} samples, fewer than one batch of ${t.batchSize}.`,
+      );
+    yield {
+      type: 'started',
+      backend: this.backend,
+      engine: this.engineName,
+      epochs: this.epochs,
+      batchesPerEpoch: batches,
+      notes: [...this.notes],
+    };
+    let trainAcc = 0;
+    let step = 0;
+    for (let epoch = 1; epoch <= this.epochs; epoch++) {
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let count = 0;
+      let index = 0;
+      for (const batch of this.dataset.batches('train', {
+        batchSize: t.batchSize,
+        shuffleSeed: this.seed,
+        epoch: epoch - 1,
+        dropLast: true,
+      })) {
+        if (index >= batches) break;
+        index++;
+        step++;
+        const t0 = performance.now();
+        const result = await engine.gradients(batch, this.weights);
+        const problem = nonFinite(result.loss, result.grads);
+        if (problem) {
+          yield this.failure(problem, epoch, index, step);
+          return;
+        }
+        const before = this.getWeights();
+        this.optimizer.step(this.weights, result.grads);
+        if (nonFinite(0, this.weights)) {
+          this.weights = before;
+          yield this.failure('the weights', epoch, index, step);
+          return;
+        }
+        const ms = performance.now() - t0;
+        lossSum += result.loss * result.count;
+        correct += result.correct;
+        count += result.count;
+        yield {
+          type: 'batch',
+          epoch,
+          batch: index,
+          batches,
+          loss: result.loss,
+          acc: result.correct / result.count,
+          ms,
+          samplesPerSecond: (result.count * 1000) / ms,
+        };
+      }
+      trainAcc = correct / Math.max(1, count);
+      const event: TrainerEvent = {
+        type: 'epoch',
+        epoch,
+        trainLoss: lossSum / Math.max(1, count),
+        trainAcc,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      const valSplit = t.validationSplit;
+      if (valSplit !== 'none' && this.dataset.size(valSplit) > 0) {
+        const val = await this.evaluate(valSplit);
+        event.valLoss = val.loss;
+        event.valAcc = val.acc;
+      }
+      yield event;
+    }
+    const done: TrainerEvent = {
+      type: 'done',
+      seconds: 0,
+      backend: this.backend,
+      engine: this.engineName,
+      epochs: this.epochs,
+    };
+    if (this.dataset.size('test') > 0) {
+      const test = await this.evaluate('test');
+      done.testAcc = test.acc;
+      done.testLoss = test.loss;
+    }
+    done.trainAcc = this.options.finalTrainAccuracy === false ? trainAcc : (await this.evaluate('train')).acc;
+    done.seconds = (performance.now() - started) / 1000;
+    yield done;
+  }
+
+  /** Mean loss and accuracy over a split with the current weights. */
+  async evaluate(split: Split, maxBatches = this.options.maxEvalBatches): Promise<{ loss: number; acc: number }> {
+    await this.ready();
+    const engine = this.engine as Engine;
+    let loss = 0;
+    let correct = 0;
+    let count = 0;
+    let n = 0;
+    for (const batch of this.dataset.batches(split, { batchSize: this.plan.training.batchSize })) {
+      if (maxBatches !== undefined && n >= maxBatches) break;
+      n++;
+      const r = await engine.evaluate(batch, this.weights);
+      loss += r.loss * r.count;
+      correct += r.correct;
+      count += r.count;
+    }
+    return { loss: loss / Math.max(1, count), acc: correct / Math.max(1, count) };
+  }
+
+  /** Inference on a batch recording spikes (sparse) and membrane traces of a few samples and neurons. */
+  async record(batch: SpikeBatch, options?: RecordOptions): Promise<Recording> {
+    await this.ready();
+    return (this.engine as Engine).record(batch, this.weights, options);
+  }
+
+  private failure(what: string, epoch: number, batch: number, step: number): TrainerEvent {
+    const lr = this.plan.training.learningRate;
+    return {
+      type: 'failed',
+      epoch,
+      batch,
+      step,
+      message:
+        `Training stopped at epoch ${epoch}, batch ${batch} (step ${step}): ${what} became NaN or infinite. ` +
+        `The learning rate (${lr}) is likely too high, or the initial weights too large; ` +
+        'the last good weights are kept.',
+    };
+  }
+
+  /** Firing probability per step of the input, for fluctuation-driven initialisation. */
+  private measuredRates(): Record<string, number> {
+    if (!this.plan.connections.some((c) => c.init === 'fluctuation-driven')) return {};
+    const input = this.plan.populations[0];
+    for (const b of this.dataset.batches('train', { batchSize: 256 })) {
+      const events = b.offsets[b.batchSize * b.timeSteps] as number;
+      return input ? { [input.id]: events / (b.batchSize * b.timeSteps * b.inputUnits) } : {};
+    }
+    return {};
+  }
+}
+
+/** Names what is not finite: 'the loss', 'the gradients', 'the weights' — or null. */
+function nonFinite(loss: number, arrays: Record<string, FloatArray>): string | null {
+  if (!Number.isFinite(loss)) return 'the loss';
+  for (const a of Object.values(arrays)) {
+    let sum = 0;
+    // A sum of finite numbers can only be non-finite if some term is (or it overflows, also bad).
+    for (let i = 0; i < a.length; i++) sum += a[i] as number;
+    if (!Number.isFinite(sum)) return loss === 0 ? 'the weights' : 'the gradients';
+  }
+  return null;
+}
