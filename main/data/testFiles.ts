@@ -38,3 +38,31 @@ export function writeImageIdxFiles(
   write('t10k-labels-idx1-ubyte.gz', encodeIdx([options.test], test.labels));
   return { trainImages: train.images, trainLabels: train.labels, testImages: test.images, testLabels: test.labels };
 }
+
+/** Writes an HDF5 file in the flat SHD layout (h5wasm cannot write variable-length arrays). */
+export async function writeFlatSpikeH5(
+  path: string,
+  samples: { times: number[]; units: number[]; label: number }[],
+  options: { omit?: 'labels' | 'units' | 'offsets' } = {},
+): Promise<void> {
+  const { loadH5wasm } = await import('./hdf5SpikeFile');
+  const h5 = await loadH5wasm();
+  const file = new h5.File(path, 'w');
+  try {
+    const spikes = file.create_group('spikes');
+    const offsets = new Int32Array(samples.length + 1);
+    samples.forEach((s, i) => {
+      offsets[i + 1] = offsets[i]! + s.times.length;
+    });
+    spikes.create_dataset({ name: 'times', data: Float32Array.from(samples.flatMap((s) => s.times)) });
+    if (options.omit !== 'units') {
+      spikes.create_dataset({ name: 'units', data: Uint16Array.from(samples.flatMap((s) => s.units)) });
+    }
+    if (options.omit !== 'offsets') spikes.create_dataset({ name: 'offsets', data: offsets });
+    if (options.omit !== 'labels') {
+      file.create_dataset({ name: 'labels', data: Uint16Array.from(samples.map((s) => s.label)) });
+    }
+  } finally {
+    file.close();
+  }
+}
