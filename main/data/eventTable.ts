@@ -68,7 +68,7 @@ export class EventTableBuilder {
       const t = steps[i]!;
       if (t >= 0 && t < T) {
         const u = units[i]!;
-        if (!(u >= 0 && u < inputUnits) || !Number.isInteger(u)) {
+        if (!(u >= 0 && u < inputUnits) || u !== Math.floor(u)) {
           throw new DatasetError(source, `sample ${s} has unit id ${u}, outside [0, ${inputUnits})`);
         }
         counts[t + 1]!++;
