@@ -72,7 +72,12 @@ export const CATALOG: Record<'fashion-mnist' | 'mnist' | 'shd' | 'ssc', CatalogE
     title: 'Spiking Heidelberg Digits (Cramer et al. 2020)',
     cacheFolder: 'shd',
     systemFolders: ['/usr/share/datasets/shd'],
-    files: ['shd_train.h5', 'shd_test.h5'].map((name) => ({ name, url: `${ZENKE_BASE}${name}.gz`, gunzip: true })),
+    files: ['shd_train.h5', 'shd_test.h5'].map((name) => ({
+      name,
+      aliases: [`${name}.gz`],
+      url: `${ZENKE_BASE}${name}.gz`,
+      gunzip: true,
+    })),
     downloadMegabytes: 170,
     homepage: 'https://zenkelab.org/resources/spiking-heidelberg-datasets-shd/',
   },
@@ -83,6 +88,7 @@ export const CATALOG: Record<'fashion-mnist' | 'mnist' | 'shd' | 'ssc', CatalogE
     systemFolders: ['/usr/share/datasets/ssc'],
     files: ['ssc_train.h5', 'ssc_valid.h5', 'ssc_test.h5'].map((name) => ({
       name,
+      aliases: [`${name}.gz`],
       url: `${ZENKE_BASE}${name}.gz`,
       gunzip: true,
     })),

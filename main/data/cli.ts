@@ -1,8 +1,8 @@
 // `spikeforge data ...`: list, download and preview datasets from the command line.
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { defaultsOf } from '../../shared/graph/fields';
 import { DATASETS, type DatasetName, type DatasetParams, datasetFields } from '../../shared/graph/kinds';
+import { defaultCacheDir } from './cacheFolder';
 import { CATALOG, isDownloadable } from './catalog';
 import { DatasetError } from './datasetError';
 import { datasetPreview, type PreviewSample } from './datasetPreview';
@@ -19,12 +19,6 @@ const defaultIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
-
-/** The cache folder the CLI uses: $SPIKEFORGE_DATA_DIR, else $XDG_CACHE_HOME/spikeforge/datasets. */
-export function defaultCacheDir(): string {
-  if (process.env.SPIKEFORGE_DATA_DIR) return process.env.SPIKEFORGE_DATA_DIR;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'spikeforge', 'datasets');
-}
 
 const USAGE = [
   'Usage: data <command>',

@@ -8,6 +8,7 @@ import { openImageDataset } from './imageDataset';
 import { openRandman } from './randman';
 import { openCustom, openHeidelberg } from './spikeDataset';
 
+export { defaultCacheDir } from './cacheFolder';
 export { DatasetError } from './datasetError';
 export { type DatasetPreview, datasetPreview, type PreviewSample, type SplitSummary } from './datasetPreview';
 export type { DownloadProgress } from './download';

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCustom, openHeidelberg } from './spikeDataset';
 import { makeTempDir, writeFlatSpikeH5 } from './testFiles';
@@ -33,6 +34,19 @@ describe('SHD / SSC', () => {
     expect(Array.from(s.units)).toEqual([2, 3, 0]);
   });
 
+  it('opens the published .h5.gz files, decompressing them once next to themselves', async () => {
+    const dir = join(temp.dir, 'shd-gz');
+    mkdirSync(dir);
+    for (const name of ['shd_train.h5', 'shd_test.h5']) {
+      await writeFlatSpikeH5(join(dir, name), recordings(4, 20, 700));
+      writeFileSync(join(dir, `${name}.gz`), gzipSync(readFileSync(join(dir, name))));
+      rmSync(join(dir, name));
+    }
+    const d = await openHeidelberg({ ...params, dataset: 'shd', path: dir });
+    expect(d.size('test')).toBe(4);
+    expect(existsSync(join(dir, 'shd_train.h5'))).toBe(true);
+  });
+
   it('uses the official SSC validation file', async () => {
     const dir = join(temp.dir, 'ssc');
     mkdirSync(dir);
@@ -63,7 +77,8 @@ describe('custom datasets', () => {
     writeFileSync(join(dir, 'train-labels.csv'), 'sample,label\n0,0\n1,2\n2,1\n');
     writeFileSync(join(dir, 'test.csv'), '0,0,1\n');
     writeFileSync(join(dir, 'test-labels.csv'), '0,1\n');
-    const d = await openCustom({ ...params, dataset: 'custom', path: dir, validationFraction: 0 });
+    // A picked file stands for its folder.
+    const d = await openCustom({ ...params, dataset: 'custom', path: join(dir, 'train.csv'), validationFraction: 0 });
     expect(d.inputUnits).toBe(5);
     expect(d.classes).toBe(3);
     expect(d.size('train')).toBe(3);

@@ -1,6 +1,10 @@
 // SHD, SSC and custom spike datasets: recordings read from files, binned once into event tables.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { CATALOG } from './catalog';
 import { readCsvSpikes } from './csvSpikeFile';
 import { DatasetError } from './datasetError';
@@ -32,7 +36,9 @@ export async function openHeidelberg(
   const files = locateFiles(entry, params.path, cacheDir);
   const prefix = params.dataset;
   const recordings = await Promise.all(
-    entry.files.map(async (file) => [file.name, await readHdf5Spikes(files.get(file.name)!)] as const),
+    entry.files.map(
+      async (file) => [file.name, await readHdf5Spikes(await decompressed(files.get(file.name)!))] as const,
+    ),
   );
   const byName = new Map(recordings);
   const bin = (name: string) =>
@@ -69,7 +75,9 @@ export async function openHeidelberg(
  * (train.csv + train-labels.csv, ...; times in steps). See docs/datasets.md.
  */
 export async function openCustom(params: SpikeDatasetParams): Promise<EventDataset> {
-  const folder = params.path;
+  let folder = params.path;
+  // "Data folder or file": a picked train.csv or train.h5 stands for its folder.
+  if (folder && existsSync(folder) && statSync(folder).isFile()) folder = dirname(folder);
   if (!folder)
     throw new DatasetError(
       'Custom dataset',
@@ -114,4 +122,27 @@ export async function openCustom(params: SpikeDatasetParams): Promise<EventDatas
       }
     : splitsFromTrainTest(train, test, params.validationFraction, params.dataSeed);
   return new EventDataset({ name: `Custom (${folder})`, classes: Math.max(classes, 2), splits });
+}
+
+/**
+ * h5wasm needs a plain HDF5 file. A `.h5.gz` (as published) is decompressed next to itself once,
+ * so later opens find the `.h5`; where that folder is read-only, into the temp folder.
+ */
+async function decompressed(path: string): Promise<string> {
+  if (!path.endsWith('.gz')) return path;
+  const target = path.slice(0, -3);
+  for (const out of [target, join(tmpdir(), `spikeforge-${process.pid}-${basename(target)}`)]) {
+    if (existsSync(out)) return out;
+    try {
+      await pipeline(createReadStream(path), createGunzip(), createWriteStream(`${out}.tmp`));
+      await rename(`${out}.tmp`, out);
+      return out;
+    } catch (error) {
+      await rm(`${out}.tmp`, { force: true });
+      if ((error as NodeJS.ErrnoException).code !== 'EACCES' && (error as NodeJS.ErrnoException).code !== 'EROFS') {
+        throw new DatasetError(path, `cannot decompress: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  throw new DatasetError(path, 'cannot decompress: no writable folder');
 }
