@@ -99,7 +99,9 @@ function checkName(name: string | undefined, io: CliIo): DatasetName | undefined
 
 function listDatasets(cacheDir: string, io: CliIo): void {
   io.out(`Cache folder: ${cacheDir}`);
-  io.out('randman        Randman (synthetic)                          generated from its seed, nothing to download');
+  io.out(
+    'randman        Randman (synthetic)                              generated from its seed, nothing to download',
+  );
   for (const entry of Object.values(CATALOG)) {
     let where: string;
     try {
@@ -108,9 +110,9 @@ function listDatasets(cacheDir: string, io: CliIo): void {
     } catch {
       where = `missing (~${entry.downloadMegabytes} MB: data download ${entry.name})`;
     }
-    io.out(`${entry.name.padEnd(14)} ${entry.title.padEnd(44)} ${where}`);
+    io.out(`${entry.name.padEnd(14)} ${entry.title.padEnd(48)} ${where}`);
   }
-  io.out('custom         Custom spike data                            a folder you choose (see docs/datasets.md)');
+  io.out('custom         Custom spike data                                a folder you choose (see docs/datasets.md)');
 }
 
 async function download(nameArg: string | undefined, cacheDir: string, io: CliIo): Promise<number> {

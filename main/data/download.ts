@@ -91,7 +91,7 @@ export async function downloadFile(job: FileDownload, options: DownloadOptions =
         throw new DatasetError(job.url, 'download cancelled (the partial file is kept to resume later)');
       if (!retryable || attempt >= retries) {
         if (error instanceof DatasetError) throw error;
-        throw new DatasetError(job.url, `download failed after ${attempt + 1} attempts: ${(error as Error).message}`, {
+        throw new DatasetError(job.url, `download failed after ${attempt + 1} attempts: ${networkProblem(error)}`, {
           cause: error,
         });
       }
@@ -248,4 +248,12 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     });
   });
+}
+
+function networkProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return 'cannot resolve the host name (offline, or a proxy is needed?)';
+  if (code === 'ECONNREFUSED') return 'the server refused the connection';
+  return (error as Error)?.message ?? String(error);
 }
