@@ -38,8 +38,8 @@ const server = http.createServer((req, res) => {
   if (range) headers['Content-Range'] = `bytes ${start}-${data.length - 1}/${data.length}`;
   res.writeHead(range ? 206 : 200, headers);
   if (dropFirstAt !== undefined && !range) {
-    // Send part of the body, then cut the connection.
-    res.write(data.subarray(0, dropFirstAt), () => res.destroy());
+    // Send part of the body, then close the connection (FIN, so the bytes sent arrive first).
+    res.write(data.subarray(0, dropFirstAt), () => res.socket?.end());
     dropFirstAt = undefined;
     return;
   }
