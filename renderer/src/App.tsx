@@ -1,43 +1,37 @@
-// The application shell: toolbar, canvas and side panel.
-import { useEffect, useState } from 'react';
-import { api, onConnectionState } from './api';
+// The application shell: toolbar, palette, canvas, inspector and problems, overlays.
+import { useEffect } from 'react';
+import { onConnectionState } from './api';
 import { GraphCanvas } from './canvas/GraphCanvas';
-import { isDirty, useAppStore } from './store';
+import { useShortcuts } from './commands/useShortcuts';
+import { Overlays } from './dialogs/Overlays';
+import { openStartupDocument } from './files/fileActions';
+import { Inspector } from './inspector/Inspector';
+import { ConnectionBanner, useTheme } from './panels/chrome';
+import { Palette } from './panels/Palette';
+import { ProblemsList } from './panels/ProblemsList';
+import { Toolbar } from './panels/Toolbar';
 
 export function App() {
-  const fileName = useAppStore((s) => s.fileName);
-  const dirty = useAppStore(isDirty);
-  const [error, setError] = useState<string | null>(null);
-  const [connection, setConnection] = useState<'connecting' | 'open' | 'closed'>('open');
-
-  useEffect(() => {
-    onConnectionState(setConnection);
-    api
-      .openExample({ id: 'randman' })
-      .then((opened) => setError(useAppStore.getState().openText(opened.text, opened.path, opened.name)))
-      .catch((e: Error) => setError(e.message));
-  }, []);
-
+  useShortcuts();
+  useTheme();
+  useEffect(openStartupDocument, []);
   return (
     <div className="app">
-      <header className="toolbar">
-        <span className="brand">Spikeforge</span>
-        <span className="file-name" data-testid="file-name">
-          {fileName}
-          {dirty ? ' •' : ''}
-        </span>
-        {connection === 'closed' && (
-          <span className="banner banner--warn">Connection to the backend lost; retrying…</span>
-        )}
-      </header>
-      {error && (
-        <div className="banner banner--error" role="alert">
-          {error}
-        </div>
-      )}
-      <main className="workspace">
-        <GraphCanvas />
-      </main>
+      <Toolbar>
+        <ConnectionBanner subscribe={onConnectionState} />
+      </Toolbar>
+      <div className="workspace">
+        <Palette />
+        <main className="center">
+          <GraphCanvas />
+          {/* TRAINING PANEL SLOT: the live-training panel mounts here, below the canvas. */}
+        </main>
+        <aside className="side-panel">
+          <Inspector />
+          <ProblemsList />
+        </aside>
+      </div>
+      <Overlays />
     </div>
   );
 }

@@ -1,45 +1,267 @@
-// The network as a picture: React Flow drawing the document's nodes and edges.
-import { Background, Controls, type Edge, MiniMap, ReactFlow } from '@xyflow/react';
-import { useMemo } from 'react';
+// The network as a picture: React Flow drawing the document's nodes and edges, fed from the
+// store (controlled), with drops from the palette, typed connections and context menus.
+import {
+  Background,
+  BackgroundVariant,
+  type Connection,
+  Controls,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  MarkerType,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react';
+import {
+  type DragEvent,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { weightCount } from '../../../shared/graph/shapes';
+import type { Position } from '../../../shared/file/snnFile';
+import { NODE_KINDS, type NodeKind } from '../../../shared/graph/kinds';
+import { judgeConnection } from '../graph/connectionRules';
 import { useAppStore } from '../store';
-import { type SnnFlowNode, SnnNode } from './SnnNode';
+import { ConnectionLine } from './ConnectionLine';
+import { registerCanvasControls } from './canvasControls';
+import { edgeTypes } from './edges';
+import { useFlowEdges, useFlowNodes } from './flowElements';
+import { SnnNode } from './SnnNode';
 
 const nodeTypes = { snn: SnnNode };
+export const PALETTE_MIME = 'application/x-spikeforge-kind';
+const GRID: [number, number] = [20, 20];
+const KIND_COLORS: Record<NodeKind, string> = {
+  dataset: '#0e9384',
+  lif: '#6366f1',
+  readout: '#d97706',
+  loss: '#dc2626',
+  regularizer: '#9333ea',
+  training: '#64748b',
+};
 
 export function GraphCanvas() {
-  const { graph, layout } = useAppStore(useShallow((s) => ({ graph: s.graph, layout: s.layout })));
-  const nodes = useMemo<SnnFlowNode[]>(
-    () =>
-      graph.nodes.map((node) => ({
-        id: node.id,
-        type: 'snn',
-        position: layout.positions[node.id] ?? { x: 0, y: 0 },
-        data: { node },
-      })),
-    [graph, layout],
-  );
-  const edges = useMemo<Edge[]>(
-    () =>
-      graph.edges.map((edge) => {
-        const count = weightCount(graph, edge);
-        return {
-          id: edge.id,
-          source: edge.source,
-          target: edge.target,
-          className: `snn-edge snn-edge--${edge.kind}`,
-          ...(edge.kind === 'connection' ? { label: `${count.toLocaleString()} weights` } : { animated: false }),
-        };
-      }),
-    [graph],
-  );
   return (
-    <div className="canvas" data-testid="canvas">
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView minZoom={0.1}>
-        <Background gap={20} />
-        <MiniMap pannable zoomable />
-        <Controls />
+    <ReactFlowProvider>
+      <Canvas />
+    </ReactFlowProvider>
+  );
+}
+
+function Canvas() {
+  const flow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
+  const { theme, snapToGrid, showMinimap } = useAppStore(
+    useShallow((s) => ({ theme: s.theme, snapToGrid: s.snapToGrid, showMinimap: s.showMinimap })),
+  );
+  const nodes = useFlowNodes(measured);
+  const edges = useFlowEdges();
+
+  useEffect(() => {
+    const measuredRef = () => measured;
+    return registerCanvasControls({
+      fitView: () => {
+        if (flow.getNodes().length) void flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 });
+      },
+      centerOnNode: (id) => {
+        const node = flow.getInternalNode(id);
+        if (!node) return;
+        const { x, y } = node.internals.positionAbsolute;
+        const w = node.measured.width ?? 180;
+        const h = node.measured.height ?? 90;
+        void flow.setCenter(x + w / 2, y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
+      },
+      centerOnEdge: (id) => {
+        const edge = flow.getEdge(id);
+        const a = edge && flow.getInternalNode(edge.source);
+        const b = edge && flow.getInternalNode(edge.target);
+        if (!a || !b) return;
+        const x = (a.internals.positionAbsolute.x + b.internals.positionAbsolute.x) / 2 + 90;
+        const y = (a.internals.positionAbsolute.y + b.internals.positionAbsolute.y) / 2 + 40;
+        void flow.setCenter(x, y, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
+      },
+      viewportCenter: () => {
+        const rect = wrapper.current?.getBoundingClientRect();
+        if (!rect) return { x: 0, y: 0 };
+        return flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+      },
+      nodeSizes: measuredRef,
+      zoomIn: () => void flow.zoomIn({ duration: 150 }),
+      zoomOut: () => void flow.zoomOut({ duration: 150 }),
+    });
+  }, [flow, measured]);
+
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    const state = useAppStore.getState();
+    const moved: Record<string, Position> = {};
+    let dragging = false;
+    let dragEnded = false;
+    let selectionChanged = false;
+    const selected = new Set(state.selectedNodeIds);
+    const sizes: Record<string, { width: number; height: number }> = {};
+    for (const change of changes) {
+      if (change.type === 'position') {
+        if (change.position) moved[change.id] = change.position;
+        if (change.dragging) dragging = true;
+        else dragEnded = true;
+      } else if (change.type === 'select') {
+        selectionChanged = true;
+        if (change.selected) selected.add(change.id);
+        else selected.delete(change.id);
+      } else if (change.type === 'dimensions' && change.dimensions) {
+        sizes[change.id] = change.dimensions;
+      }
+    }
+    if (Object.keys(sizes).length) setMeasured((m) => ({ ...m, ...sizes }));
+    if (Object.keys(moved).length) {
+      if (dragging || state.gestureBase) state.dragNodes(moved);
+      else state.placeNodes(moved);
+    }
+    if (dragEnded) useAppStore.getState().endGesture();
+    if (selectionChanged) state.setSelection([...selected], useAppStore.getState().selectedEdgeIds);
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const state = useAppStore.getState();
+    const selected = new Set(state.selectedEdgeIds);
+    let changed = false;
+    for (const change of changes)
+      if (change.type === 'select') {
+        changed = true;
+        if (change.selected) selected.add(change.id);
+        else selected.delete(change.id);
+      }
+    if (changed) state.setSelection(useAppStore.getState().selectedNodeIds, [...selected]);
+  }, []);
+
+  const isValidConnection = useCallback<IsValidConnection>(
+    (c) => judgeConnection(useAppStore.getState().graph, c.source, c.target).ok,
+    [],
+  );
+
+  const onConnect = useCallback((c: Connection) => {
+    const verdict = useAppStore.getState().connect(c.source, c.target);
+    if (!verdict.ok) useAppStore.getState().showToast(verdict.reason, 'error');
+  }, []);
+
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid !== false || !state.toNode || !state.fromNode || !state.fromHandle) return;
+    const [source, target] =
+      state.fromHandle.type === 'source' ? [state.fromNode.id, state.toNode.id] : [state.toNode.id, state.fromNode.id];
+    const verdict = judgeConnection(useAppStore.getState().graph, source, target);
+    if (verdict.ok) return;
+    const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+    useAppStore
+      .getState()
+      .showToast(verdict.reason, 'error', point ? { x: point.clientX, y: point.clientY } : undefined);
+  }, []);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_MIME) as NodeKind;
+      if (!NODE_KINDS.includes(kind)) return;
+      event.preventDefault();
+      const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      useAppStore.getState().addNode(kind, { x: p.x - 90, y: p.y - 30 });
+    },
+    [flow],
+  );
+
+  const onDoubleClick = useCallback(
+    (event: ReactMouseEvent) => {
+      if (!(event.target as Element).classList?.contains('react-flow__pane')) return;
+      const flowPoint = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      useAppStore
+        .getState()
+        .openDialog({ kind: 'quickAdd', screen: { x: event.clientX, y: event.clientY }, flow: flowPoint });
+    },
+    [flow],
+  );
+
+  const openMenu = useCallback(
+    (event: ReactMouseEvent | MouseEvent, target: 'canvas' | 'node' | 'edge') => {
+      event.preventDefault();
+      useAppStore.getState().openContextMenu({
+        screen: { x: event.clientX, y: event.clientY },
+        flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+        target,
+      });
+    },
+    [flow],
+  );
+
+  const handlers = useMemo(
+    () => ({
+      onNodeContextMenu: (event: ReactMouseEvent, node: { id: string }) => {
+        const s = useAppStore.getState();
+        if (!s.selectedNodeIds.includes(node.id)) s.setSelection([node.id], []);
+        openMenu(event, 'node');
+      },
+      onEdgeContextMenu: (event: ReactMouseEvent, edge: { id: string }) => {
+        const s = useAppStore.getState();
+        if (!s.selectedEdgeIds.includes(edge.id)) s.setSelection([], [edge.id]);
+        openMenu(event, 'edge');
+      },
+      onPaneContextMenu: (event: ReactMouseEvent | MouseEvent) => openMenu(event, 'canvas'),
+      onPaneClick: () => useAppStore.getState().openContextMenu(null),
+    }),
+    [openMenu],
+  );
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a pointer-only surface; the keyboard has commands for the same.
+    <div className="canvas" data-testid="canvas" ref={wrapper} onDoubleClick={onDoubleClick}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        connectionLineComponent={ConnectionLine}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        {...handlers}
+        defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } }}
+        colorMode={theme}
+        snapToGrid={snapToGrid}
+        snapGrid={GRID}
+        deleteKeyCode={null}
+        disableKeyboardA11y
+        zoomOnDoubleClick={false}
+        onlyRenderVisibleElements={nodes.length > 150}
+        minZoom={0.05}
+        maxZoom={2.5}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} />
+        {showMinimap && (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={(n) => KIND_COLORS[(n.data as { node?: { kind: NodeKind } }).node?.kind ?? 'training']}
+            nodeStrokeWidth={0}
+            maskColor={theme === 'dark' ? 'rgb(10 12 18 / 0.7)' : 'rgb(240 242 246 / 0.7)'}
+          />
+        )}
+        <Controls showInteractive={false} />
       </ReactFlow>
     </div>
   );

@@ -1,57 +1,117 @@
-// How a graph node looks on the canvas: kind, name, and the parameters that matter at a glance.
+// How a graph node looks on the canvas: kind, name, size, neuron model and time constants at
+// a glance, typed handles, and a badge when validation finds something wrong with it.
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
 import type { GraphNode } from '../../../shared/graph/document';
 import { nodeKindInfo } from '../../../shared/graph/kinds';
 import { datasetShape } from '../../../shared/graph/shapes';
+import { inputHandleType, outputHandleType } from '../graph/connectionRules';
+import { KindIcon } from './KindIcon';
 
-export type SnnFlowNode = Node<{ node: GraphNode }, 'snn'>;
+export type SnnFlowNode = Node<
+  { node: GraphNode; severity: 'error' | 'warning' | null; problemCount: number; firstProblem: string | null },
+  'snn'
+>;
 
-function summary(node: GraphNode): string[] {
+interface Line {
+  text: string;
+  strong?: boolean;
+}
+
+const DATASET_LABELS: Record<string, string> = {
+  randman: 'Randman',
+  'fashion-mnist': 'Fashion-MNIST',
+  mnist: 'MNIST',
+  shd: 'SHD',
+  ssc: 'SSC',
+  custom: 'Custom data',
+};
+
+function summary(node: GraphNode): Line[] {
   switch (node.kind) {
     case 'dataset': {
       const shape = datasetShape(node.params);
       return [
-        `${node.params.dataset}`,
-        `${shape.units} inputs · ${shape.classes} classes`,
-        `T = ${node.params.timeSteps}`,
+        { text: DATASET_LABELS[node.params.dataset] ?? node.params.dataset, strong: true },
+        { text: `${shape.units} inputs · ${shape.classes} classes` },
+        { text: `T = ${node.params.timeSteps} × ${node.params.dt} ms` },
       ];
     }
     case 'lif':
       return [
-        `${node.params.size} LIF neurons`,
-        `τmem ${node.params.tauMem} ms · τsyn ${node.params.tauSyn} ms`,
-        `reset: ${node.params.reset}`,
+        { text: `${node.params.size} LIF neurons`, strong: true },
+        { text: `τmem ${node.params.tauMem} ms · τsyn ${node.params.tauSyn} ms` },
+        { text: `θ ${node.params.threshold} · reset ${node.params.reset === 'zero' ? 'to 0' : '−θ'}` },
       ];
     case 'readout':
-      return [`${node.params.size} leaky integrators`, `τmem ${node.params.tauMem} ms · τsyn ${node.params.tauSyn} ms`];
+      return [
+        { text: `${node.params.size} leaky integrators`, strong: true },
+        { text: `τmem ${node.params.tauMem} ms · τsyn ${node.params.tauSyn} ms` },
+      ];
     case 'loss':
-      return [node.params.loss];
+      return [{ text: node.params.loss, strong: true }];
     case 'regularizer':
-      return [`${node.params.bound} bound · ${node.params.target} spikes`, `λ = ${node.params.strength}`];
+      return [
+        { text: `${node.params.bound} bound · ${node.params.power.toUpperCase()}`, strong: true },
+        { text: `${node.params.target} spikes · λ ${node.params.strength}` },
+      ];
     case 'training':
       return [
-        `${node.params.optimizer} · lr ${node.params.learningRate}`,
-        `batch ${node.params.batchSize} · ${node.params.epochs} epochs`,
-        `${node.params.surrogate} (${node.params.surrogateScale})`,
+        { text: `${node.params.optimizer} · lr ${node.params.learningRate}`, strong: true },
+        { text: `batch ${node.params.batchSize} · ${node.params.epochs} epochs` },
+        { text: `${node.params.surrogate} (${node.params.surrogateScale})` },
       ];
   }
 }
 
-export function SnnNode({ data, selected }: NodeProps<SnnFlowNode>) {
-  const node = data.node;
-  const hasInput = node.kind !== 'dataset' && node.kind !== 'training';
-  const hasOutput = node.kind === 'dataset' || node.kind === 'lif' || node.kind === 'readout';
+function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
+  const { node, severity, problemCount, firstProblem } = data;
+  const input = inputHandleType(node.kind);
+  const output = outputHandleType(node.kind);
+  const classes = ['snn-node', `snn-node--${node.kind}`];
+  if (selected) classes.push('is-selected');
+  if (severity) classes.push(`has-${severity}`);
   return (
-    <div className={`snn-node snn-node--${node.kind}${selected ? ' is-selected' : ''}`} data-kind={node.kind}>
-      {hasInput && <Handle type="target" position={Position.Left} />}
-      <div className="snn-node__kind">{nodeKindInfo[node.kind].label}</div>
-      <div className="snn-node__name">{node.name}</div>
+    <div className={classes.join(' ')} data-kind={node.kind} data-testid={`node-${node.id}`}>
+      {input && (
+        <Handle
+          type="target"
+          position={Position.Left}
+          id="in"
+          className={`snn-handle snn-handle--${input}`}
+          title={input === 'spikes' ? 'Input: spikes' : 'Input: scores, labels or spikes to judge'}
+        />
+      )}
+      <div className="snn-node__head">
+        <KindIcon kind={node.kind} />
+        <span className="snn-node__kind">{nodeKindInfo[node.kind].label}</span>
+        {severity && (
+          <span
+            className={`snn-node__badge snn-node__badge--${severity}`}
+            title={firstProblem ?? ''}
+            data-testid="node-problem-badge"
+          >
+            {problemCount}
+          </span>
+        )}
+      </div>
+      <div className="snn-node__name">{node.name || <em>unnamed</em>}</div>
       {summary(node).map((line) => (
-        <div className="snn-node__line" key={line}>
-          {line}
+        <div className={line.strong ? 'snn-node__line snn-node__line--strong' : 'snn-node__line'} key={line.text}>
+          {line.text}
         </div>
       ))}
-      {hasOutput && <Handle type="source" position={Position.Right} />}
+      {output && (
+        <Handle
+          type="source"
+          position={Position.Right}
+          id="out"
+          className={`snn-handle snn-handle--${output}`}
+          title={output === 'spikes' ? 'Output: spikes' : 'Output: analog membrane (scores)'}
+        />
+      )}
     </div>
   );
 }
+
+export const SnnNode = memo(SnnNodeView);

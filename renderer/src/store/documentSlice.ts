@@ -10,6 +10,8 @@ import {
   serializeSnnFile,
 } from '../../../shared/file/snnFile';
 import type { GraphDocument } from '../../../shared/graph/document';
+import type { DocSnapshot } from '../graph/edits';
+import { emptyHistory } from './history';
 import type { AppState } from './index';
 
 export const APP_VERSION = '0.1.0';
@@ -25,14 +27,17 @@ export interface DocumentSlice {
   /** Canonical text of the document as last opened or saved. */
   savedText: string;
   loadWarnings: string[];
-  /** Replaces the document with a file's text; returns an error sentence if it cannot be read. */
+  /** Replaces the document with a file's text; returns an error sentence if it cannot be read (the current document stays). */
   openText(text: string, path: string | null, name: string): string | null;
+  /** Replaces the document with an empty, unsaved one. */
+  newDocument(): void;
   /** The document as a file, ready to serialise. */
   toFile(): SnnFile;
   markSaved(path: string | null, name: string): void;
 }
 
 const emptyGraph: GraphDocument = { nodes: [], edges: [] };
+export const UNTITLED = 'Untitled.snn.json';
 
 export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> = (set, get) => ({
   graph: emptyGraph,
@@ -41,7 +46,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   weights: undefined,
   optimizerState: undefined,
   filePath: null,
-  fileName: 'Untitled.snn.json',
+  fileName: UNTITLED,
   savedText: '',
   loadWarnings: [],
   openText(text, path, name) {
@@ -58,8 +63,30 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
       fileName: name,
       savedText: serializeSnnFile(file),
       loadWarnings: loaded.warnings,
+      history: emptyHistory(),
+      gestureBase: null,
+      selectedNodeIds: [],
+      selectedEdgeIds: [],
     });
     return null;
+  },
+  newDocument() {
+    const file = newSnnFile(emptyGraph, { positions: {} }, { name: 'Untitled', description: '' }, APP_VERSION);
+    set({
+      graph: file.graph,
+      layout: file.layout,
+      metadata: file.metadata,
+      weights: undefined,
+      optimizerState: undefined,
+      filePath: null,
+      fileName: UNTITLED,
+      savedText: serializeSnnFile(file),
+      loadWarnings: [],
+      history: emptyHistory(),
+      gestureBase: null,
+      selectedNodeIds: [],
+      selectedEdgeIds: [],
+    });
   },
   toFile() {
     const { graph, layout, metadata, weights, optimizerState } = get();
@@ -73,6 +100,18 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   },
 });
 
+export function currentDoc(state: AppState): DocSnapshot {
+  return { graph: state.graph, layout: state.layout, metadata: state.metadata };
+}
+
+// Serialising the whole document is too slow to repeat on every store change (a drag emits
+// one per frame), so the answer is kept until one of its inputs changes.
+let dirtyCache: { inputs: unknown[]; dirty: boolean } | null = null;
+
 export function isDirty(state: AppState): boolean {
-  return serializeSnnFile(state.toFile()) !== state.savedText;
+  const inputs = [state.graph, state.layout, state.metadata, state.weights, state.optimizerState, state.savedText];
+  if (dirtyCache?.inputs.every((x, i) => x === inputs[i])) return dirtyCache.dirty;
+  const dirty = serializeSnnFile(state.toFile()) !== state.savedText;
+  dirtyCache = { inputs, dirty };
+  return dirty;
 }

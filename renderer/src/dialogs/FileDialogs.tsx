@@ -1,0 +1,228 @@
+// In-app file dialogs for web mode: open a path on the server or upload a local file, save
+// to a server path or download, pick an example. Electron's native dialogs replace the first
+// two later (behind the functions in files/fileActions).
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api';
+import { downloadDocument, openExample, openLocalFile, openServerPath, saveTo } from '../files/fileActions';
+import { useAppStore } from '../store';
+import { Modal } from './Modal';
+
+const close = () => useAppStore.getState().openDialog(null);
+
+export function OpenDialog() {
+  const [path, setPath] = useState(useAppStore.getState().filePath ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const finish = (result: string | null) => {
+    setBusy(false);
+    if (result) setError(result);
+    else close();
+  };
+  return (
+    <Modal title="Open a document" testId="open-dialog">
+      <form
+        className="dialog-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!path.trim()) return;
+          setBusy(true);
+          setError(null);
+          void openServerPath(path.trim()).then(finish);
+        }}
+      >
+        <label className="field__label" htmlFor="open-path">
+          <span>Path on the server</span>
+        </label>
+        <div className="input-row">
+          <input
+            id="open-path"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/home/me/networks/model.snn.json"
+            data-testid="open-path"
+            spellCheck={false}
+          />
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy || !path.trim()}
+            data-testid="open-submit"
+          >
+            Open
+          </button>
+        </div>
+      </form>
+      <div className="dialog-or">or</div>
+      <div className="dialog-form">
+        <button type="button" className="button" onClick={() => fileInput.current?.click()}>
+          Upload a file from this computer…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,.snn.json,application/json"
+          hidden
+          data-testid="open-file-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (!file) return;
+            setBusy(true);
+            setError(null);
+            void openLocalFile(file).then(finish);
+          }}
+        />
+      </div>
+      {error && (
+        <div className="dialog-error" role="alert" data-testid="open-error">
+          {error}
+        </div>
+      )}
+      <div className="dialog-actions">
+        <button
+          type="button"
+          className="button"
+          onClick={() => useAppStore.getState().openDialog({ kind: 'examples' })}
+        >
+          Browse examples
+        </button>
+        <button type="button" className="button" onClick={close}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+export function SaveAsDialog() {
+  const initial = useAppStore.getState().filePath ?? useAppStore.getState().fileName;
+  const [path, setPath] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal title="Save as" testId="save-as-dialog">
+      <form
+        className="dialog-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!path.trim()) return;
+          setBusy(true);
+          setError(null);
+          void saveTo(path.trim()).then((result) => {
+            setBusy(false);
+            if (result) setError(result);
+            else close();
+          });
+        }}
+      >
+        <label className="field__label" htmlFor="save-path">
+          <span>Path on the server</span>
+        </label>
+        <div className="input-row">
+          <input
+            id="save-path"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            data-testid="save-path"
+            spellCheck={false}
+          />
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy || !path.trim()}
+            data-testid="save-submit"
+          >
+            Save
+          </button>
+        </div>
+        <div className="field__help">
+          The file is written on the machine running Spikeforge; “.snn.json” is added if missing.
+        </div>
+      </form>
+      {error && (
+        <div className="dialog-error" role="alert" data-testid="save-error">
+          {error}
+        </div>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={() => void downloadDocument()} data-testid="save-download">
+          Download a copy
+        </button>
+        <button type="button" className="button" onClick={close}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+type Example = { id: string; name: string; description: string };
+
+export function ExamplesDialog() {
+  const [examples, setExamples] = useState<Example[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api
+      .listExamples({})
+      .then(setExamples)
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  return (
+    <Modal title="Examples" testId="examples-dialog" width={620}>
+      {error && <div className="dialog-error">{error}</div>}
+      {!examples && !error && <div className="dialog-loading">Loading…</div>}
+      <div className="example-grid">
+        {examples?.map((ex) => (
+          <button
+            key={ex.id}
+            type="button"
+            className="example-card"
+            data-testid={`example-${ex.id}`}
+            onClick={() => {
+              close();
+              void openExample(ex.id);
+            }}
+          >
+            <span className="example-card__name">{ex.name}</span>
+            <span className="example-card__desc">{ex.description}</span>
+          </button>
+        ))}
+      </div>
+    </Modal>
+  );
+}
+
+export function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  onConfirm,
+}: {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+}) {
+  return (
+    <Modal title={title} testId="confirm-dialog" width={420}>
+      <p className="dialog-text">{message}</p>
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={close} data-autofocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--danger"
+          data-testid="confirm-ok"
+          onClick={() => {
+            close();
+            onConfirm();
+          }}
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}
