@@ -35,6 +35,15 @@ describe('openDataset', () => {
     expect(p.classNames?.[0]).toBe('T-shirt/top');
   });
 
+  it("rejects parameters outside their fields' bounds", async () => {
+    await expect(openDataset({ ...defaults, timeSteps: 2.5 })).rejects.toThrow(
+      /Dataset settings: Time steps \(timeSteps\) must be a whole number/,
+    );
+    await expect(openDataset({ ...defaults, validationFraction: 0.9 })).rejects.toThrow(
+      /validationFraction\) must be at most 0.5/,
+    );
+  });
+
   it('throws DatasetError for a missing custom folder', async () => {
     await expect(openDataset({ ...defaults, dataset: 'custom', path: join(temp.dir, 'none') })).rejects.toBeInstanceOf(
       DatasetError,

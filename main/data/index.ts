@@ -1,5 +1,6 @@
 // Entry point of the data layer: open any dataset named by a dataset node's parameters.
-import type { DatasetParams } from '../../shared/graph/kinds';
+import { fieldProblem } from '../../shared/graph/fields';
+import { type DatasetParams, datasetFields } from '../../shared/graph/kinds';
 import { CATALOG, isDownloadable } from './catalog';
 import { DatasetError } from './datasetError';
 import { type DownloadProgress, downloadDataset } from './download';
@@ -29,6 +30,7 @@ export interface OpenDatasetOptions {
  * once into spike events. Throws DatasetError with a message fit for the user.
  */
 export async function openDataset(params: DatasetParams, options: OpenDatasetOptions = {}): Promise<EventDataset> {
+  checkParams(params);
   const open = () => openOnce(params, options.cacheDir);
   try {
     return await open();
@@ -70,5 +72,13 @@ async function openOnce(params: DatasetParams, cacheDir: string | undefined): Pr
       const unknown: never = params.dataset;
       throw new DatasetError(String(unknown), 'unknown dataset');
     }
+  }
+}
+
+/** Callers other than the inspector (CLI, files edited by hand) may pass values the fields forbid. */
+function checkParams(params: DatasetParams): void {
+  for (const [key, field] of Object.entries(datasetFields)) {
+    const problem = fieldProblem(field, (params as Record<string, unknown>)[key]);
+    if (problem) throw new DatasetError('Dataset settings', `${field.label} (${key}) ${problem}`);
   }
 }
