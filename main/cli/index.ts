@@ -13,7 +13,7 @@ export class UsageError extends Error {}
 const USAGE = `Usage:
   npm run cli -- train <graph.snn.json> [--epochs N] [--max-batches N] [--seed S]
                        [--engine fast|reference] [--json] [--out trained.snn.json] [--cache-dir DIR]
-                       [--max-eval-batches N]
+                       [--max-eval-batches N] [--threads N]
   npm run cli -- run <trained.snn.json> --input <events.json> --record <out.json>
                        [--samples N] [--neurons N] [--engine fast|reference]
   npm run cli -- data ...      (dataset commands; see npm run cli -- data --help)
@@ -41,6 +41,7 @@ const VALUE_FLAGS = new Set([
   'samples',
   'neurons',
   'cache-dir',
+  'threads',
 ]);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
@@ -128,7 +129,7 @@ async function openGraphDataset(file: SnnFile, flags: Parsed['flags']) {
 }
 
 async function train(args: Parsed) {
-  const [file0] = args.positional;
+  const file0 = args.positional[0] ?? '';
   if (!file0) throw new UsageError('train needs a graph file.');
   const flags = args.flags;
   const json = flags.has('json');
@@ -138,6 +139,8 @@ async function train(args: Parsed) {
   const maxBatches = intFlag(flags, 'max-batches', 1);
   const maxEvalBatches = intFlag(flags, 'max-eval-batches', 1);
   const seed = intFlag(flags, 'seed', 0);
+  // Both engines are deterministic per thread count; the fast one splits batches over threads.
+  const threads = intFlag(flags, 'threads', 1) ?? os.availableParallelism();
   const out = stringFlag(flags, 'out');
   const dataset = await openGraphDataset(file, flags);
   const { Trainer } = await import('../engine/trainer');
@@ -152,6 +155,7 @@ async function train(args: Parsed) {
     ...(maxBatches !== undefined ? { maxBatches } : {}),
     ...(maxEvalBatches !== undefined ? { maxEvalBatches } : {}),
     ...(seed !== undefined ? { seed } : {}),
+    threads,
   });
   const bar = json ? null : new ProgressBar();
   let failed = false;
@@ -174,58 +178,66 @@ async function train(args: Parsed) {
   };
   let backend = 'unknown';
   let epochsDone = 0;
-  for await (const ev of trainer.run()) {
-    switch (ev.type) {
-      case 'started':
-        backend = ev.backend;
-        for (const note of ev.notes) process.stderr.write(`note: ${note}\n`);
-        process.stderr.write(
-          `Training ${path.basename(file0)} on ${dataset.name}: ${ev.epochs} epochs x ${ev.batchesPerEpoch} batches, engine ${ev.engine}, backend ${ev.backend}\n`,
-        );
-        break;
-      case 'batch':
-        if (json)
-          process.stdout.write(
-            `${JSON.stringify({ epoch: ev.epoch, batch: ev.batch, loss: ev.loss, acc: ev.acc, ms: round(ev.ms, 2) })}\n`,
+  try {
+    await trainLoop();
+  } finally {
+    trainer.dispose();
+  }
+  return failed ? 1 : 0;
+
+  async function trainLoop() {
+    for await (const ev of trainer.run()) {
+      switch (ev.type) {
+        case 'started':
+          backend = ev.backend;
+          for (const note of ev.notes) process.stderr.write(`note: ${note}\n`);
+          process.stderr.write(
+            `Training ${path.basename(file0)} on ${dataset.name}: ${ev.epochs} epochs x ${ev.batchesPerEpoch} batches, engine ${ev.engine} (${threads} thread${threads > 1 ? 's' : ''}), backend ${ev.backend}\n`,
           );
-        else bar?.update(ev);
-        break;
-      case 'epoch': {
-        epochsDone = ev.epoch;
-        bar?.clear();
-        const val =
-          ev.valAcc !== undefined ? ` val_loss ${ev.valLoss?.toFixed(4)} val_acc ${ev.valAcc.toFixed(4)}` : '';
-        process.stderr.write(
-          `epoch ${ev.epoch}: train_loss ${ev.trainLoss.toFixed(4)} train_acc ${ev.trainAcc.toFixed(4)}${val} (${ev.seconds.toFixed(1)} s)\n`,
-        );
-        break;
-      }
-      case 'failed':
-        bar?.clear();
-        failed = true;
-        process.stderr.write(`error: ${ev.message}\n`);
-        await save({ backend, epochs: epochsDone });
-        break;
-      case 'done': {
-        const final = {
-          test_acc: ev.testAcc ?? null,
-          train_acc: ev.trainAcc ?? null,
-          seconds: round(ev.seconds, 2),
-          backend: ev.backend,
-          engine: ev.engine,
-        };
-        process.stdout.write(`${JSON.stringify(final)}\n`);
-        await save({
-          ...(ev.testAcc !== undefined ? { testAcc: ev.testAcc } : {}),
-          ...(ev.trainAcc !== undefined ? { trainAcc: ev.trainAcc } : {}),
-          backend: ev.backend,
-          epochs: ev.epochs,
-        });
-        break;
+          break;
+        case 'batch':
+          if (json)
+            process.stdout.write(
+              `${JSON.stringify({ epoch: ev.epoch, batch: ev.batch, loss: ev.loss, acc: ev.acc, ms: round(ev.ms, 2) })}\n`,
+            );
+          else bar?.update(ev);
+          break;
+        case 'epoch': {
+          epochsDone = ev.epoch;
+          bar?.clear();
+          const val =
+            ev.valAcc !== undefined ? ` val_loss ${ev.valLoss?.toFixed(4)} val_acc ${ev.valAcc.toFixed(4)}` : '';
+          process.stderr.write(
+            `epoch ${ev.epoch}: train_loss ${ev.trainLoss.toFixed(4)} train_acc ${ev.trainAcc.toFixed(4)}${val} (${ev.seconds.toFixed(1)} s)\n`,
+          );
+          break;
+        }
+        case 'failed':
+          bar?.clear();
+          failed = true;
+          process.stderr.write(`error: ${ev.message}\n`);
+          await save({ backend, epochs: epochsDone });
+          break;
+        case 'done': {
+          const final = {
+            test_acc: ev.testAcc ?? null,
+            train_acc: ev.trainAcc ?? null,
+            seconds: round(ev.seconds, 2),
+            backend: ev.backend,
+            engine: ev.engine,
+          };
+          process.stdout.write(`${JSON.stringify(final)}\n`);
+          await save({
+            ...(ev.testAcc !== undefined ? { testAcc: ev.testAcc } : {}),
+            ...(ev.trainAcc !== undefined ? { trainAcc: ev.trainAcc } : {}),
+            backend: ev.backend,
+            epochs: ev.epochs,
+          });
+          break;
+        }
       }
     }
   }
-  return failed ? 1 : 0;
 }
 
 async function run(args: Parsed) {

@@ -7,8 +7,8 @@ import {
   newNode,
 } from '../../shared/graph/document';
 import type { LifParams, LossParams, ReadoutParams, RegularizerParams, TrainingParams } from '../../shared/graph/kinds';
-import type { SpikeBatch } from '../data/types';
-import type { Random } from '../util/random';
+import type { SpikeBatch, SpikeDataset, Split } from '../data/types';
+import { mixSeeds, Random } from '../util/random';
 
 export interface NetSpec {
   inputs: number;
@@ -81,4 +81,68 @@ export function randomBatch(
   const labels = new Int32Array(batchSize);
   for (let b = 0; b < batchSize; b++) labels[b] = rng.int(classes);
   return { batchSize, timeSteps, inputUnits, offsets, units: Int32Array.from(units), labels };
+}
+
+/** An in-memory dataset of random spike trains whose label is learnable from the input rate pattern. */
+export function memoryDataset(
+  seed: number,
+  sizes: Record<Split, number>,
+  inputs: number,
+  classes: number,
+  timeSteps: number,
+): SpikeDataset {
+  const rng = new Random(seed);
+  const make = (n: number) => {
+    const samples: { units: number[][]; label: number }[] = [];
+    for (let s = 0; s < n; s++) {
+      const label = rng.int(classes);
+      const units: number[][] = [];
+      for (let t = 0; t < timeSteps; t++) {
+        const row: number[] = [];
+        // Each class drives its own slice of the inputs harder.
+        for (let i = 0; i < inputs; i++) if (rng.uniform() < (i % classes === label ? 0.2 : 0.03)) row.push(i);
+        units.push(row);
+      }
+      samples.push({ units, label });
+    }
+    return samples;
+  };
+  const splits: Record<Split, ReturnType<typeof make>> = {
+    train: make(sizes.train),
+    validation: make(sizes.validation),
+    test: make(sizes.test),
+  };
+  return {
+    name: 'random test data',
+    inputUnits: inputs,
+    classes,
+    timeSteps,
+    size: (split) => splits[split].length,
+    *batches(split, options) {
+      const order = splits[split].map((_, i) => i);
+      if (options.shuffleSeed !== undefined)
+        new Random(mixSeeds(options.shuffleSeed, options.epoch ?? 0)).shuffle(order);
+      for (let start = 0; start < order.length; start += options.batchSize) {
+        const idx = order.slice(start, start + options.batchSize);
+        if (idx.length < options.batchSize && options.dropLast) break;
+        const offsets = new Int32Array(idx.length * timeSteps + 1);
+        const all: number[] = [];
+        idx.forEach((k, b) => {
+          const sample = splits[split][k] as { units: number[][] };
+          for (let t = 0; t < timeSteps; t++) {
+            all.push(...(sample.units[t] as number[]));
+            offsets[b * timeSteps + t + 1] = all.length;
+          }
+        });
+        yield {
+          batchSize: idx.length,
+          timeSteps,
+          inputUnits: inputs,
+          offsets,
+          units: Int32Array.from(all),
+          labels: Int32Array.from(idx.map((k) => (splits[split][k] as { label: number }).label)),
+        };
+      }
+    },
+  };
 }

@@ -26,6 +26,11 @@ export interface TrainerOptions {
   seed?: number;
   /** Evaluate the whole training split at the end for `done.trainAcc` (default true). */
   finalTrainAccuracy?: boolean;
+  /**
+   * Threads for the fast engine (default 1): each batch is split across worker threads.
+   * Results depend on the thread count only through float rounding; same count, same results.
+   */
+  threads?: number;
 }
 
 export type TrainerEvent =
@@ -106,7 +111,15 @@ export class Trainer {
     if (this.engine) return this.backend;
     this.backend = await initBackend();
     this.notes.push(...backendWarnings());
-    if (this.engineName === 'fast') this.engine = new FastEngine(this.plan);
+    const threads = Math.max(1, Math.floor(this.options.threads ?? 1));
+    if (this.engineName === 'fast' && threads > 1) {
+      const { ParallelFastEngine } = await import('./fast/parallelEngine');
+      if (ParallelFastEngine.canRunWorkers()) this.engine = new ParallelFastEngine(this.plan, this.graph, threads);
+      else {
+        this.notes.push('Worker threads are unavailable in this build; training on one thread.');
+        this.engine = new FastEngine(this.plan);
+      }
+    } else if (this.engineName === 'fast') this.engine = new FastEngine(this.plan);
     else {
       const { ReferenceEngine } = await import('./reference/referenceEngine');
       this.engine = new ReferenceEngine(this.plan);
@@ -130,7 +143,22 @@ export class Trainer {
     return this.options.maxBatches !== undefined ? Math.min(full, this.options.maxBatches) : full;
   }
 
+  /** Stops worker threads, if any. The trainer can still be read (weights) afterwards. */
+  dispose() {
+    this.engine?.dispose?.();
+    this.engine = null;
+  }
+
   async *run(): AsyncGenerator<TrainerEvent, void, undefined> {
+    try {
+      yield* this.loop();
+    } finally {
+      // Worker threads would keep the process alive; a later record() starts them again.
+      this.dispose();
+    }
+  }
+
+  private async *loop(): AsyncGenerator<TrainerEvent, void, undefined> {
     const started = performance.now();
     await this.ready();
     const engine = this.engine as Engine;

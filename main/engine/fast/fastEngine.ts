@@ -112,14 +112,11 @@ export class FastEngine implements Engine {
         const shown = Math.min(neurons, p.size);
         const membranes: number[][][] = [];
         if (p.kind !== 'readout') {
+          const { offsets, units } = this.spikesOf(ws, sub);
           for (let b = 0; b < samples; b++)
             for (let n = 0; n < T; n++)
-              for (
-                let e = ws.spikes.offsets[b * T + n] as number;
-                e < (ws.spikes.offsets[b * T + n + 1] as number);
-                e++
-              )
-                spikes.push(b, n, ws.spikes.units[e] as number);
+              for (let e = offsets[b * T + n] as number; e < (offsets[b * T + n + 1] as number); e++)
+                spikes.push(b, n, units[e] as number);
         }
         for (let b = 0; b < samples; b++) {
           const perUnit: number[][] = [];

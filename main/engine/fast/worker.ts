@@ -1,0 +1,35 @@
+// A worker thread of the parallel fast engine: owns one FastEngine and computes the
+// gradients or evaluation of the sub-batch it is sent.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { GraphDocument } from '../../../shared/graph/document';
+import type { SpikeBatch } from '../../data/types';
+import { initBackend } from '../backend';
+import { compilePlan, type WeightSet } from '../plan';
+import { FastEngine } from './fastEngine';
+
+export type WorkerRequest =
+  | { id: number; kind: 'gradients' | 'evaluate'; batch: SpikeBatch; weights: WeightSet }
+  | { id: number; kind: 'close' };
+
+const port = parentPort;
+if (port) {
+  const ready = initBackend().then(() => new FastEngine(compilePlan((workerData as { graph: GraphDocument }).graph)));
+  port.on('message', async (msg: WorkerRequest) => {
+    if (msg.kind === 'close') {
+      port.close();
+      return;
+    }
+    try {
+      const engine = await ready;
+      if (msg.kind === 'gradients') {
+        const r = engine.gradients(msg.batch, msg.weights);
+        const buffers = Object.values(r.grads).map((g) => g.buffer as ArrayBuffer);
+        port.postMessage({ id: msg.id, ok: true, result: r }, buffers);
+      } else {
+        port.postMessage({ id: msg.id, ok: true, result: engine.evaluate(msg.batch, msg.weights) });
+      }
+    } catch (e) {
+      port.postMessage({ id: msg.id, ok: false, error: (e as Error).message });
+    }
+  });
+}
