@@ -47,7 +47,11 @@ describe('data CLI', () => {
     expect(await runDataCommand(['frobnicate'], c.io)).toBe(2);
     expect(await runDataCommand(['preview', 'mnist', '--dir'], c.io)).toBe(2);
     expect(c.err.at(-1)).toMatch(/--dir needs a value/);
-    expect(await runDataCommand(['download', 'mnist', '--dir', join(temp.dir)], c.io)).toBe(0);
+    // Files already in place: nothing is fetched (tests never reach the network).
+    const dir = join(temp.dir, 'present');
+    mkdirSync(join(dir, 'mnist'), { recursive: true });
+    writeImageIdxFiles(join(dir, 'mnist'), { train: 2, test: 2 });
+    expect(await runDataCommand(['download', 'mnist', '--dir', dir], c.io)).toBe(0);
     expect(c.out.at(-1)).toMatch(/already present/);
   });
 });
