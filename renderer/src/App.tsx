@@ -10,6 +10,7 @@ import { ConnectionBanner, useTheme } from './panels/chrome';
 import { Palette } from './panels/Palette';
 import { ProblemsList } from './panels/ProblemsList';
 import { Toolbar } from './panels/Toolbar';
+import { TrainingPanel } from './training/TrainingPanel';
 
 export function App() {
   useShortcuts();
@@ -24,7 +25,7 @@ export function App() {
         <Palette />
         <main className="center">
           <GraphCanvas />
-          {/* TRAINING PANEL SLOT: the live-training panel mounts here, below the canvas. */}
+          <TrainingPanel />
         </main>
         <aside className="side-panel">
           <Inspector />

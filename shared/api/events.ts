@@ -56,7 +56,7 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
       .array(z.object({ populationId: z.string(), neuron: z.number(), values: z.array(z.number()) }))
       .optional(),
     /** L2 norms of each connection's weights and last gradient. */
-    norms: z.array(z.object({ edgeId: z.string(), weight: z.number(), grad: z.number() })).optional(),
+    norms: z.array(z.object({ edgeId: z.string(), weight: z.number(), grad: z.number().optional() })).optional(),
     timeSteps: z.number(),
     samples: z.number(),
     /** Where this snapshot was taken. */
@@ -74,8 +74,9 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
     /** The trained document (.snn.json text) with weights. */
     document: z.string().optional(),
     stopped: z.boolean(),
-    /** Test-set confusion matrix, rows = true class, columns = predicted class. */
+    /** Test-set confusion matrix, rows = true class, columns = predicted class, over `confusionSamples` samples. */
     confusion: z.array(z.array(z.number())).optional(),
+    confusionSamples: z.number().optional(),
   }),
   z.object({
     type: z.literal('failed'),

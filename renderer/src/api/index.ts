@@ -20,4 +20,12 @@ function connect(): SpikeforgeApi {
   return createApiClient(createWebSocketTransport((state) => connectionListener?.(state)));
 }
 
-export const api: SpikeforgeApi = connect();
+let client: SpikeforgeApi | null = null;
+
+/** Connects on first use, so importing this module (in unit tests, say) opens nothing. */
+export const api: SpikeforgeApi = new Proxy({} as SpikeforgeApi, {
+  get(_target, key) {
+    client ??= connect();
+    return client[key as keyof SpikeforgeApi];
+  },
+});

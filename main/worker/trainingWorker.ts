@@ -1,0 +1,270 @@
+// The training worker: its own process (a utilityProcess in Electron, a child process in web
+// mode), so a crash or a long step never freezes the UI. It trains a snapshot of the document
+// with the engine's Trainer and streams events back: every batch's metrics, activity
+// snapshots at most a few times a second (skipped ones are counted, never waited for), and a
+// checkpoint each epoch so the backend keeps the last good weights if this process dies.
+import type { TrainingEvent } from '../../shared/api/contract';
+import { loadSnnFile, type SnnFile, serializeSnnFile } from '../../shared/file/snnFile';
+import { nodesOfKind } from '../../shared/graph/document';
+import { defaultCacheDir, openDataset } from '../data/index';
+import type { SpikeBatch, SpikeDataset } from '../data/types';
+import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from '../engine/snnWeights';
+import { Trainer, type TrainerEvent } from '../engine/trainer';
+import type { WorkerCommand, WorkerMessage } from './protocol';
+
+const ACTIVITY_INTERVAL_MS = 400;
+const CONFUSION_MAX_SAMPLES = 2048;
+
+interface ParentPort {
+  post(message: WorkerMessage): void;
+  onCommand(listener: (command: WorkerCommand) => void): void;
+}
+
+function connectParent(): ParentPort {
+  // Electron's utilityProcess exposes process.parentPort; a Node child process has process.send.
+  const electronPort = (
+    process as unknown as {
+      parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (e: { data: unknown }) => void): void };
+    }
+  ).parentPort;
+  if (electronPort)
+    return {
+      post: (m) => electronPort.postMessage(m),
+      onCommand: (l) => electronPort.on('message', (e) => l(e.data as WorkerCommand)),
+    };
+  if (!process.send) throw new Error('The training worker must be started by Spikeforge (no parent process).');
+  return {
+    post: (m) => process.send?.(m),
+    onCommand: (l) => process.on('message', (m) => l(m as WorkerCommand)),
+  };
+}
+
+const parent = connectParent();
+let paused = false;
+let stopping = false;
+let wake: (() => void) | null = null;
+let started = false;
+
+parent.onCommand((command) => {
+  switch (command.type) {
+    case 'start':
+      if (started) return;
+      started = true;
+      void run(command).catch((error) => {
+        parent.post({
+          type: 'failed',
+          runId: command.runId,
+          message: `Training failed: ${(error as Error)?.message ?? error}`,
+        });
+        setTimeout(() => process.exit(1), 100);
+      });
+      return;
+    case 'pause':
+      paused = true;
+      return;
+    case 'resume':
+      paused = false;
+      wake?.();
+      return;
+    case 'stop':
+      stopping = true;
+      wake?.();
+      return;
+  }
+});
+
+/** Lets queued IPC messages (pause, stop) in between synchronous training steps. */
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function run(command: Extract<WorkerCommand, { type: 'start' }>) {
+  const { runId } = command;
+  const post = (event: TrainingEvent) => parent.post(event);
+  const loaded = loadSnnFile(command.document, 'the document');
+  if (!loaded.ok) return post({ type: 'failed', runId, message: loaded.error });
+  const file = loaded.file;
+  const datasetNode = nodesOfKind(file.graph, 'dataset')[0];
+  if (!datasetNode) return post({ type: 'failed', runId, message: 'The graph has no dataset.' });
+
+  let dataset: SpikeDataset;
+  try {
+    dataset = await openDataset(datasetNode.params, {
+      cacheDir: defaultCacheDir(),
+    });
+  } catch (error) {
+    return post({ type: 'failed', runId, message: (error as Error).message });
+  }
+  let trainer: Trainer;
+  try {
+    const optimizerState = command.resumeWeights ? optimizerStateFromFile(file) : undefined;
+    trainer = new Trainer(file.graph, dataset, {
+      engine: command.engine,
+      ...(command.resumeWeights ? { initialWeights: weightsFromFile(file) } : {}),
+      ...(optimizerState ? { optimizerState } : {}),
+    });
+  } catch (error) {
+    return post({ type: 'failed', runId, message: (error as Error).message });
+  }
+
+  const snapshot = (): SnnFile =>
+    withTrainedWeights(file, trainer.getWeights(), { epochs: trainer.epochs }, trainer.getOptimizerState());
+  const activityBatch = firstBatch(dataset);
+  const dt = datasetNode.params.dt;
+  let lastActivity = 0;
+  let dropped = 0;
+  let startedAt = performance.now();
+  let finished: Extract<TrainerEvent, { type: 'done' }> | null = null;
+
+  for await (const event of trainer.run()) {
+    await yieldToEvents();
+    while (paused && !stopping) {
+      post({ type: 'paused', runId });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
+      if (!stopping) post({ type: 'resumed', runId });
+    }
+    if (stopping) break;
+    switch (event.type) {
+      case 'started':
+        startedAt = performance.now();
+        post({ ...event, runId });
+        break;
+      case 'batch': {
+        const { ms, samplesPerSecond, ...rest } = event;
+        post({ ...rest, runId, ms, samplesPerSecond, dropped });
+        dropped = 0;
+        const now = performance.now();
+        if (activityBatch && now - lastActivity >= ACTIVITY_INTERVAL_MS) {
+          lastActivity = now;
+          post(await activity(trainer, activityBatch, runId, dt, event.epoch, event.batch));
+        } else if (activityBatch) dropped++;
+        break;
+      }
+      case 'epoch': {
+        const { seconds: _seconds, ...rest } = event;
+        post({ ...rest, runId });
+        parent.post({ type: 'checkpoint', runId, document: serializeSnnFile(snapshot()) });
+        break;
+      }
+      case 'done':
+        finished = event;
+        break;
+      case 'failed':
+        post({ type: 'failed', runId, message: event.message, document: serializeSnnFile(snapshot()) });
+        return exitSoon();
+    }
+  }
+
+  const seconds = (performance.now() - startedAt) / 1000;
+  const training = {
+    epochs: trainer.epochs,
+    backend: finished?.backend ?? 'unknown',
+    engine: trainer.engineName,
+    ...(finished?.testAcc !== undefined ? { testAccuracy: finished.testAcc } : {}),
+    ...(finished?.trainAcc !== undefined ? { trainAccuracy: finished.trainAcc } : {}),
+  };
+  const trained = withTrainedWeights(file, trainer.getWeights(), training, trainer.getOptimizerState());
+  const confusion = finished ? await confusionMatrix(trainer, dataset) : null;
+  post({
+    type: 'done',
+    runId,
+    seconds,
+    stopped: !finished,
+    document: serializeSnnFile(trained),
+    ...(finished?.testAcc !== undefined ? { testAcc: finished.testAcc } : {}),
+    ...(finished?.trainAcc !== undefined ? { trainAcc: finished.trainAcc } : {}),
+    ...(confusion ? { confusion: confusion.matrix, confusionSamples: confusion.samples } : {}),
+  });
+  exitSoon();
+}
+
+function exitSoon() {
+  // Let the last messages flush before the process goes.
+  setTimeout(() => process.exit(0), 200);
+}
+
+function firstBatch(dataset: SpikeDataset): SpikeBatch | null {
+  for (const split of ['validation', 'test', 'train'] as const) {
+    if (dataset.size(split) === 0) continue;
+    for (const batch of dataset.batches(split, { batchSize: Math.min(4, dataset.size(split)) })) return batch;
+  }
+  return null;
+}
+
+async function activity(
+  trainer: Trainer,
+  batch: SpikeBatch,
+  runId: string,
+  dtMs: number,
+  epoch: number,
+  batchIndex: number,
+): Promise<TrainingEvent> {
+  const recording = await trainer.record(batch, { samples: batch.batchSize, neurons: 4 });
+  const seconds = (recording.timeSteps * dtMs) / 1000;
+  const weights = trainer.getWeights();
+  return {
+    type: 'activity',
+    runId,
+    timeSteps: recording.timeSteps,
+    samples: recording.samples,
+    epoch,
+    batch: batchIndex,
+    // Hidden populations first: they are what users watch; the input raster comes last.
+    populations: [
+      ...recording.populations.filter((p) => p.kind === 'lif'),
+      ...recording.populations.filter((p) => p.kind === 'input'),
+    ].map((p) => {
+      const events = p.kind === 'input' ? batchEvents(batch, recording.samples) : p.spikes;
+      const counts = new Array<number>(p.size).fill(0);
+      for (let i = 2; i < events.length; i += 3) counts[events[i] as number] = (counts[events[i] as number] ?? 0) + 1;
+      const spikes = events.length / 3;
+      return {
+        id: p.id,
+        name: p.name,
+        size: p.size,
+        events,
+        counts,
+        rate: spikes / Math.max(1e-9, p.size * recording.samples * seconds),
+      };
+    }),
+    traces: recording.populations
+      .filter((p) => p.kind !== 'input')
+      .flatMap((p) => (p.membranes[0] ?? []).map((values, neuron) => ({ populationId: p.id, neuron, values }))),
+    norms: Object.entries(weights).map(([edgeId, w]) => {
+      let sum = 0;
+      for (let i = 0; i < w.length; i++) sum += (w[i] as number) ** 2;
+      return { edgeId, weight: Math.sqrt(sum) };
+    }),
+  };
+}
+
+/** The input spikes of the first samples of a batch as flat [sample, step, unit] triples. */
+function batchEvents(batch: SpikeBatch, samples: number): number[] {
+  const out: number[] = [];
+  for (let b = 0; b < Math.min(samples, batch.batchSize); b++)
+    for (let t = 0; t < batch.timeSteps; t++) {
+      const row = b * batch.timeSteps + t;
+      for (let k = batch.offsets[row] as number; k < (batch.offsets[row + 1] as number); k++)
+        out.push(b, t, batch.units[k] as number);
+    }
+  return out;
+}
+
+async function confusionMatrix(trainer: Trainer, dataset: SpikeDataset) {
+  const split = dataset.size('test') > 0 ? 'test' : 'validation';
+  if (dataset.size(split) === 0) return null;
+  const matrix = Array.from({ length: dataset.classes }, () => new Array<number>(dataset.classes).fill(0));
+  let samples = 0;
+  for (const batch of dataset.batches(split, { batchSize: 256 })) {
+    if (samples >= CONFUSION_MAX_SAMPLES) break;
+    const recording = await trainer.record(batch, { samples: batch.batchSize, neurons: 0 });
+    recording.predictions.forEach((predicted, i) => {
+      const row = matrix[recording.labels[i] as number];
+      if (row) row[predicted] = (row[predicted] ?? 0) + 1;
+    });
+    samples += recording.predictions.length;
+    await yieldToEvents();
+  }
+  return { matrix, samples };
+}

@@ -1,0 +1,222 @@
+// The state of the current training run, fed by the backend's event stream. None of this is
+// document history: only the trained weights, when a run ends, enter the document.
+import type { StateCreator } from 'zustand';
+import type { TrainingEvent } from '../../../shared/api/contract';
+import { loadSnnFile, serializeSnnFile } from '../../../shared/file/snnFile';
+import { api } from '../api';
+import type { AppState } from '../store';
+
+export type ActivityEvent = Extract<TrainingEvent, { type: 'activity' }>;
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+
+export interface TrainingRun {
+  status: RunStatus;
+  runId: string | null;
+  engine: 'fast' | 'reference';
+  backend: string | null;
+  notes: string[];
+  epochs: number;
+  batchesPerEpoch: number;
+  epoch: number;
+  batch: number;
+  samplesPerSecond: number;
+  startedAt: number;
+  /** Batch curves: x is the batch index over the whole run. */
+  batchX: number[];
+  batchLoss: number[];
+  batchAcc: number[];
+  epochX: number[];
+  epochTrainLoss: (number | null)[];
+  epochValLoss: (number | null)[];
+  epochTrainAcc: (number | null)[];
+  epochValAcc: (number | null)[];
+  activity: ActivityEvent | null;
+  result: { testAcc?: number; trainAcc?: number; seconds: number; confusion?: number[][] } | null;
+  error: string | null;
+  dropped: number;
+  /** The graph as it was when the run began, to tell the user it has changed since. */
+  graphAtStart: string | null;
+  resumeWeights: boolean;
+}
+
+export interface TrainingSlice {
+  training: TrainingRun;
+  startTraining(): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
+  stopTraining(): Promise<void>;
+  setTrainingOptions(options: Partial<Pick<TrainingRun, 'engine' | 'resumeWeights'>>): void;
+  handleTrainingEvent(event: TrainingEvent): void;
+}
+
+export const idleRun: TrainingRun = {
+  status: 'idle',
+  runId: null,
+  engine: 'fast',
+  backend: null,
+  notes: [],
+  epochs: 0,
+  batchesPerEpoch: 0,
+  epoch: 0,
+  batch: 0,
+  samplesPerSecond: 0,
+  startedAt: 0,
+  batchX: [],
+  batchLoss: [],
+  batchAcc: [],
+  epochX: [],
+  epochTrainLoss: [],
+  epochValLoss: [],
+  epochTrainAcc: [],
+  epochValAcc: [],
+  activity: null,
+  result: null,
+  error: null,
+  dropped: 0,
+  graphAtStart: null,
+  resumeWeights: false,
+};
+
+export const isActive = (status: RunStatus) => status === 'starting' || status === 'running' || status === 'paused';
+
+export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> = (set, get) => {
+  const patch = (p: Partial<TrainingRun>) => set((s) => ({ training: { ...s.training, ...p } }));
+  const fail = (error: unknown) => patch({ status: 'failed', error: (error as Error)?.message ?? String(error) });
+
+  return {
+    training: idleRun,
+    async startTraining() {
+      const { training, weights } = get();
+      if (isActive(training.status)) return;
+      const resume = training.resumeWeights && !!weights;
+      set({
+        training: {
+          ...idleRun,
+          engine: training.engine,
+          resumeWeights: training.resumeWeights,
+          status: 'starting',
+          startedAt: Date.now(),
+          graphAtStart: JSON.stringify(get().graph),
+        },
+      });
+      try {
+        const { runId } = await api.startTraining({
+          document: serializeSnnFile(get().toFile()),
+          engine: training.engine,
+          resumeWeights: resume,
+        });
+        if (get().training.status === 'starting') patch({ runId, status: 'running' });
+        else patch({ runId });
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async pauseTraining() {
+      const { runId, status } = get().training;
+      if (runId && status === 'running') await api.pauseTraining({ runId }).catch(fail);
+    },
+    async resumeTraining() {
+      const { runId, status } = get().training;
+      if (runId && status === 'paused') await api.resumeTraining({ runId }).catch(fail);
+    },
+    async stopTraining() {
+      const { runId, status } = get().training;
+      if (runId && isActive(status)) await api.stopTraining({ runId }).catch(fail);
+    },
+    setTrainingOptions(options) {
+      patch(options);
+    },
+    handleTrainingEvent(event) {
+      const run = get().training;
+      // Events of another run (a second window, an old run finishing) are not ours to show.
+      if (run.runId !== null && event.runId !== run.runId) return;
+      if (run.runId === null && run.status !== 'starting') return;
+      switch (event.type) {
+        case 'started':
+          patch({
+            runId: event.runId,
+            status: 'running',
+            backend: event.backend,
+            engine: event.engine === 'reference' ? 'reference' : 'fast',
+            notes: event.notes,
+            epochs: event.epochs,
+            batchesPerEpoch: event.batchesPerEpoch,
+          });
+          return;
+        case 'batch': {
+          const x = (event.epoch - 1) * event.batches + event.batch;
+          patch({
+            epoch: event.epoch,
+            batch: event.batch,
+            batchesPerEpoch: event.batches,
+            samplesPerSecond: event.samplesPerSecond,
+            batchX: [...run.batchX, x],
+            batchLoss: [...run.batchLoss, event.loss],
+            batchAcc: [...run.batchAcc, event.acc],
+            dropped: run.dropped + (event.dropped ?? 0),
+          });
+          return;
+        }
+        case 'epoch': {
+          const x = event.epoch * run.batchesPerEpoch;
+          patch({
+            epochX: [...run.epochX, x],
+            epochTrainLoss: [...run.epochTrainLoss, event.trainLoss],
+            epochValLoss: [...run.epochValLoss, event.valLoss ?? null],
+            epochTrainAcc: [...run.epochTrainAcc, event.trainAcc],
+            epochValAcc: [...run.epochValAcc, event.valAcc ?? null],
+          });
+          return;
+        }
+        case 'activity':
+          patch({ activity: event });
+          return;
+        case 'paused':
+          patch({ status: 'paused' });
+          return;
+        case 'resumed':
+          patch({ status: 'running' });
+          return;
+        case 'done':
+          if (event.document) adoptWeights(event.document);
+          patch({
+            status: event.stopped ? 'stopped' : 'done',
+            result: {
+              seconds: event.seconds,
+              ...(event.testAcc !== undefined ? { testAcc: event.testAcc } : {}),
+              ...(event.trainAcc !== undefined ? { trainAcc: event.trainAcc } : {}),
+              ...(event.confusion ? { confusion: event.confusion } : {}),
+            },
+          });
+          return;
+        case 'failed':
+          if (event.document) adoptWeights(event.document);
+          patch({ status: 'failed', error: event.message });
+          return;
+      }
+    },
+  };
+
+  /** Takes the trained weights into the document; the graph itself is left as the user has it now. */
+  function adoptWeights(text: string) {
+    const loaded = loadSnnFile(text, 'the trained network');
+    if (!loaded.ok || !loaded.file.weights) return;
+    const current = get().graph;
+    const weights = Object.fromEntries(
+      Object.entries(loaded.file.weights).filter(([edgeId]) => current.edges.some((e) => e.id === edgeId)),
+    );
+    set({
+      weights,
+      optimizerState: loaded.file.optimizerState,
+      metadata: loaded.file.metadata.training
+        ? { ...get().metadata, training: loaded.file.metadata.training }
+        : get().metadata,
+    });
+  }
+};
+
+/** True when the document's graph differs from the one the run is training. */
+export function graphChangedSinceStart(state: AppState): boolean {
+  const { graphAtStart, status } = state.training;
+  return graphAtStart !== null && status !== 'idle' && JSON.stringify(state.graph) !== graphAtStart;
+}
