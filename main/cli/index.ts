@@ -133,7 +133,6 @@ async function train(args: Parsed) {
   if (!file0) throw new UsageError('train needs a graph file.');
   const flags = args.flags;
   const json = flags.has('json');
-  const file = await loadGraphFile(file0);
   const engine = engineFlag(flags);
   const epochs = intFlag(flags, 'epochs', 1);
   const maxBatches = intFlag(flags, 'max-batches', 1);
@@ -142,6 +141,8 @@ async function train(args: Parsed) {
   // Both engines are deterministic per thread count; the fast one splits batches over threads.
   const threads = intFlag(flags, 'threads', 1) ?? os.availableParallelism();
   const out = stringFlag(flags, 'out');
+  // Flags first: a typo should not wait for a file to load.
+  const file = await loadGraphFile(file0);
   const dataset = await openGraphDataset(file, flags);
   const { Trainer } = await import('../engine/trainer');
   const { weightsFromFile, optimizerStateFromFile, withTrainedWeights } = await import('../engine/snnWeights');

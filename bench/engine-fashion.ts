@@ -1,0 +1,144 @@
+// Speed of one training step on the Fashion-MNIST example (784-100-10, T = 100, batch 256,
+// Adam, fast sigmoid, max-over-time CE): Spikeforge's fast engine against a PyTorch
+// SpyTorch-tutorial implementation (bench/torch_fashion.py), in one run on this machine.
+// Each side runs in its own process, one after the other, so neither competes with the
+// other and each peak RSS is its own. Median step time over --batches steps after warm-up.
+//
+//   npx tsx bench/engine-fashion.ts [--batches 10] [--warmup 3] [--threads 1,2] [--python /usr/bin/python3]
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSnnFile } from '../shared/file/snnFile';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function peakRssMiB(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** One side of the benchmark: the fast engine with `threads` threads, in this process. */
+async function runOurs(batches: number, warmup: number, threads: number) {
+  const { openDataset } = await import('../main/data/index');
+  const { compilePlan } = await import('../main/engine/plan');
+  const { initWeights } = await import('../main/engine/init');
+  const { initBackend } = await import('../main/engine/backend');
+  const { Optimizer } = await import('../main/engine/optimizer');
+  const { FastEngine } = await import('../main/engine/fast/fastEngine');
+  const { ParallelFastEngine } = await import('../main/engine/fast/parallelEngine');
+  const loaded = loadSnnFile(readFileSync(path.join(root, 'examples/fashion-mnist.snn.json'), 'utf8'));
+  if (!loaded.ok) throw new Error(loaded.error);
+  const graph = loaded.file.graph;
+  const node = graph.nodes.find((n) => n.kind === 'dataset');
+  if (!node || node.kind !== 'dataset') throw new Error('no dataset node');
+  const dataset = await openDataset(node.params, {});
+  const backend = await initBackend();
+  const plan = compilePlan(graph);
+  const weights = initWeights(plan, 0);
+  const t = plan.training;
+  const optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum);
+  const engine = threads > 1 ? new ParallelFastEngine(plan, graph, threads) : new FastEngine(plan);
+  const times: number[] = [];
+  const losses: number[] = [];
+  let i = 0;
+  for (const batch of dataset.batches('train', { batchSize: t.batchSize, shuffleSeed: 0, epoch: 0, dropLast: true })) {
+    const t0 = performance.now();
+    const r = await engine.gradients(batch, weights);
+    optimizer.step(weights, r.grads);
+    const ms = performance.now() - t0;
+    losses.push(r.loss);
+    if (i >= warmup) times.push(ms);
+    if (++i >= warmup + batches) break;
+  }
+  (engine as { dispose?: () => void }).dispose?.();
+  return {
+    impl: `spikeforge-fast-${threads}thread`,
+    backend,
+    threads,
+    ms_per_batch_median: median(times),
+    ms_per_batch_all: times.map((x) => Math.round(x * 10) / 10),
+    peak_rss_mib: Math.round(peakRssMiB() * 10) / 10,
+    loss_first: losses[0],
+    loss_last: losses.at(-1),
+  };
+}
+
+function lastJsonLine(text: string): Record<string, unknown> {
+  const line = text
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no result in:\n${text.slice(-2000)}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+async function main() {
+  const batches = Number(arg('batches', '10'));
+  const warmup = Number(arg('warmup', '3'));
+  if (process.argv.includes('--ours')) {
+    const result = await runOurs(batches, warmup, Number(arg('threads', '1')));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const python = arg('python', '/usr/bin/python3');
+  const threadList = arg('threads', '1,2')
+    .split(',')
+    .map((x) => Number(x));
+  const results: Record<string, unknown>[] = [];
+  const torch = spawnSync(
+    python,
+    [path.join(here, 'torch_fashion.py'), '--batches', String(batches), '--warmup', String(warmup)],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (torch.status !== 0) throw new Error(`PyTorch baseline failed:\n${torch.stderr}`);
+  const base = lastJsonLine(torch.stdout);
+  results.push(base);
+  for (const threads of threadList) {
+    const ours = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        '--ours',
+        '--threads',
+        String(threads),
+        '--batches',
+        String(batches),
+        '--warmup',
+        String(warmup),
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 26, cwd: root },
+    );
+    if (ours.status !== 0) throw new Error(`Spikeforge run failed:\n${ours.stderr.slice(-3000)}`);
+    results.push(lastJsonLine(ours.stdout));
+  }
+  const torchMs = base.ms_per_batch_median as number;
+  process.stdout.write(`Fashion-MNIST 784-100-10, T=100, batch 256: median training step over ${batches} batches\n`);
+  for (const r of results) {
+    const ms = r.ms_per_batch_median as number;
+    process.stdout.write(
+      `  ${String(r.impl).padEnd(28)} ${ms.toFixed(1).padStart(8)} ms/batch  ratio ${(ms / torchMs).toFixed(3)}  peak RSS ${r.peak_rss_mib} MiB\n`,
+    );
+  }
+  process.stdout.write(`${JSON.stringify({ results })}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+"""PyTorch baseline for bench/engine-fashion.ts: SpyTorch tutorial 2 (Zenke), Fashion-MNIST,
+784-100-10, T = 100, batch 256, Adam lr 2e-4, fast sigmoid surrogate (scale 100), max-over-time
+cross-entropy. Dense input tensors (built before timing, which favours torch), autograd over
+the unrolled time loop, the surrogate as a custom torch.autograd.Function, as in the tutorial.
+
+Prints one JSON line: median ms per training step over --batches steps after --warmup steps,
+peak RSS (MiB), torch version and thread count.
+Run with /usr/bin/python3 (Debian's python3-torch with OpenBLAS).
+"""
+import argparse
+import gzip
+import json
+import resource
+import statistics
+import time
+
+import numpy as np
+import torch
+
+
+def load_images(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    n, rows, cols = (int.from_bytes(data[i:i + 4], "big") for i in (4, 8, 12))
+    return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, rows * cols)
+
+
+def load_labels(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    return np.frombuffer(data, dtype=np.uint8, offset=8).astype(np.int64)
+
+
+def latency_dense(x, steps, tau=20.0, thr=0.2):
+    """SpyTorch current2firing_time: t = tau ln(x / (x - thr)), no spike below thr or at t >= T."""
+    x = x.astype(np.float32) / 255.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = tau * np.log(x / (x - thr))
+    t[x < thr] = steps
+    t = np.floor(t)
+    b, u = np.nonzero(t < steps)
+    dense = np.zeros((x.shape[0], steps, x.shape[1]), dtype=np.float32)
+    dense[b, t[b, u].astype(np.int64), u] = 1.0
+    return dense
+
+
+class SurrGradSpike(torch.autograd.Function):
+    scale = 100.0
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        out = torch.zeros_like(input)
+        out[input > 0] = 1.0
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        grad_input = grad_output.clone()
+        return grad_input / (SurrGradSpike.scale * torch.abs(input) + 1.0) ** 2
+
+
+spike_fn = SurrGradSpike.apply
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--batches", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0 keeps torch's default")
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+
+    nb_inputs, nb_hidden, nb_outputs, nb_steps, batch_size = 784, 100, 10, 100, 256
+    time_step, tau_mem, tau_syn = 1e-3, 10e-3, 5e-3
+    alpha = float(np.exp(-time_step / tau_syn))
+    beta = float(np.exp(-time_step / tau_mem))
+    weight_scale = 7 * (1.0 - beta)
+    w1 = torch.empty((nb_inputs, nb_hidden), requires_grad=True)
+    torch.nn.init.normal_(w1, mean=0.0, std=weight_scale / np.sqrt(nb_inputs))
+    w2 = torch.empty((nb_hidden, nb_outputs), requires_grad=True)
+    torch.nn.init.normal_(w2, mean=0.0, std=weight_scale / np.sqrt(nb_hidden))
+    optimizer = torch.optim.Adam([w1, w2], lr=2e-4, betas=(0.9, 0.999))
+    log_softmax = torch.nn.LogSoftmax(dim=1)
+    loss_fn = torch.nn.NLLLoss()
+
+    def run_snn(inputs):
+        h1 = torch.einsum("abc,cd->abd", (inputs, w1))
+        syn = torch.zeros((inputs.shape[0], nb_hidden))
+        mem = torch.zeros((inputs.shape[0], nb_hidden))
+        mem_rec, spk_rec = [], []
+        for t in range(nb_steps):
+            mthr = mem - 1.0
+            out = spike_fn(mthr)
+            rst = out.detach()
+            new_syn = alpha * syn + h1[:, t]
+            new_mem = (beta * mem + syn) * (1.0 - rst)
+            mem_rec.append(mem)
+            spk_rec.append(out)
+            mem, syn = new_mem, new_syn
+        spk_rec = torch.stack(spk_rec, dim=1)
+        h2 = torch.einsum("abc,cd->abd", (spk_rec, w2))
+        flt = torch.zeros((inputs.shape[0], nb_outputs))
+        out = torch.zeros((inputs.shape[0], nb_outputs))
+        out_rec = [out]
+        for t in range(nb_steps):
+            new_flt = alpha * flt + h2[:, t]
+            new_out = beta * out + flt
+            flt, out = new_flt, new_out
+            out_rec.append(out)
+        return torch.stack(out_rec, dim=1)
+
+    images = load_images(f"{args.data}/train-images-idx3-ubyte.gz")
+    labels = load_labels(f"{args.data}/train-labels-idx1-ubyte.gz")
+    total = args.warmup + args.batches
+    perm = np.random.default_rng(0).permutation(len(labels))[: total * batch_size]
+    batches = []
+    for i in range(total):
+        idx = perm[i * batch_size:(i + 1) * batch_size]
+        batches.append((torch.from_numpy(latency_dense(images[idx], nb_steps)), torch.from_numpy(labels[idx])))
+
+    times, losses = [], []
+    for i, (x, y) in enumerate(batches):
+        t0 = time.perf_counter()
+        output = run_snn(x)
+        m, _ = torch.max(output, 1)
+        loss = loss_fn(log_softmax(m), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        dt = (time.perf_counter() - t0) * 1000
+        losses.append(loss.item())
+        if i >= args.warmup:
+            times.append(dt)
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "impl": "pytorch-spytorch",
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "ms_per_batch_median": statistics.median(times),
+        "ms_per_batch_all": [round(t, 1) for t in times],
+        "peak_rss_mib": round(rss_mib, 1),
+        "loss_first": losses[0],
+        "loss_last": losses[-1],
+    }))
+
+
+if __name__ == "__main__":
+    main()

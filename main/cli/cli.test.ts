@@ -1,0 +1,128 @@
+// The CLI in-process: argument errors, training a small Randman graph to a file, and
+// running the trained file on an events file with recording.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadSnnFile, newSnnFile, serializeSnnFile } from '../../shared/file/snnFile';
+import { buildGraph } from '../engine/testing';
+import { parseEventsFile } from './eventsFile';
+import { main, UsageError } from './index';
+
+let dir = '';
+let out: string[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'spikeforge-cli-'));
+  out = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function smallRandmanFile(): string {
+  const graph = buildGraph({
+    inputs: 20,
+    classes: 3,
+    timeSteps: 40,
+    hidden: [{ size: 24, tauMem: 20, tauSyn: 10 }],
+    training: { batchSize: 16, learningRate: 2e-3, surrogateScale: 20, epochs: 1 },
+  });
+  const data = graph.nodes.find((n) => n.kind === 'dataset');
+  if (data?.kind === 'dataset') Object.assign(data.params, { dataset: 'randman', samplesPerClass: 40 });
+  const file = newSnnFile(graph, { positions: {} }, { name: 'small', description: '' }, '0.0.0');
+  const p = path.join(dir, 'small.snn.json');
+  writeFileSync(p, serializeSnnFile(file));
+  return p;
+}
+
+describe('cli', () => {
+  it('rejects bad commands and options with a sentence', async () => {
+    await expect(main(['fly'])).rejects.toThrow(UsageError);
+    await expect(main(['train'])).rejects.toThrow(/needs a graph file/);
+    await expect(main(['train', 'x.snn.json', '--epochs', 'zero'])).rejects.toThrow(/--epochs must be a whole number/);
+    await expect(main(['train', 'x.snn.json', '--bogus'])).rejects.toThrow(/Unknown option --bogus/);
+    await expect(main(['train', path.join(dir, 'missing.snn.json')])).rejects.toThrow(/does not exist/);
+    const bad = path.join(dir, 'bad.snn.json');
+    writeFileSync(bad, '{"format": "something else"}');
+    await expect(main(['train', bad])).rejects.toThrow(/not a Spikeforge document/);
+    await expect(main(['train', smallRandmanFile(), '--engine', 'gpu'])).rejects.toThrow(/--engine must be/);
+  });
+
+  it('trains to a file, then runs it on recorded events', async () => {
+    const file = smallRandmanFile();
+    const trained = path.join(dir, 'trained.snn.json');
+    const code = await main(['train', file, '--json', '--max-batches', '3', '--threads', '1', '--out', trained]);
+    expect(code).toBe(0);
+    const lines = out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const batches = lines.filter((l) => 'batch' in l);
+    expect(batches).toHaveLength(3);
+    expect(Object.keys(batches[0]).sort()).toEqual(['acc', 'batch', 'epoch', 'loss', 'ms']);
+    const final = lines.at(-1);
+    expect(Object.keys(final).sort()).toEqual(['backend', 'engine', 'seconds', 'test_acc', 'train_acc']);
+    expect(final.engine).toBe('fast');
+    const loaded = loadSnnFile(readFileSync(trained, 'utf8'));
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.warnings).toEqual([]);
+    expect(Object.keys(loaded.file.weights ?? {}).sort()).toEqual(['w_data_h0', 'w_h0_out']);
+    expect(loaded.file.weights?.w_data_h0?.shape).toEqual([20, 24]);
+    expect(loaded.file.metadata.training).toMatchObject({ epochs: 1, engine: 'fast' });
+
+    const events = path.join(dir, 'events.json');
+    writeFileSync(
+      events,
+      JSON.stringify({
+        timeSteps: 40,
+        units: 20,
+        samples: [
+          {
+            events: [
+              [0, 1],
+              [3, 5],
+              [3, 7],
+              [10, 19],
+            ],
+            label: 2,
+          },
+          { events: [] },
+        ],
+      }),
+    );
+    const record = path.join(dir, 'record.json');
+    out = [];
+    expect(await main(['run', trained, '--input', events, '--record', record, '--neurons', '3'])).toBe(0);
+    const summary = JSON.parse(out.join('').trim());
+    expect(summary.predictions).toHaveLength(2);
+    const rec = JSON.parse(readFileSync(record, 'utf8'));
+    expect(rec.samples).toBe(2);
+    const input = rec.populations.find((p: { kind: string }) => p.kind === 'input');
+    expect(input.spikes).toEqual([0, 0, 1, 0, 3, 5, 0, 3, 7, 0, 10, 19]);
+    const hidden = rec.populations.find((p: { id: string }) => p.id === 'h0');
+    expect(hidden.membranes[0]).toHaveLength(3);
+    expect(hidden.membranes[0][0]).toHaveLength(40);
+
+    await expect(main(['run', file, '--input', events, '--record', record])).rejects.toThrow(/no trained weights/);
+  });
+
+  it('reads events files and says what is wrong with them', () => {
+    expect(parseEventsFile({ timeSteps: 5, units: 3, events: [[4, 2]] }, 5, 3).ok).toBe(true);
+    const wrong = (doc: unknown) => {
+      const r = parseEventsFile(doc, 5, 3);
+      return r.ok ? '' : r.error;
+    };
+    expect(wrong([])).toMatch(/JSON object/);
+    expect(wrong({ timeSteps: 6, units: 3, events: [] })).toMatch(/expects 5/);
+    expect(wrong({ timeSteps: 5, units: 3, events: [[5, 0]] })).toMatch(/step 5/);
+    expect(wrong({ timeSteps: 5, units: 3, events: [[0, 3]] })).toMatch(/unit 3/);
+    expect(wrong({ timeSteps: 5, units: 3, events: [[0]] })).toMatch(/not \[step, unit\]/);
+  });
+});
