@@ -11,6 +11,10 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   external: ['electron', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', 'h5wasm'],
+  // Code that locates files relative to itself uses import.meta.url; in a CommonJS bundle
+  // that is the bundle's own file URL.
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
 };
 
 await Promise.all([
