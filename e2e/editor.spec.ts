@@ -192,12 +192,28 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   const editor = new EditorPage(app);
   const { canvas } = editor;
   await expect(canvas.nodes()).toHaveCount(6);
+  // run.train calls whatever the training panel registered; without one it says so.
+  await app.evaluate(() => {
+    const w = window as unknown as { __trainCalls: number };
+    w.__trainCalls = 0;
+    window.__spikeforge?.store.setState({
+      trainingActions: {
+        train: () => {
+          w.__trainCalls++;
+        },
+      },
+    });
+  });
   await app.keyboard.press('F1');
   const palette = app.getByTestId('command-palette');
   await expect(palette).toBeVisible();
   await app.getByTestId('command-palette-input').fill('run train');
   await app.keyboard.press('Enter');
   await expect(palette).toBeHidden();
+  await app.keyboard.press('ControlOrMeta+Enter');
+  expect(await app.evaluate(() => (window as unknown as { __trainCalls: number }).__trainCalls)).toBe(2);
+  await app.evaluate(() => window.__spikeforge?.store.setState({ trainingActions: null }));
+  await app.keyboard.press('ControlOrMeta+Enter');
   await expect(editor.toast()).toContainText('Training is not connected');
 
   await canvas.node('hidden').click({ button: 'right' });

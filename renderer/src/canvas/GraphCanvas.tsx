@@ -14,6 +14,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import {
   type DragEvent,
@@ -38,6 +39,7 @@ import { SnnNode } from './SnnNode';
 const nodeTypes = { snn: SnnNode };
 export const PALETTE_MIME = 'application/x-spikeforge-kind';
 const GRID: [number, number] = [20, 20];
+const FAR_ZOOM = 0.45;
 const KIND_COLORS: Record<NodeKind, string> = {
   dataset: '#0e9384',
   lif: '#6366f1',
@@ -64,6 +66,17 @@ function Canvas() {
   );
   const nodes = useFlowNodes(measured);
   const edges = useFlowEdges();
+  const epoch = useAppStore((s) => s.documentEpoch);
+  // One subscription to the zoom for the whole canvas (not one per node): far out, CSS skips details.
+  const far = useStore((s) => s.transform[2] < FAR_ZOOM);
+
+  // A newly opened document is fitted into view. React Flow holds the fit until the nodes are
+  // measured. An empty document is not fitted: the held fit would jump the view onto the
+  // first node the user adds.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs per opened document, not per edit.
+  useEffect(() => {
+    if (useAppStore.getState().graph.nodes.length) void flow.fitView({ padding: 0.15, maxZoom: 1.1 });
+  }, [epoch, flow]);
 
   useEffect(() => {
     const measuredRef = () => measured;
@@ -224,7 +237,7 @@ function Canvas() {
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a pointer-only surface; the keyboard has commands for the same.
-    <div className="canvas" data-testid="canvas" ref={wrapper} onDoubleClick={onDoubleClick}>
+    <div className={far ? 'canvas is-far' : 'canvas'} data-testid="canvas" ref={wrapper} onDoubleClick={onDoubleClick}>
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -1,6 +1,6 @@
 // Edge pictures: connections labelled with their weight count, signals dashed, and a
 // population's connection to itself drawn as a loop over the node.
-import { BaseEdge, type Edge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyflow/react';
+import { BaseEdge, type Edge, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
 
 export type SnnEdgeData = {
@@ -16,18 +16,20 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** The weight count, drawn as SVG text in the edge itself: hundreds of HTML labels (one portal each) cost too much on big graphs. */
 function Label({ x, y, data, selected }: { x: number; y: number; data: SnnEdgeData; selected: boolean }) {
   if (data.kind !== 'connection') return null;
   return (
-    <EdgeLabelRenderer>
-      <div
-        className={`snn-edge-label${selected ? ' is-selected' : ''}${data.severity ? ` has-${data.severity}` : ''}`}
-        style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
-        title={`${data.weights.toLocaleString('en-US')} weights`}
-      >
-        {formatCount(data.weights)} w
-      </div>
-    </EdgeLabelRenderer>
+    <text
+      x={x}
+      y={y}
+      className={`snn-edge-label${selected ? ' is-selected' : ''}${data.severity ? ` has-${data.severity}` : ''}`}
+      textAnchor="middle"
+      dominantBaseline="central"
+    >
+      <title>{`${data.weights.toLocaleString('en-US')} weights`}</title>
+      {formatCount(data.weights)} w
+    </text>
   );
 }
 

@@ -2,19 +2,9 @@
 // ones later without touching the commands. A failed load never replaces the open document.
 import { FILE_EXTENSION, serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
-import { canvasControls } from '../canvas/canvasControls';
 import { isDirty, useAppStore } from '../store';
 
 const store = () => useAppStore.getState();
-
-function fitSoon() {
-  // The new nodes are measured on the next frames; fitting before that would fit nothing.
-  // An empty document is not fitted: React Flow would queue the fit and apply it to the
-  // first node the user adds, jumping the view under their hand.
-  setTimeout(() => {
-    if (store().graph.nodes.length) canvasControls()?.fitView();
-  }, 60);
-}
 
 /** Runs `action` now, or after the user agrees to drop unsaved changes. */
 export function guardUnsaved(action: () => void, what: string) {
@@ -34,7 +24,6 @@ export function guardUnsaved(action: () => void, what: string) {
 export function newDocument() {
   guardUnsaved(() => {
     store().newDocument();
-    fitSoon();
   }, 'Start a new document');
 }
 
@@ -44,7 +33,6 @@ export function openDocumentText(text: string, path: string | null, name: string
   if (error) store().showToast(error, 'error');
   else {
     for (const warning of store().loadWarnings) store().showToast(warning, 'info');
-    fitSoon();
   }
   return error;
 }

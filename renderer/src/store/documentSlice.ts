@@ -27,6 +27,8 @@ export interface DocumentSlice {
   /** Canonical text of the document as last opened or saved. */
   savedText: string;
   loadWarnings: string[];
+  /** Counts documents opened or created, so views can react to a new document (fit it) but not to edits. */
+  documentEpoch: number;
   /** Replaces the document with a file's text; returns an error sentence if it cannot be read (the current document stays). */
   openText(text: string, path: string | null, name: string): string | null;
   /** Replaces the document with an empty, unsaved one. */
@@ -49,6 +51,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   fileName: UNTITLED,
   savedText: '',
   loadWarnings: [],
+  documentEpoch: 0,
   openText(text, path, name) {
     const loaded = loadSnnFile(text, name);
     if (!loaded.ok) return loaded.error;
@@ -63,6 +66,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
       fileName: name,
       savedText: serializeSnnFile(file),
       loadWarnings: loaded.warnings,
+      documentEpoch: get().documentEpoch + 1,
       history: emptyHistory(),
       gestureBase: null,
       selectedNodeIds: [],
@@ -82,6 +86,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
       fileName: UNTITLED,
       savedText: serializeSnnFile(file),
       loadWarnings: [],
+      documentEpoch: get().documentEpoch + 1,
       history: emptyHistory(),
       gestureBase: null,
       selectedNodeIds: [],
