@@ -287,15 +287,13 @@ async function run(args: Parsed) {
 }
 
 async function data(argv: string[]) {
-  let mod: { runDataCommand?: (argv: string[]) => Promise<number | undefined> | number | undefined };
+  let mod: typeof import('../data/cli');
   try {
-    const name = '../data/cli';
-    mod = await import(name);
-  } catch {
-    throw new UsageError('Dataset commands are not available in this build (main/data/cli.ts is missing).');
+    mod = await import('../data/cli');
+  } catch (e) {
+    throw new UsageError(`Dataset commands are not available in this build (${(e as Error).message}).`);
   }
-  if (typeof mod.runDataCommand !== 'function') throw new UsageError('main/data/cli.ts exports no runDataCommand.');
-  return (await mod.runDataCommand(argv)) ?? 0;
+  return mod.runDataCommand(argv);
 }
 
 export async function main(argv: string[]): Promise<number> {

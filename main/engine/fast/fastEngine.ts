@@ -357,6 +357,7 @@ export class FastEngine implements Engine {
       const { alpha, beta, inputScale: c, threshold: theta } = p;
       const lu = new this.F(N);
       const li = new this.F(N);
+      const lastActive = new Int32Array(B).fill(T - 1);
       if (p.kind === 'readout') {
         const gy = ws.gy as FloatArray;
         for (let b = 0; b < B; b++) {
@@ -399,6 +400,8 @@ export class FastEngine implements Engine {
           // (with a max-over-time loss nothing after the readout's arg-max step matters).
           let last = T - 1;
           if (!gCount) while (last >= 0 && isZero(gS, (b * T + last) * N, N)) last--;
+          // gD[n] = dL/dI[n+1] vanishes from n = last on.
+          lastActive[b] = last - 1;
           for (let n = T - 1; n > last; n--) gD.fill(0, (b * T + n) * N, (b * T + n + 1) * N);
           for (let n = last; n >= 0; n--) {
             const base = (b * T + n) * N;
@@ -432,12 +435,13 @@ export class FastEngine implements Engine {
         }
       }
 
-      const lastActive = new Int32Array(B);
-      for (let b = 0; b < B; b++) {
-        let last = T - 1;
-        while (last >= 0 && isZero(gD, (b * T + last) * N, N)) last--;
-        lastActive[b] = last;
-      }
+      // The last step whose drive gradient may be nonzero, per sample (LIF: set above).
+      if (p.kind === 'readout')
+        for (let b = 0; b < B; b++) {
+          let last = T - 1;
+          while (last >= 0 && isZero(gD, (b * T + last) * N, N)) last--;
+          lastActive[b] = last;
+        }
       for (const conn of p.incoming) {
         const src = this.spaces[conn.source] as Workspace;
         const { offsets, units } = this.spikesOf(src, batch);
