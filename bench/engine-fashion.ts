@@ -44,7 +44,7 @@ async function runOurs(batches: number, warmup: number, threads: number) {
   if (!loaded.ok) throw new Error(loaded.error);
   const graph = loaded.file.graph;
   const node = graph.nodes.find((n) => n.kind === 'dataset');
-  if (!node || node.kind !== 'dataset') throw new Error('no dataset node');
+  if (node?.kind !== 'dataset') throw new Error('no dataset node');
   const dataset = await openDataset(node.params, {});
   const backend = await initBackend();
   const plan = compilePlan(graph);

@@ -120,7 +120,7 @@ function cacheDir(flags: Parsed['flags']): string {
 async function openGraphDataset(file: SnnFile, flags: Parsed['flags']) {
   const { openDataset } = await import('../data/index');
   const node = file.graph.nodes.find((n) => n.kind === 'dataset');
-  if (!node || node.kind !== 'dataset') throw new UsageError('The graph has no dataset.');
+  if (node?.kind !== 'dataset') throw new UsageError('The graph has no dataset.');
   try {
     return await openDataset(node.params, { cacheDir: cacheDir(flags) });
   } catch (e) {
