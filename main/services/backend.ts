@@ -34,9 +34,18 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
     },
     startTraining: ({ document, engine, resumeWeights }) =>
       options.training.start({ document, engine: engine ?? 'fast', resumeWeights: resumeWeights ?? false }),
-    pauseTraining: async ({ runId }) => (options.training.pause(runId), {}),
-    resumeTraining: async ({ runId }) => (options.training.resume(runId), {}),
-    stopTraining: async ({ runId }) => (options.training.stop(runId), {}),
+    pauseTraining: async ({ runId }) => {
+      options.training.pause(runId);
+      return {};
+    },
+    resumeTraining: async ({ runId }) => {
+      options.training.resume(runId);
+      return {};
+    },
+    stopTraining: async ({ runId }) => {
+      options.training.stop(runId);
+      return {};
+    },
     exportDocument: async ({ document, format }) => {
       if (format !== 'nir' || !options.exportNir) throw new ApiError('NIR export is not available in this build.');
       const out = await options.exportNir(document);

@@ -52,9 +52,7 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
       }),
     ),
     /** Membrane potential of a few neurons of each population, sample 0, one value per step. */
-    traces: z
-      .array(z.object({ populationId: z.string(), neuron: z.number(), values: z.array(z.number()) }))
-      .optional(),
+    traces: z.array(z.object({ populationId: z.string(), neuron: z.number(), values: z.array(z.number()) })).optional(),
     /** L2 norms of each connection's weights and last gradient. */
     norms: z.array(z.object({ edgeId: z.string(), weight: z.number(), grad: z.number().optional() })).optional(),
     timeSteps: z.number(),

@@ -32,15 +32,13 @@ function paramsArb(fields: Record<string, Field>) {
 const kinds = Object.keys(nodeKindFields) as NodeKind[];
 const graphArb: fc.Arbitrary<GraphDocument> = fc
   .array(
-    fc
-      .constantFrom(...kinds)
-      .chain((kind) =>
-        fc.record({
-          kind: fc.constant(kind),
-          name: fc.string({ maxLength: 12 }),
-          params: paramsArb(nodeKindFields[kind]),
-        }),
-      ),
+    fc.constantFrom(...kinds).chain((kind) =>
+      fc.record({
+        kind: fc.constant(kind),
+        name: fc.string({ maxLength: 12 }),
+        params: paramsArb(nodeKindFields[kind]),
+      }),
+    ),
     { maxLength: 8 },
   )
   .chain((raw) => {

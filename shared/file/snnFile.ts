@@ -159,7 +159,7 @@ export function weightProblems(graph: GraphDocument, weights: Record<string, Sto
   const problems: string[] = [];
   for (const [edgeId, tensor] of Object.entries(weights)) {
     const edge = graph.edges.find((e) => e.id === edgeId);
-    if (!edge || edge.kind !== 'connection') {
+    if (edge?.kind !== 'connection') {
       problems.push(`Stored weights for '${edgeId}' belong to no connection and are ignored.`);
       continue;
     }
