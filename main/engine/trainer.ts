@@ -74,6 +74,7 @@ export class Trainer {
   private weights: WeightSet;
   private readonly optimizer: Optimizer;
   private engine: Engine | null = null;
+  private recorder: FastEngine | null = null;
   private backend = 'none';
   readonly engineName: EngineName;
   readonly seed: number;
@@ -277,6 +278,11 @@ export class Trainer {
   /** Inference on a batch recording spikes (sparse) and membrane traces of a few samples and neurons. */
   async record(batch: SpikeBatch, options?: RecordOptions): Promise<Recording> {
     await this.ready();
+    // A separate fast engine records, so the training engine keeps its buffers between batches.
+    if (this.engineName === 'fast') {
+      this.recorder ??= new FastEngine(this.plan);
+      return this.recorder.record(batch, this.weights, options);
+    }
     return (this.engine as Engine).record(batch, this.weights, options);
   }
 
