@@ -222,15 +222,26 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   await menu.locator('[data-command="edit.addRecurrence"]').click();
   await expect(canvas.root.locator('.snn-edge--loop')).toHaveCount(1);
 
-  // A file that is not a Spikeforge document: a readable message, and the document stays.
+  // Opening over unsaved changes asks first. A file that is not a Spikeforge document gives
+  // a readable message and the document stays, whether from the server or uploaded.
   const bad = test.info().outputPath('not-a-network.json');
   writeFileSync(bad, '{"hello": 1}');
   await canvas.clickEmpty();
   await app.keyboard.press('ControlOrMeta+KeyO');
+  await app.getByTestId('confirm-dialog').getByTestId('confirm-ok').click();
   const dialog = app.getByTestId('open-dialog');
   await dialog.getByTestId('open-path').fill(bad);
   await dialog.getByTestId('open-submit').click();
-  await expect(editor.toast().first()).toContainText('is not a Spikeforge document');
+  await expect(dialog.getByTestId('open-error')).toContainText('is not a Spikeforge document');
+  await dialog.getByTestId('open-file-input').setInputFiles(bad);
+  await expect(dialog.getByTestId('open-error')).toContainText('not-a-network.json is not a Spikeforge document');
   await expect(canvas.nodes()).toHaveCount(6);
   await expect(editor.fileName()).toHaveText('randman.snn.json');
+  await expect(editor.dirtyMarker()).toBeVisible();
+  // Uploading a good file opens it (it has no server path, so Save will ask for one).
+  await dialog.getByTestId('open-file-input').setInputFiles('examples/fashion-mnist.snn.json');
+  await expect(dialog).toBeHidden();
+  await expect(editor.fileName()).toHaveText('fashion-mnist.snn.json');
+  await expect(canvas.nodes()).toHaveCount(5);
+  expect(await editor.state<string | null>('filePath')).toBeNull();
 });

@@ -75,14 +75,14 @@ function Canvas() {
   // first node the user adds.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs per opened document, not per edit.
   useEffect(() => {
-    if (useAppStore.getState().graph.nodes.length) void flow.fitView({ padding: 0.15, maxZoom: 1.1 });
+    if (useAppStore.getState().graph.nodes.length) void flow.fitView({ padding: 0.2, maxZoom: 1.1 });
   }, [epoch, flow]);
 
   useEffect(() => {
     const measuredRef = () => measured;
     return registerCanvasControls({
       fitView: () => {
-        if (flow.getNodes().length) void flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 });
+        if (flow.getNodes().length) void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 });
       },
       centerOnNode: (id) => {
         const node = flow.getInternalNode(id);
@@ -267,6 +267,7 @@ function Canvas() {
         <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} />
         {showMinimap && (
           <MiniMap
+            style={{ width: 150, height: 100 }}
             pannable
             zoomable
             nodeColor={(n) => KIND_COLORS[(n.data as { node?: { kind: NodeKind } }).node?.kind ?? 'training']}

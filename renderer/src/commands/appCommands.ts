@@ -3,7 +3,7 @@
 import { NODE_KINDS, type NodeKind, nodeKindInfo } from '../../../shared/graph/kinds';
 import { layoutGraph } from '../canvas/autoLayout';
 import { canvasControls } from '../canvas/canvasControls';
-import { downloadDocument, newDocument, save } from '../files/fileActions';
+import { downloadDocument, guardUnsaved, newDocument, save } from '../files/fileActions';
 import { type AppState, useAppStore } from '../store';
 import { type Command, defineCommands } from './registry';
 
@@ -47,13 +47,13 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
     label: 'Open…',
     category: 'File',
     keys: ['Mod+KeyO'],
-    run: (s) => s.openDialog({ kind: 'open' }),
+    run: (s) => guardUnsaved(() => s.openDialog({ kind: 'open' }), 'Open another document'),
   },
   {
     id: 'file.examples',
     label: 'Open an example…',
     category: 'File',
-    run: (s) => s.openDialog({ kind: 'examples' }),
+    run: (s) => guardUnsaved(() => s.openDialog({ kind: 'examples' }), 'Open an example'),
   },
   { id: 'file.save', label: 'Save', category: 'File', keys: ['Mod+KeyS'], run: () => void save() },
   {
