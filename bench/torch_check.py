@@ -1,0 +1,83 @@
+"""Cross-check of Spikeforge's time convention against the SpyTorch tutorial-2 code itself:
+reads {alpha, beta, scale, steps, w1, w2 (row-major), shape, batches: [{events: [[b, t, u]...],
+labels}]} as JSON on stdin, runs SpyTorch's run_snn + max-over-time NLL on each batch, and
+prints {loss, grad_w1, grad_w2} per batch as JSON (float64 throughout, so differences are
+the implementations', not rounding). Used by bench/engine-vs-torch.ts.
+"""
+import json
+import sys
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+
+class SurrGradSpike(torch.autograd.Function):
+    scale = 100.0
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        out = torch.zeros_like(input)
+        out[input > 0] = 1.0
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        return grad_output.clone() / (SurrGradSpike.scale * torch.abs(input) + 1.0) ** 2
+
+
+def main():
+    req = json.load(sys.stdin)
+    SurrGradSpike.scale = req["scale"]
+    spike_fn = SurrGradSpike.apply
+    alpha, beta, nb_steps = req["alpha"], req["beta"], req["steps"]
+    nb_inputs, nb_hidden, nb_outputs = req["shape"]
+    out = []
+    for batch in req["batches"]:
+        w1 = torch.tensor(req["w1"]).reshape(nb_inputs, nb_hidden).requires_grad_(True)
+        w2 = torch.tensor(req["w2"]).reshape(nb_hidden, nb_outputs).requires_grad_(True)
+        labels = torch.tensor(batch["labels"], dtype=torch.long)
+        B = len(batch["labels"])
+        inputs = torch.zeros((B, nb_steps, nb_inputs))
+        for b, t, u in batch["events"]:
+            inputs[b, t, u] = 1.0
+        # SpyTorch tutorial 2, run_snn, verbatim but for the sizes.
+        h1 = torch.einsum("abc,cd->abd", (inputs, w1))
+        syn = torch.zeros((B, nb_hidden))
+        mem = torch.zeros((B, nb_hidden))
+        spk_rec = []
+        for t in range(nb_steps):
+            mthr = mem - 1.0
+            o = spike_fn(mthr)
+            rst = o.detach()
+            new_syn = alpha * syn + h1[:, t]
+            new_mem = (beta * mem + syn) * (1.0 - rst)
+            spk_rec.append(o)
+            mem, syn = new_mem, new_syn
+        spk_rec = torch.stack(spk_rec, dim=1)
+        h2 = torch.einsum("abc,cd->abd", (spk_rec, w2))
+        flt = torch.zeros((B, nb_outputs))
+        o = torch.zeros((B, nb_outputs))
+        out_rec = [o]
+        for t in range(nb_steps):
+            new_flt = alpha * flt + h2[:, t]
+            new_out = beta * o + flt
+            flt, o = new_flt, new_out
+            out_rec.append(o)
+        out_rec = torch.stack(out_rec, dim=1)
+        m, _ = torch.max(out_rec, 1)
+        loss = torch.nn.NLLLoss()(torch.nn.LogSoftmax(dim=1)(m), labels)
+        loss.backward()
+        out.append({
+            "loss": loss.item(),
+            "grad_w1": w1.grad.flatten().tolist(),
+            "grad_w2": w2.grad.flatten().tolist(),
+            "spikes": int(spk_rec.sum().item()),
+        })
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
