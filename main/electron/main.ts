@@ -4,12 +4,14 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
-import { createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
+import { type AppEvent, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
 import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX } from '../../shared/api/methods';
 import { createHandlers } from '../services/backend';
+import { createRecentFiles } from '../services/recovery';
 import { createTrainingService, type WorkerHandle } from '../services/training';
 import type { WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { APP_ORIGIN, isTrustedSenderUrl, rendererFilePath } from './ipcGuard';
+import { createDesktopShell, documentPathFromArgs } from './shell';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -33,6 +35,11 @@ function forkUtilityWorker(): WorkerHandle {
   };
 }
 
+const sendAppEvent = (event: AppEvent) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event);
+const desktop = createDesktopShell(() => mainWindow, sendAppEvent);
+// A document to open once the page is ready: from the command line or the OS (macOS open-file).
+let pendingOpen: string | null = documentPathFromArgs(process.argv);
+
 const training = createTrainingService({
   spawn: forkUtilityWorker,
   emit: (event: TrainingEvent) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event),
@@ -44,6 +51,8 @@ const dispatch = createApiDispatcher(
     appVersion: app.getVersion(),
     transport: 'electron',
     training,
+    stateDir: app.getPath('userData'),
+    shell: desktop,
   }),
   (error) => console.error('spikeforge: internal error', error),
 );
@@ -74,6 +83,13 @@ function createWindow() {
     },
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.webContents.on('did-finish-load', () => {
+    if (pendingOpen) sendAppEvent({ type: 'open-file', path: pendingOpen });
+    pendingOpen = null;
+  });
+  mainWindow.on('close', (event) => {
+    if (!desktop.confirmClose()) event.preventDefault();
+  });
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
@@ -92,7 +108,24 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
-app.whenReady().then(() => {
+// One instance: a second launch (double-clicking a .snn.json file) opens it in this one.
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', (_event, argv) => {
+  const path = documentPathFromArgs(argv);
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+    if (path) sendAppEvent({ type: 'open-file', path });
+  }
+});
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  if (mainWindow) sendAppEvent({ type: 'open-file', path });
+  else pendingOpen = path;
+});
+
+app.whenReady().then(async () => {
+  desktop.recentChanged?.(await createRecentFiles(app.getPath('userData')).list());
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   protocol.handle('app', (request) => {
     const file = rendererFilePath(rendererDir, request.url, join);

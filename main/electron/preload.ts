@@ -1,16 +1,18 @@
 // The preload exposes the typed API and nothing else: one function per operation plus the
 // training-event subscription. ipcRenderer itself never reaches the page.
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
-import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX } from '../../shared/api/methods';
+import { API_METHOD_NAMES, BRIDGE_SUBSCRIPTIONS, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX } from '../../shared/api/methods';
 
 const bridge: Record<string, unknown> = {};
 for (const method of API_METHOD_NAMES) {
   bridge[method] = (params: unknown) => ipcRenderer.invoke(`${IPC_INVOKE_PREFIX}${method}`, params);
 }
-bridge.onTrainingEvent = (listener: (event: unknown) => void) => {
+// Training and app events share one channel; the renderer's client tells them apart by schema.
+const subscribe = (listener: (event: unknown) => void) => {
   const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
   ipcRenderer.on(IPC_EVENT_CHANNEL, wrapped);
   return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, wrapped);
 };
+for (const name of BRIDGE_SUBSCRIPTIONS) bridge[name] = subscribe;
 
 contextBridge.exposeInMainWorld('spikeforgeBridge', bridge);

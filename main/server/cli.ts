@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { createHandlers } from '../services/backend';
+import { defaultStateDir } from '../services/recovery';
 import { createTrainingService, forkWorker } from '../services/training';
 import { startWebServer, type WebServer } from './webServer';
 
@@ -36,6 +37,7 @@ async function main() {
     appVersion: pkg.version,
     transport: 'web',
     training,
+    stateDir: defaultStateDir(),
   });
   server = await startWebServer({
     handlers,

@@ -1,10 +1,11 @@
 // The services behind the API, shared by the Electron main process and the web-mode server.
-import type { ApiHandlers, TrainingEvent } from '../../shared/api/contract';
+import type { ApiHandlers, ApiParams, TrainingEvent } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/contract';
 import { parseGraphDocument } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
 import { readDocument, writeFileAtomic } from './documents';
 import { listExamples, readExample } from './examples';
+import { createRecentFiles, createRecoveryStore } from './recovery';
 import type { TrainingService } from './training';
 
 export interface BackendOptions {
@@ -12,10 +13,26 @@ export interface BackendOptions {
   appVersion: string;
   transport: 'electron' | 'web';
   training: TrainingService;
+  /** Folder for the recovery file and recent files. */
+  stateDir: string;
   exportNir?: (document: string) => Promise<{ data: Uint8Array; fileName: string }>;
+  importNir?: (data: Uint8Array, fileName: string) => Promise<{ text: string; unmapped: string[] }>;
+  /** The desktop shell's native parts; web mode has none and the UI uses its own. */
+  shell?: DesktopShell;
+}
+
+export interface DesktopShell {
+  showOpenDialog(purpose: 'document' | 'nir'): Promise<string | null>;
+  showSaveDialog(defaultName: string, purpose: 'document' | 'nir'): Promise<string | null>;
+  setWindowState(state: ApiParams<'setWindowState'>): void;
+  /** Recent files changed (Electron adds them to the OS's recent documents and the menu). */
+  recentChanged?(paths: string[]): void;
 }
 
 export function createHandlers(options: BackendOptions): ApiHandlers {
+  const recovery = createRecoveryStore(options.stateDir);
+  const recent = createRecentFiles(options.stateDir);
+  const remember = async (path: string) => options.shell?.recentChanged?.(await recent.add(path));
   return {
     appInfo: async () => ({
       name: 'Spikeforge',
@@ -25,8 +42,16 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
     }),
     listExamples: () => listExamples(options.examplesDir),
     openExample: ({ id }) => readExample(options.examplesDir, id),
-    openDocument: ({ path }) => readDocument(path),
-    saveDocument: async ({ path, text }) => ({ path: await writeFileAtomic(path, text) }),
+    openDocument: async ({ path }) => {
+      const opened = await readDocument(path);
+      await remember(opened.path);
+      return opened;
+    },
+    saveDocument: async ({ path, text }) => {
+      const saved = await writeFileAtomic(path, text);
+      await remember(saved);
+      return { path: saved };
+    },
     validate: async ({ graph }) => {
       const parsed = parseGraphDocument(graph);
       if (!parsed.ok) return parsed.errors.map((message) => ({ severity: 'error' as const, message }));
@@ -50,6 +75,32 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       if (format !== 'nir' || !options.exportNir) throw new ApiError('NIR export is not available in this build.');
       const out = await options.exportNir(document);
       return { data: Buffer.from(out.data).toString('base64'), fileName: out.fileName };
+    },
+    importDocument: async ({ data, fileName }) => {
+      if (!options.importNir) throw new ApiError('NIR import is not available in this build.');
+      return options.importNir(Buffer.from(data, 'base64'), fileName);
+    },
+    readRecovery: () => recovery.read(),
+    writeRecovery: async ({ text, name }) => {
+      await recovery.write(text, name);
+      return {};
+    },
+    clearRecovery: async () => {
+      await recovery.clear();
+      return {};
+    },
+    showOpenDialog: async ({ purpose }) =>
+      options.shell
+        ? { available: true, path: await options.shell.showOpenDialog(purpose ?? 'document') }
+        : { available: false, path: null },
+    showSaveDialog: async ({ defaultName, purpose }) =>
+      options.shell
+        ? { available: true, path: await options.shell.showSaveDialog(defaultName, purpose ?? 'document') }
+        : { available: false, path: null },
+    recentFiles: () => recent.list(),
+    setWindowState: async (state) => {
+      options.shell?.setWindowState(state);
+      return {};
     },
   };
 }

@@ -2,7 +2,7 @@
 // web mode over a WebSocket; both backends dispatch through `createApiDispatcher`, which
 // checks every request against these schemas before a handler sees it.
 import { z } from 'zod';
-import { trainingEventSchema } from './events';
+import { appEventSchema, trainingEventSchema } from './events';
 import type { API_METHOD_NAMES } from './methods';
 
 const problemSchema = z.object({
@@ -57,6 +57,58 @@ export const apiMethods = {
     /** The exported file, base64, with a suggested name. */
     result: z.object({ data: z.string(), fileName: z.string() }),
   },
+  /** Imports a NIR file (base64) as a document; lists what could not be mapped. */
+  importDocument: {
+    params: z.object({
+      data: z.string().max(700 * 1024 * 1024),
+      fileName: z.string().max(1000),
+      format: z.enum(['nir']),
+    }),
+    result: z.object({ text: z.string(), unmapped: z.array(z.string()) }),
+  },
+  /** The unsaved document kept in case the app or the machine stops; null when there is none. */
+  readRecovery: {
+    params: z.object({}),
+    result: z.object({ text: z.string(), name: z.string(), savedAt: z.number() }).nullable(),
+  },
+  writeRecovery: {
+    params: z.object({ text: z.string().max(512 * 1024 * 1024), name: z.string().max(1000) }),
+    result: z.object({}),
+  },
+  clearRecovery: { params: z.object({}), result: z.object({}) },
+  /** Native file dialogs; `available` is false in web mode, where the UI uses its own. */
+  showOpenDialog: {
+    params: z.object({ purpose: z.enum(['document', 'nir']).optional() }),
+    result: z.object({ available: z.boolean(), path: z.string().nullable() }),
+  },
+  showSaveDialog: {
+    params: z.object({ defaultName: z.string().max(1000), purpose: z.enum(['document', 'nir']).optional() }),
+    result: z.object({ available: z.boolean(), path: z.string().nullable() }),
+  },
+  recentFiles: { params: z.object({}), result: z.array(z.string()) },
+  /**
+   * The window's state as the UI sees it: the title, whether the document has unsaved changes
+   * (so closing can ask), and the commands for the native menu (Electron; ignored on the web).
+   */
+  setWindowState: {
+    params: z.object({
+      title: z.string().max(1000),
+      dirty: z.boolean(),
+      commands: z
+        .array(
+          z.object({
+            id: z.string().max(100),
+            label: z.string().max(200),
+            menu: z.enum(['File', 'Edit', 'View', 'Run', 'Help']),
+            accelerator: z.string().max(100).optional(),
+            enabled: z.boolean(),
+          }),
+        )
+        .max(500)
+        .optional(),
+    }),
+    result: z.object({}),
+  },
 } as const;
 
 export type ApiMethod = keyof typeof apiMethods;
@@ -64,10 +116,14 @@ export const API_METHODS = Object.keys(apiMethods) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof apiMethods)[M]['params']>;
 export type ApiResult<M extends ApiMethod> = z.output<(typeof apiMethods)[M]['result']>;
 export type TrainingEvent = z.output<typeof trainingEventSchema>;
+export type AppEvent = z.output<typeof appEventSchema>;
+export type MenuCommand = NonNullable<ApiParams<'setWindowState'>['commands']>[number];
 
 /** What the renderer holds: one function per operation and a subscription to training events. */
 export type SpikeforgeApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>> } & {
   onTrainingEvent(listener: (event: TrainingEvent) => void): () => void;
+  /** Commands from the native menu, files opened from outside the app, a request to close. */
+  onAppEvent(listener: (event: AppEvent) => void): () => void;
 };
 
 /** A failure a handler reports to the user; its message is shown as is. */
@@ -128,6 +184,11 @@ export function createApiClient(transport: ApiTransport): SpikeforgeApi {
   api.onTrainingEvent = (listener: (event: TrainingEvent) => void) =>
     transport.onEvent((raw) => {
       const parsed = trainingEventSchema.safeParse(raw);
+      if (parsed.success) listener(parsed.data);
+    });
+  api.onAppEvent = (listener: (event: AppEvent) => void) =>
+    transport.onEvent((raw) => {
+      const parsed = appEventSchema.safeParse(raw);
       if (parsed.success) listener(parsed.data);
     });
   return api as SpikeforgeApi;

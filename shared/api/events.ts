@@ -84,3 +84,13 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
     document: z.string().optional(),
   }),
 ]);
+
+/** Events from the shell rather than a training run. */
+export const appEventSchema = z.discriminatedUnion('type', [
+  /** A native menu item was chosen: run the UI command with this id. */
+  z.object({ type: z.literal('command'), command: z.string() }),
+  /** The user opened a document from outside (file manager, a second launch). */
+  z.object({ type: z.literal('open-file'), path: z.string() }),
+  /** The window is closing with unsaved changes and the user chose to save first. */
+  z.object({ type: z.literal('save-before-close') }),
+]);

@@ -12,7 +12,18 @@ export const API_METHOD_NAMES = [
   'resumeTraining',
   'stopTraining',
   'exportDocument',
+  'importDocument',
+  'readRecovery',
+  'writeRecovery',
+  'clearRecovery',
+  'showOpenDialog',
+  'showSaveDialog',
+  'recentFiles',
+  'setWindowState',
 ] as const;
 
 export const IPC_INVOKE_PREFIX = 'spikeforge:';
 export const IPC_EVENT_CHANNEL = 'spikeforge:event';
+
+/** The preload's subscription functions, besides the one-per-method API. */
+export const BRIDGE_SUBSCRIPTIONS = ['onTrainingEvent', 'onAppEvent'] as const;
