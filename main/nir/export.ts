@@ -1,0 +1,304 @@
+// Writes a Spikeforge graph with its trained weights as a NIR file (HDF5), in the layout the
+// reference `nir` package (v1.0.7) reads: every value a dataset, no attributes, 1-D
+// parameters, equal shapes across every edge. docs/nir-mapping.md explains the mapping.
+import { writeFile } from 'node:fs/promises';
+import { restoreSnnFile, type SnnFile } from '../../shared/file/snnFile';
+import type { GraphEdge, GraphNode } from '../../shared/graph/document';
+import { nodeKindInfo } from '../../shared/graph/kinds';
+import { outputSize } from '../../shared/graph/shapes';
+import { weightsFromFile } from '../engine/snnWeights';
+import { cubaFieldsOf, MS_PER_SECOND, NIR_VERSION } from './convention';
+import { dataset, group, type H5Group, writeH5 } from './h5';
+
+export interface NirExportOptions {
+  /** Weights to export by connection id, row-major [source, target]; default: the file's stored weights. */
+  weights?: Record<string, Float32Array>;
+  /** Keep losses, regularisers, training settings and node names in /node/metadata (default true). */
+  keepSpikeforgeMetadata?: boolean;
+  /** Written to /node/metadata/source. */
+  appVersion?: string;
+}
+
+/** Thrown when the graph holds something NIR cannot express; `problems` names each node. */
+export class NirExportError extends Error {
+  override name = 'NirExportError';
+  constructor(readonly problems: string[]) {
+    super(`Cannot export to NIR: ${problems.join('; ')}`);
+  }
+}
+
+/** What a NIR file written by Spikeforge keeps in /node/metadata/spikeforge (JSON text). */
+export interface SpikeforgeNirExtras {
+  format: 'spikeforge.nir-extras';
+  version: 1;
+  /** Our node behind each NIR neuron or Input node, by NIR node name. */
+  nodes: Record<string, { id: string; name: string; params: Record<string, unknown> }>;
+  /** Our connection behind each NIR Linear node, by NIR node name. */
+  connections: Record<string, { id: string; params: Record<string, unknown> }>;
+  /** Nodes NIR has no place for (loss, regularisers, training) and the signal edges into them. */
+  dropped: { nodes: GraphNode[]; edges: GraphEdge[] };
+  metadata: SnnFile['metadata'];
+}
+
+export const TIME_CONVENTION =
+  'Forward Euler with step dt (seconds, /node/metadata/dt); spikes are values held over a step. ' +
+  'Step n: S[n] = H(v[n] - v_threshold); x[n] = sum of inbound edges at step n (a population feeding ' +
+  'itself through a Linear node contributes its S[n]); I[n+1] = I[n] + dt/tau_syn (-I[n] + w_in x[n]); ' +
+  'v[n+1] = v_reset if S[n] else v[n] + dt/tau_mem (v_leak - v[n] + r I[n]); I[0] = v[0] = 0. ' +
+  'CubaLI: the same without spikes or reset.';
+
+const label = (node: GraphNode) => `${nodeKindInfo[node.kind].label} '${node.name || node.id}'`;
+
+/** The NIR file as an in-memory HDF5 tree (exportNir writes it). Throws NirExportError. */
+export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5Group {
+  const graph = file.graph;
+  const weights = options.weights ?? weightsFromFile(file);
+  const problems: string[] = [];
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const connections = graph.edges.filter(
+    (e): e is Extract<GraphEdge, { kind: 'connection' }> => e.kind === 'connection',
+  );
+
+  // Which nodes take part: populations, readouts, and datasets that feed something.
+  const fed = new Set(connections.map((e) => e.source));
+  const members = graph.nodes.filter(
+    (n) => n.kind === 'lif' || n.kind === 'readout' || (n.kind === 'dataset' && fed.has(n.id)),
+  );
+  const datasets = members.filter((n) => n.kind === 'dataset');
+  if (datasets.length === 0) problems.push('the graph has no dataset feeding a connection, so NIR has no Input');
+  const dts = new Set(datasets.map((d) => (d.kind === 'dataset' ? d.params.dt : 0)));
+  if (dts.size > 1)
+    problems.push(`the datasets use different time steps (${[...dts].join(', ')} ms); NIR needs one dt`);
+  const dtMs = datasets[0]?.kind === 'dataset' ? datasets[0].params.dt : 1;
+  if (!(dtMs > 0) || !Number.isFinite(dtMs))
+    problems.push(`${label(datasets[0] as GraphNode)}: the time step must be a positive number`);
+
+  for (const node of members) {
+    const size = outputSize(node);
+    if (size === null || !Number.isInteger(size) || size < 1)
+      problems.push(`${label(node)}: its size must be a positive whole number (it is ${size})`);
+    if (node.kind === 'lif' || node.kind === 'readout') {
+      for (const key of ['tauMem', 'tauSyn'] as const) {
+        const tau = node.params[key];
+        if (!(tau > 0) || !Number.isFinite(tau))
+          problems.push(`${label(node)}: ${key} must be positive (it is ${tau})`);
+      }
+    }
+    if (node.kind === 'lif') {
+      if (node.params.reset === 'subtract')
+        problems.push(
+          `${label(node)} uses the subtractive reset (U - threshold), which NIR cannot express: ` +
+            'NIR neurons reset to v_reset. Switch the population to "Reset: to zero" and retrain to export it',
+        );
+      if (!Number.isFinite(node.params.threshold))
+        problems.push(`${label(node)}: the threshold must be a finite number`);
+    }
+  }
+
+  for (const edge of connections) {
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source || !target) {
+      problems.push(`connection '${edge.id}' joins a node that does not exist`);
+      continue;
+    }
+    const what = `connection '${edge.id}' (${source.name} → ${target.name})`;
+    if (source.kind !== 'dataset' && source.kind !== 'lif')
+      problems.push(`${what} starts at ${label(source)}; only datasets and LIF populations emit spikes`);
+    if (target.kind !== 'lif' && target.kind !== 'readout')
+      problems.push(`${what} ends at ${label(target)}; only LIF populations and readouts take input`);
+    if (source.id === target.id && source.kind !== 'lif') problems.push(`${what}: only LIF populations can recur`);
+    const expected = (outputSize(source) ?? 0) * (outputSize(target) ?? 0);
+    const w = weights[edge.id];
+    if (!w)
+      problems.push(
+        `${what} has no trained weights in this file; train the network and save it before exporting to NIR`,
+      );
+    else if (w.length !== expected)
+      problems.push(`${what} has ${w.length} weights, but its populations need ${expected}`);
+    else if (!w.every(Number.isFinite)) problems.push(`${what} has weights that are NaN or infinite`);
+  }
+  const cycle = findLoop(connections);
+  if (cycle)
+    problems.push(
+      `connections form a loop through ${cycle.map((id) => `'${byId.get(id)?.name ?? id}'`).join(' → ')}; ` +
+        'Spikeforge only simulates a population feeding itself, so it exports nothing else',
+    );
+  if (problems.length) throw new NirExportError(problems);
+
+  // NIR node names are HDF5 group names: keep them readable and unique.
+  const used = new Set<string>();
+  const unique = (wanted: string) => {
+    const base = wanted.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'node';
+    let name = base;
+    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
+    used.add(name);
+    return name;
+  };
+  const nirName = new Map<string, string>();
+  for (const node of members) nirName.set(node.id, unique(node.name || node.id));
+
+  const nodes: Record<string, H5Group> = {};
+  const edges: [string, string][] = [];
+  const outputEdges: [string, string][] = [];
+  const extras: SpikeforgeNirExtras = {
+    format: 'spikeforge.nir-extras',
+    version: 1,
+    nodes: {},
+    connections: {},
+    dropped: { nodes: [], edges: [] },
+    metadata: file.metadata,
+  };
+  const full = (n: number, v: number) => new Float64Array(n).fill(v);
+
+  for (const node of members) {
+    const name = nirName.get(node.id) as string;
+    const size = outputSize(node) as number;
+    extras.nodes[name] = { id: node.id, name: node.name, params: { ...node.params } };
+    if (node.kind === 'dataset') {
+      nodes[name] = group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(BigInt(size))) });
+      continue;
+    }
+    if (node.kind !== 'lif' && node.kind !== 'readout') continue;
+    const p = node.params;
+    const f = cubaFieldsOf(dtMs, p.tauSyn, p.tauMem, p.scaleInput);
+    const fields: Record<string, ReturnType<typeof dataset>> = {
+      type: dataset(node.kind === 'lif' ? 'CubaLIF' : 'CubaLI'),
+      tau_syn: dataset(full(size, f.tau_syn)),
+      tau_mem: dataset(full(size, f.tau_mem)),
+      r: dataset(full(size, f.r)),
+      v_leak: dataset(full(size, 0)),
+      w_in: dataset(full(size, f.w_in)),
+    };
+    if (node.kind === 'lif') {
+      fields.v_threshold = dataset(full(size, node.params.threshold));
+      fields.v_reset = dataset(full(size, 0));
+    }
+    nodes[name] = group(fields);
+  }
+
+  for (const edge of connections) {
+    const source = byId.get(edge.source) as GraphNode;
+    const target = byId.get(edge.target) as GraphNode;
+    const from = nirName.get(source.id) as string;
+    const to = nirName.get(target.id) as string;
+    const rows = outputSize(source) as number;
+    const cols = outputSize(target) as number;
+    const w = weights[edge.id] as Float32Array;
+    // Ours is [in, out] row-major; NIR's Linear weight is (out, in).
+    const t = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j] as number;
+    const name = unique(source.id === target.id ? `${from}_rec` : `${from}_to_${to}`);
+    nodes[name] = group({ type: dataset('Linear'), weight: dataset(t, [cols, rows]) });
+    extras.connections[name] = { id: edge.id, params: { ...edge.params } };
+    edges.push([from, name], [name, to]);
+  }
+
+  // Outputs: every readout, and every population whose spikes leave the network (it feeds
+  // no other population, or a loss scores its spikes).
+  const scoredByLoss = new Set(
+    graph.edges
+      .filter((e) => e.kind === 'signal' && byId.get(e.target)?.kind === 'loss')
+      .map((e) => e.source)
+      .filter((id) => byId.get(id)?.kind === 'lif'),
+  );
+  for (const node of members) {
+    const feedsOthers = connections.some((e) => e.source === node.id && e.target !== node.id);
+    const isOutput = node.kind === 'readout' || (node.kind === 'lif' && (!feedsOthers || scoredByLoss.has(node.id)));
+    if (!isOutput) continue;
+    const from = nirName.get(node.id) as string;
+    const name = unique(`${from}_output`);
+    nodes[name] = group({
+      type: dataset('Output'),
+      shape: dataset(BigInt64Array.of(BigInt(outputSize(node) as number))),
+    });
+    outputEdges.push([from, name]);
+  }
+
+  const memberIds = new Set(members.map((n) => n.id));
+  extras.dropped.nodes = graph.nodes.filter((n) => !memberIds.has(n.id));
+  extras.dropped.edges = graph.edges.filter((e) => e.kind === 'signal');
+
+  const allEdges = [...edges, ...outputEdges];
+  const metadata = group({
+    dt: dataset(Float64Array.of(dtMs / MS_PER_SECOND)),
+    time_unit: dataset('second'),
+    reset: dataset('zero'),
+    time_convention: dataset(TIME_CONVENTION),
+    source: dataset(`Spikeforge ${options.appVersion ?? file.app.version}`),
+  });
+  if (options.keepSpikeforgeMetadata !== false) metadata.children.spikeforge = dataset(JSON.stringify(extras));
+
+  return group({
+    version: dataset(NIR_VERSION),
+    node: group({
+      type: dataset('NIRGraph'),
+      nodes: group(nodes),
+      edges: dataset(allEdges.flat(), [allEdges.length, 2]),
+      metadata,
+    }),
+  });
+}
+
+/** The NIR file's bytes for a document with trained weights. Throws NirExportError. */
+export async function exportNir(file: SnnFile, options: NirExportOptions = {}): Promise<Uint8Array> {
+  return writeH5(exportNirTree(file, options));
+}
+
+/** Writes the NIR file to `path`. */
+export async function exportNirToPath(file: SnnFile, path: string, options: NirExportOptions = {}): Promise<void> {
+  await writeFile(path, await exportNir(file, options));
+}
+
+/**
+ * The backend's export hook (BackendOptions.exportNir): `.snn.json` text in, NIR bytes and a
+ * suggested file name out. Throws an Error with a readable message.
+ */
+export async function exportNirDocument(
+  documentText: string,
+  options: NirExportOptions = {},
+): Promise<{ data: Uint8Array; fileName: string }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(documentText);
+  } catch (e) {
+    throw new Error(`The document is not valid JSON (${(e as Error).message}).`);
+  }
+  const loaded = restoreSnnFile(json, 'The document');
+  if (!loaded.ok) throw new Error(loaded.error);
+  const data = await exportNir(loaded.file, options);
+  const base = (loaded.file.metadata.name || 'network').replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return { data, fileName: `${base}.nir` };
+}
+
+/** A loop of connections longer than a self-loop, as node ids, or null. */
+function findLoop(edges: { source: string; target: string }[]): string[] | null {
+  const next = new Map<string, string[]>();
+  for (const e of edges) {
+    if (e.source === e.target) continue;
+    next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  }
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | null => {
+    state.set(id, 1);
+    stack.push(id);
+    for (const n of next.get(id) ?? []) {
+      if (state.get(n) === 1) return stack.slice(stack.indexOf(n));
+      if (!state.has(n)) {
+        const found = visit(n);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(id, 2);
+    return null;
+  };
+  for (const id of next.keys()) {
+    if (!state.has(id)) {
+      const found = visit(id);
+      if (found) return found;
+    }
+  }
+  return null;
+}
