@@ -5,6 +5,7 @@ import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Position } from '../../../shared/file/snnFile';
 import type { GraphEdge, GraphNode } from '../../../shared/graph/document';
+import type { NodeKind } from '../../../shared/graph/kinds';
 import { outputSize } from '../../../shared/graph/shapes';
 import { problemsOf, worst } from '../graph/problems';
 import { useAppStore } from '../store';
@@ -12,6 +13,17 @@ import type { SnnFlowEdge } from './edges';
 import type { SnnFlowNode } from './SnnNode';
 
 const ORIGIN: Position = { x: 0, y: 0 };
+
+/**
+ * The last measured size of a node of each kind. Nodes of one kind have one size (fixed width,
+ * one-line texts), so a node not yet measured starts with it: React Flow then draws a whole
+ * opened document in one pass instead of hiding every node until a ResizeObserver round trip.
+ */
+const kindSizes = new Map<NodeKind, { width: number; height: number }>();
+
+export function rememberKindSize(kind: NodeKind, size: { width: number; height: number }) {
+  kindSizes.set(kind, size);
+}
 
 interface NodeInputs {
   node: GraphNode;
@@ -42,7 +54,7 @@ export function useFlowNodes(measured: Record<string, { width: number; height: n
         severity: worst(list),
         count: list?.length ?? 0,
         first: list?.[0]?.message ?? null,
-        measured: measured[node.id],
+        measured: measured[node.id] ?? kindSizes.get(node.kind),
       };
       const prev = cache.current.get(node.id);
       let element: SnnFlowNode;
