@@ -128,6 +128,7 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
   // 2. Shapes: every edge joins equal shapes.
   const shapes = new Map<string, { input: number[] | null; output: number[] | null }>();
   for (const node of nodes.values()) shapes.set(node.name, shapeOf(node));
+  inferShapes(nodes, edges, shapes);
   for (const [a, b] of edges) {
     const out = shapes.get(a)?.output;
     const inp = shapes.get(b)?.input;
@@ -159,7 +160,8 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
   const graphNodes: GraphNode[] = [];
   for (const node of nodes.values()) {
     if (node.passThrough) continue;
-    const pop = population(node, dtSeconds, unmapped, notes);
+    const known = shapes.get(node.name)?.output;
+    const pop = population(node, known ? known.reduce((x, y) => x * y, 1) : null, dtSeconds, unmapped, notes);
     if (!pop) continue;
     const extra = extras?.nodes[node.name];
     const id = idFor(extra?.id ?? node.name);
@@ -382,7 +384,7 @@ function flatten(
       name: full,
       type,
       group: node,
-      passThrough: prefix !== '' && (type === 'Input' || type === 'Output'),
+      passThrough: (prefix !== '' && (type === 'Input' || type === 'Output')) || type === 'Flatten',
     };
     local.set(name, flat);
     out.set(full, flat);
@@ -415,6 +417,39 @@ function splice(nodes: Map<string, FlatNode>, edges: [string, string][]): [strin
   return current;
 }
 
+/** Node types whose output has the shape of their input. */
+const SAME_SHAPE = new Set(['LI', 'LIF', 'I', 'IF', 'CubaLI', 'CubaLIF', 'Scale', 'Threshold', 'Delay', 'Output']);
+
+/** Fills shapes a node does not state (scalar parameters, Flatten without input_type) from its neighbours. */
+function inferShapes(
+  nodes: Map<string, FlatNode>,
+  edges: [string, string][],
+  shapes: Map<string, { input: number[] | null; output: number[] | null }>,
+) {
+  for (let pass = 0; pass <= nodes.size; pass++) {
+    let changed = false;
+    for (const [a, b] of edges) {
+      const A = shapes.get(a);
+      const B = shapes.get(b);
+      if (!A || !B) continue;
+      if (A.output && !B.input) {
+        B.input = A.output;
+        const type = nodes.get(b)?.type;
+        if (type && SAME_SHAPE.has(type) && !B.output) B.output = A.output;
+        if (type === 'Flatten' && !B.output) B.output = [A.output.reduce((x, y) => x * y, 1)];
+        changed = true;
+      }
+      if (B.input && !A.output) {
+        A.output = B.input;
+        const type = nodes.get(a)?.type;
+        if (type && SAME_SHAPE.has(type) && !A.input) A.input = B.input;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+}
+
 function shapeOf(node: FlatNode): { input: number[] | null; output: number[] | null } {
   const f = node.group.children;
   const vec = (name: string) => {
@@ -439,20 +474,29 @@ function shapeOf(node: FlatNode): { input: number[] | null; output: number[] | n
       return { input: vec('scale'), output: vec('scale') };
     case 'Threshold':
       return { input: vec('threshold'), output: vec('threshold') };
+    case 'Flatten': {
+      const d = f.input_type;
+      const inp = d?.kind === 'dataset' ? numbers(d, node.name, 'input_type').map(Math.round) : null;
+      return { input: inp, output: inp ? [inp.reduce((a, b) => a * b, 1)] : null };
+    }
     case 'LI':
     case 'LIF':
     case 'I':
     case 'IF':
     case 'CubaLI':
     case 'CubaLIF': {
-      const s = vec('r');
-      // Every parameter of a neuron node shares the population shape.
+      // Every parameter of a neuron node shares the population shape; 0-d ones (older
+      // writers) broadcast, and a node of only scalars takes its shape from its neighbours.
+      let s: number[] | null = null;
+      let from = '';
       for (const [name, d] of Object.entries(f)) {
-        if (d.kind !== 'dataset' || name === 'type') continue;
-        const shape = d.shape.length === 0 ? [1] : d.shape;
-        if (s && !sameShape(shape, s) && d.shape.length !== 0)
+        if (d.kind !== 'dataset' || name === 'type' || d.shape.length === 0 || typeof d.value === 'string') continue;
+        if (!s) {
+          s = d.shape;
+          from = name;
+        } else if (!sameShape(d.shape, s))
           throw new NirImportError(
-            `Node '${node.name}' (${node.type}): its '${name}' has shape [${shape.join(', ')}] but 'r' has [${s.join(', ')}]; all parameters of a neuron node share one shape.`,
+            `Node '${node.name}' (${node.type}): its '${name}' has shape [${d.shape.join(', ')}] but '${from}' has [${s.join(', ')}]; all parameters of a neuron node share one shape.`,
           );
       }
       return { input: s, output: s };
@@ -462,7 +506,13 @@ function shapeOf(node: FlatNode): { input: number[] | null; output: number[] | n
   }
 }
 
-function population(node: FlatNode, dt: number, unmapped: string[], notes: string[]): Population | null {
+function population(
+  node: FlatNode,
+  units: number | null,
+  dt: number,
+  unmapped: string[],
+  notes: string[],
+): Population | null {
   const base = { id: '', nirName: node.name, threshold: 1, scaleInput: false };
   const what = `${node.type} '${node.name}'`;
   switch (node.type) {
@@ -483,14 +533,21 @@ function population(node: FlatNode, dt: number, unmapped: string[], notes: strin
         if (!(field in node.group.children) && fallback !== undefined) return null;
         return numbers(requireField(node, field), node.name, field);
       };
-      const r = get('r') as number[];
-      const size = r.length;
+      const lengths = Object.entries(node.group.children)
+        .filter(([f, d]) => f !== 'type' && d.kind === 'dataset' && d.shape.length > 0)
+        .map(([, d]) => (d as H5Dataset).shape.reduce((a, b) => a * b, 1));
+      const size = units ?? Math.max(1, ...lengths);
+      if (units === null && lengths.length === 0)
+        unmapped.push(
+          `${what}: its size could not be told (scalar parameters, no neighbour with a shape); 1 unit assumed.`,
+        );
       const broadcast = (v: number[] | null, fallback: number) =>
         v === null
           ? new Array<number>(size).fill(fallback)
           : v.length === 1
             ? new Array<number>(size).fill(v[0] as number)
             : v;
+      const r = broadcast(get('r'), 1);
       const tauMem = broadcast(get(cuba ? 'tau_mem' : 'tau'), 0);
       const tauSyn = cuba ? broadcast(get('tau_syn'), 0) : null;
       const wIn = cuba ? broadcast(get('w_in', 1), 1) : null;

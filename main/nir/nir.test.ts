@@ -488,6 +488,50 @@ describe('NIR import of other tools’ files', () => {
   });
 });
 
+describe('NIR import of older and image-shaped files', () => {
+  it('broadcasts 0-d parameters and passes through Flatten', async () => {
+    const scalar = (v: number) => dataset(Float64Array.of(v), []);
+    const tree = group({
+      version: dataset('0.2.0'),
+      node: group({
+        type: dataset('NIRGraph'),
+        nodes: group({
+          input: group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(1n, 2n, 2n)) }),
+          flat: group({
+            type: dataset('Flatten'),
+            start_dim: dataset(BigInt64Array.of(1n), []),
+            end_dim: dataset(BigInt64Array.of(-1n), []),
+            input_type: dataset(BigInt64Array.of(1n, 2n, 2n)),
+          }),
+          fc: group({ type: dataset('Linear'), weight: f32([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 4]) }),
+          lif: group({
+            type: dataset('LIF'),
+            tau: scalar(5e-4),
+            r: scalar(5),
+            v_leak: scalar(0),
+            v_threshold: scalar(1),
+          }),
+          output: group({ type: dataset('Output'), shape: shape(3) }),
+        }),
+        edges: edgesOf([
+          ['input', 'flat'],
+          ['flat', 'fc'],
+          ['fc', 'lif'],
+          ['lif', 'output'],
+        ]),
+      }),
+    });
+    const result = await importNir(await writeH5(tree));
+    expect(result.dtSeconds).toBeCloseTo(1e-4, 12);
+    const lif = result.file.graph.nodes.find((n) => n.name === 'lif');
+    expect(lif?.kind === 'lif' && lif.params.size).toBe(3);
+    const data = result.file.graph.nodes.find((n) => n.kind === 'dataset');
+    expect(data?.kind === 'dataset' && data.params.inputs).toBe(4);
+    expect(result.unmapped).toEqual([]);
+    expect(result.problems).toEqual([]);
+  });
+});
+
 describe('Broken NIR files', () => {
   it('says what is wrong, naming the node', async () => {
     await expect(importNir(new TextEncoder().encode('not a nir file at all'))).rejects.toThrow(/not a NIR file.*HDF5/);
