@@ -245,3 +245,29 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   await expect(canvas.nodes()).toHaveCount(5);
   expect(await editor.state<string | null>('filePath')).toBeNull();
 });
+
+test('quick add, theme toggle remembered, auto-layout as one undoable step', async ({ app }) => {
+  const editor = new EditorPage(app);
+  const { canvas } = editor;
+  await expect(canvas.nodes()).toHaveCount(6);
+  // Double-click empty canvas, search, Enter: the node lands where the user clicked.
+  const box = await canvas.root.boundingBox();
+  if (!box) throw new Error('canvas not visible');
+  await app.mouse.dblclick(box.x + 60, box.y + box.height - 60);
+  await app.getByTestId('quick-add-input').fill('regul');
+  await app.keyboard.press('Enter');
+  await expect(canvas.nodes()).toHaveCount(7);
+  expect(await editor.state<string>('graph.nodes.at(-1).kind')).toBe('regularizer');
+
+  const entries = await editor.state<number>('history.past.length');
+  await editor.command('view.autoLayout').click();
+  await expect.poll(() => editor.state<number>('history.past.length')).toBe(entries + 1);
+
+  const before = await app.evaluate(() => document.documentElement.dataset.theme);
+  await editor.command('view.theme').click();
+  const after = before === 'dark' ? 'light' : 'dark';
+  await expect(app.locator('html')).toHaveAttribute('data-theme', after);
+  await app.reload();
+  await expect(canvas.nodes()).toHaveCount(6);
+  await expect(app.locator('html')).toHaveAttribute('data-theme', after);
+});

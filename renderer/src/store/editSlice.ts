@@ -30,6 +30,8 @@ export interface EditSlice {
 }
 
 const PASTE_STEP = 40;
+const GRID = 20;
+const snap = (v: number) => Math.round(v / GRID) * GRID;
 
 export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, get) => {
   const doc = () => currentDoc(get());
@@ -48,7 +50,8 @@ export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, 
   };
   return {
     addNode(kind, position) {
-      const { doc: next, id } = edits.addNode(doc(), kind, position);
+      const at = get().snapToGrid ? { x: snap(position.x), y: snap(position.y) } : position;
+      const { doc: next, id } = edits.addNode(doc(), kind, at);
       get().commit(next);
       select([id]);
       return id;
