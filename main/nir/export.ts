@@ -110,7 +110,9 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     if (source.id === target.id && source.kind !== 'lif') problems.push(`${what}: only LIF populations can recur`);
     const expected = (outputSize(source) ?? 0) * (outputSize(target) ?? 0);
     const w = weights[edge.id];
-    if (!w)
+    if (!w && file.weights?.[edge.id])
+      problems.push(`${what}: its stored weights do not fit its populations (${expected} values needed)`);
+    else if (!w)
       problems.push(
         `${what} has no trained weights in this file; train the network and save it before exporting to NIR`,
       );

@@ -3,7 +3,13 @@
 // ./convention.ts at a step dt chosen from the file; docs/nir-mapping.md explains the mapping.
 import { readFile } from 'node:fs/promises';
 import { float32ToBase64 } from '../../shared/file/base64';
-import { newSnnFile, type Position, type SnnFile, type StoredTensor } from '../../shared/file/snnFile';
+import {
+  newSnnFile,
+  type Position,
+  type SnnFile,
+  type StoredTensor,
+  serializeSnnFile,
+} from '../../shared/file/snnFile';
 import {
   type GraphDocument,
   type GraphEdge,
@@ -97,6 +103,18 @@ export async function importNirFromPath(path: string, options: NirImportOptions 
     throw new NirImportError(`Cannot read ${path}: ${(error as Error).message}`);
   }
   return importNirTree(await readTree(bytes, path), options);
+}
+
+/**
+ * For the backend and the CLI: NIR bytes in, canonical `.snn.json` text out, with what could
+ * not be mapped (show it to the user) and how the file was read.
+ */
+export async function importNirDocument(
+  bytes: Uint8Array,
+  options: NirImportOptions = {},
+): Promise<{ text: string } & Omit<NirImportResult, 'file'>> {
+  const { file, ...rest } = await importNir(bytes, options);
+  return { text: serializeSnnFile(file), ...rest };
 }
 
 async function readTree(bytes: Uint8Array, what: string): Promise<H5Group> {

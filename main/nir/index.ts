@@ -7,11 +7,14 @@ export {
   NirExportError,
   type NirExportOptions,
 } from './export';
+export { readH5, writeH5 } from './h5';
 export {
   importNir,
+  importNirDocument,
   importNirFromPath,
   importNirTree,
   NirImportError,
   type NirImportOptions,
   type NirImportResult,
 } from './import';
+export { nirRuleViolations } from './rules';

@@ -160,10 +160,29 @@ describe('NIR export', () => {
   });
 });
 
+const COUNT_SPEC: NetSpec = {
+  inputs: 5,
+  classes: 3,
+  timeSteps: 30,
+  hidden: [
+    { size: 4, recurrent: true, tauMem: 8 },
+    { size: 3, threshold: 1.2 },
+  ],
+  loss: { loss: 'spike-count-mse' },
+  regularizers: [{ bound: 'lower' }],
+  training: { batchSize: 4, optimizer: 'adamax' },
+};
+
 describe('NIR round trip', () => {
-  it('gives back the same graph, weights and inference', async () => {
-    const file = trainedFile();
+  it.each([
+    ['recurrent, input scaling, readout', SPEC],
+    ['spike-count loss, regulariser, no readout', COUNT_SPEC],
+  ])('gives back the same graph, weights and inference (%s)', async (_, spec) => {
+    const file = trainedFile(spec);
     const back = await importNir(await exportNir(file));
+    const { loadSnnFile, serializeSnnFile } = await import('../../shared/file/snnFile');
+    const reloaded = loadSnnFile(serializeSnnFile(back.file));
+    expect(reloaded.ok && reloaded.warnings).toEqual([]);
     expect(back.unmapped).toEqual([]);
     expect(back.problems).toEqual([]);
     expect(shapeOfGraph(back.file.graph)).toEqual(shapeOfGraph(file.graph));
