@@ -3,8 +3,8 @@
 cross-entropy. Dense input tensors (built before timing, which favours torch), autograd over
 the unrolled time loop, the surrogate as a custom torch.autograd.Function, as in the tutorial.
 
-Prints one JSON line: median ms per training step over --batches steps after --warmup steps,
-peak RSS (MiB), torch version and thread count.
+Prints one JSON line: median wall ms (and CPU ms) per training step over --batches steps after
+--warmup steps, peak RSS (MiB), torch version and thread count.
 Run with /usr/bin/python3 (Debian's python3-torch with OpenBLAS).
 """
 import argparse
@@ -123,9 +123,10 @@ def main():
         idx = perm[i * batch_size:(i + 1) * batch_size]
         batches.append((torch.from_numpy(latency_dense(images[idx], nb_steps)), torch.from_numpy(labels[idx])))
 
-    times, losses = [], []
+    times, cpu_times, losses = [], [], []
     for i, (x, y) in enumerate(batches):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         output = run_snn(x)
         m, _ = torch.max(output, 1)
         loss = loss_fn(log_softmax(m), y)
@@ -133,9 +134,11 @@ def main():
         loss.backward()
         optimizer.step()
         dt = (time.perf_counter() - t0) * 1000
+        dc = (time.process_time() - c0) * 1000
         losses.append(loss.item())
         if i >= args.warmup:
             times.append(dt)
+            cpu_times.append(dc)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
         "impl": "pytorch-spytorch",
@@ -143,6 +146,7 @@ def main():
         "threads": torch.get_num_threads(),
         "ms_per_batch_median": statistics.median(times),
         "ms_per_batch_all": [round(t, 1) for t in times],
+        "cpu_ms_per_batch_median": statistics.median(cpu_times),
         "peak_rss_mib": round(rss_mib, 1),
         "loss_first": losses[0],
         "loss_last": losses[-1],
