@@ -320,6 +320,58 @@ describe('NIR equations', () => {
   });
 });
 
+describe('NIR equations, read as the reference loop of the NIR paper', () => {
+  it('agree with ours up to the first spike, with the spike read one step earlier', async () => {
+    // That loop thresholds the membrane after the Euler step (see docs/nir-mapping.md).
+    const spec: NetSpec = { inputs: 6, classes: 3, timeSteps: 40, hidden: [{ size: 5 }], training: { batchSize: 4 } };
+    const file = trainedFile(spec, 3);
+    const tree = exportNirTree(file);
+    const batch = batchFor(file);
+    const engine = new FastEngine(compilePlan(file.graph), { precision: 'float64', matmul: 'js' });
+    const weights = Object.fromEntries(
+      Object.entries(weightsFromFile(file)).map(([k, v]) => [k, Float64Array.from(v)]),
+    );
+    const h0 = engine.record(batch, weights, { samples: 1, neurons: 100 }).populations.find((p) => p.name === 'h0')!;
+    const nodes = ((tree.children.node as H5Group).children.nodes as H5Group).children as Record<string, H5Group>;
+    const f = (k: string) => (nodes.h0!.children[k] as { value: Float64Array }).value;
+    const w = nodes.data_to_h0!.children.weight as { value: Float32Array };
+    const dt = 1e-3;
+    const [N, M, T] = [5, 6, batch.timeSteps];
+    const I = new Float64Array(N);
+    const v = new Float64Array(N);
+    const pre: number[][] = [];
+    const firstRef = new Array<number>(N).fill(-1);
+    for (let n = 0; n < T; n++) {
+      const x = new Float64Array(M);
+      for (let e = batch.offsets[n]!; e < batch.offsets[n + 1]!; e++) x[batch.units[e]!] = 1;
+      const row: number[] = [];
+      for (let j = 0; j < N; j++) {
+        let drive = 0;
+        for (let i = 0; i < M; i++) drive += w.value[j * M + i]! * x[i]!;
+        const vNew = v[j]! + (dt / f('tau_mem')[j]!) * (-v[j]! + f('r')[j]! * I[j]!);
+        I[j] = I[j]! + (dt / f('tau_syn')[j]!) * (-I[j]! + f('w_in')[j]! * drive);
+        row.push(vNew);
+        const z = vNew > f('v_threshold')[j]!;
+        if (z && firstRef[j] === -1) firstRef[j] = n;
+        v[j] = z ? 0 : vNew;
+      }
+      pre.push(row);
+    }
+    let spiking = 0;
+    for (let j = 0; j < N; j++) {
+      const ours = [];
+      for (let k = 0; k < h0.spikes.length; k += 3)
+        if (h0.spikes[k] === 0 && h0.spikes[k + 2] === j) ours.push(h0.spikes[k + 1]!);
+      const firstOurs = ours.length ? Math.min(...ours) : -1;
+      expect(firstOurs === -1 ? -1 : firstOurs - 1).toBe(firstRef[j]);
+      if (firstRef[j] !== -1) spiking++;
+      const until = firstRef[j] === -1 ? T - 1 : firstRef[j]!;
+      for (let n = 0; n + 1 < T && n <= until; n++) expect(pre[n]![j]!).toBeCloseTo(h0.membranes[0]![j]![n + 1]!, 9);
+    }
+    expect(spiking).toBeGreaterThan(0);
+  });
+});
+
 describe.skipIf(!hasH5py())('NIR files seen from Python', () => {
   it('h5py walks the exported file and finds a clean NIR tree', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nir-'));
