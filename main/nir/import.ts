@@ -247,7 +247,7 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
         const bias = numbers(requireField(node, 'bias'), node.name, 'bias');
         if (bias.some((b) => b !== 0))
           unmapped.push(
-            `Affine '${node.name}': its bias was dropped (Spikeforge synapses have no bias; max |bias| ${Math.max(...bias.map(Math.abs)).toPrecision(3)}).`,
+            `Affine '${node.name}': its bias was dropped (Spikeforge synapses have no bias; max |bias| ${bias.reduce((m, b) => Math.max(m, Math.abs(b)), 0).toPrecision(3)}).`,
           );
       }
       const sources = inbound(node.name);
@@ -583,7 +583,6 @@ function population(
         unmapped,
       );
       const betaOk = clampDecay(beta, `${what}: ${cuba ? 'tau_mem' : 'tau'}`, dt, unmapped);
-      let alphaOk = 0;
       let tauSynMs: number;
       if (tauSyn) {
         const alpha = one(
@@ -591,8 +590,7 @@ function population(
           `${what}: tau_syn`,
           unmapped,
         );
-        alphaOk = clampDecay(alpha, `${what}: tau_syn`, dt, unmapped);
-        tauSynMs = tidy(tauMsOfDecay(dt, alphaOk));
+        tauSynMs = tidy(tauMsOfDecay(dt, clampDecay(alpha, `${what}: tau_syn`, dt, unmapped)));
       } else {
         // No synaptic current in NIR: a synapse that forgets within a step (alpha = 0).
         tauSynMs = tidy(dt * MS_PER_SECOND * 1e-3);
@@ -628,7 +626,6 @@ function population(
         notes.push(
           `${what}: its input gains (dt·w_in/tau_syn and dt·r/tau_mem) were folded into the weights that reach it.`,
         );
-      void alphaOk;
       return {
         ...base,
         kind: spiking ? 'lif' : 'readout',
