@@ -156,7 +156,9 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
   for (const node of members) {
     const name = nirName.get(node.id) as string;
     const size = outputSize(node) as number;
-    extras.nodes[name] = { id: node.id, name: node.name, params: { ...node.params } };
+    // A dataset's local folder means nothing on another machine; leave it out of the file.
+    const { path: _path, ...params } = node.params as Record<string, unknown>;
+    extras.nodes[name] = { id: node.id, name: node.name, params };
     if (node.kind === 'dataset') {
       nodes[name] = group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(BigInt(size))) });
       continue;
