@@ -1,7 +1,7 @@
 // Editor canvas benchmark: a generated 500-node network, opened in web mode in Chromium.
 // Measures the time from openText to every node drawn and measured, and the frame rate while
 // Playwright pans (drag) and zooms (wheel) the canvas. Prints the median of several runs.
-// Run: npx vite build && npx tsx bench/editor-canvas.ts [--runs 5] [--nodes 500]
+// Run: npx vite build && npx tsx bench/editor-canvas.ts [--runs 5] [--nodes 500] [--no-minimap]
 import { chromium, type Page } from '@playwright/test';
 import { startAppServer, stopAppServer } from '../e2e/fixtures';
 import { newSnnFile, type Position, serializeSnnFile } from '../shared/file/snnFile';
@@ -138,6 +138,8 @@ async function main() {
       await page.goto(server.url);
       await page.locator('.react-flow__node').first().waitFor();
       await page.waitForTimeout(300);
+      if (process.argv.includes('--no-minimap'))
+        await page.evaluate(() => window.__spikeforge?.store.getState().toggleMinimap());
       const open = await timeOpen(page, text, total);
       await page.waitForTimeout(500);
       const rate = await measureFps(page, 4000);

@@ -79,7 +79,6 @@ function Canvas() {
   }, [epoch, flow]);
 
   useEffect(() => {
-    const measuredRef = () => measured;
     return registerCanvasControls({
       fitView: () => {
         if (flow.getNodes().length) void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 });
@@ -106,11 +105,17 @@ function Canvas() {
         if (!rect) return { x: 0, y: 0 };
         return flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
       },
-      nodeSizes: measuredRef,
+      nodeSizes: () => {
+        const sizes: Record<string, { width: number; height: number }> = {};
+        for (const n of flow.getNodes())
+          if (n.measured?.width && n.measured.height)
+            sizes[n.id] = { width: n.measured.width, height: n.measured.height };
+        return sizes;
+      },
       zoomIn: () => void flow.zoomIn({ duration: 150 }),
       zoomOut: () => void flow.zoomOut({ duration: 150 }),
     });
-  }, [flow, measured]);
+  }, [flow]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const state = useAppStore.getState();
