@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type ApiHandlers, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
+import { encodeMessage } from '../../shared/api/wire';
 
 export interface WebServerOptions {
   handlers: ApiHandlers;
@@ -139,7 +140,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return;
       }
       const response = await dispatch(message.method, message.params);
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ id: message.id ?? null, ...response }));
+      if (ws.readyState === WebSocket.OPEN) ws.send(encodeMessage({ id: message.id ?? null, ...response }));
     });
   });
 
@@ -154,8 +155,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     port,
     token,
     broadcast(event) {
-      const text = JSON.stringify({ event });
-      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(text);
+      // Never wait for a slow page: a client still busy with earlier frames skips this one.
+      const frame = encodeMessage({ event });
+      for (const client of wss.clients) {
+        if (client.readyState !== WebSocket.OPEN) continue;
+        if (event.type === 'activity' && client.bufferedAmount > 4 * 1024 * 1024) continue;
+        client.send(frame);
+      }
     },
     close: () =>
       new Promise<void>((resolveClose) => {

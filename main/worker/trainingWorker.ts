@@ -215,8 +215,8 @@ async function activity(
       ...recording.populations.filter((p) => p.kind === 'lif'),
       ...recording.populations.filter((p) => p.kind === 'input'),
     ].map((p) => {
-      const events = p.kind === 'input' ? batchEvents(batch, recording.samples) : p.spikes;
-      const counts = new Array<number>(p.size).fill(0);
+      const events = Int32Array.from(p.kind === 'input' ? batchEvents(batch, recording.samples) : p.spikes);
+      const counts = new Int32Array(p.size);
       for (let i = 2; i < events.length; i += 3) counts[events[i] as number] = (counts[events[i] as number] ?? 0) + 1;
       const spikes = events.length / 3;
       return {
@@ -230,7 +230,13 @@ async function activity(
     }),
     traces: recording.populations
       .filter((p) => p.kind !== 'input')
-      .flatMap((p) => (p.membranes[0] ?? []).map((values, neuron) => ({ populationId: p.id, neuron, values }))),
+      .flatMap((p) =>
+        (p.membranes[0] ?? []).map((values, neuron) => ({
+          populationId: p.id,
+          neuron,
+          values: Float32Array.from(values),
+        })),
+      ),
     norms: Object.entries(weights).map(([edgeId, w]) => {
       let sum = 0;
       for (let i = 0; i < w.length; i++) sum += (w[i] as number) ** 2;

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 
 const runId = z.string();
+/** Sent as typed arrays (raw bytes on the wire); plain arrays are accepted too. */
+const ints = z.union([z.instanceof(Int32Array), z.array(z.number())]);
+const floats = z.union([z.instanceof(Float32Array), z.array(z.number())]);
 
 export const trainingEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -44,15 +47,15 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
         id: z.string(),
         name: z.string(),
         size: z.number(),
-        events: z.array(z.number()),
+        events: ints,
         /** Mean firing rate in spikes per neuron per second. */
         rate: z.number(),
         /** Spike count per neuron (summed over the recorded samples), for the rate histogram. */
-        counts: z.array(z.number()).optional(),
+        counts: ints.optional(),
       }),
     ),
     /** Membrane potential of a few neurons of each population, sample 0, one value per step. */
-    traces: z.array(z.object({ populationId: z.string(), neuron: z.number(), values: z.array(z.number()) })).optional(),
+    traces: z.array(z.object({ populationId: z.string(), neuron: z.number(), values: floats })).optional(),
     /** L2 norms of each connection's weights and last gradient. */
     norms: z.array(z.object({ edgeId: z.string(), weight: z.number(), grad: z.number().optional() })).optional(),
     timeSteps: z.number(),

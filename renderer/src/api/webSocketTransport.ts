@@ -1,6 +1,7 @@
 // The API over a WebSocket to the web-mode server. Requests wait while the socket (re)connects;
 // the session token comes from the page URL the server printed.
 import type { ApiMethod, ApiResponse, ApiTransport } from '../../../shared/api/contract';
+import { decodeMessage } from '../../../shared/api/wire';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -17,6 +18,7 @@ export function createWebSocketTransport(onState?: (state: ConnectionState) => v
   const connect = () => {
     onState?.('connecting');
     const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => {
       retryMs = 250;
@@ -24,7 +26,12 @@ export function createWebSocketTransport(onState?: (state: ConnectionState) => v
       for (const text of queue.splice(0)) ws.send(text);
     };
     ws.onmessage = (message) => {
-      const data = JSON.parse(String(message.data)) as { id?: number; event?: unknown } & ApiResponse;
+      let data: { id?: number; event?: unknown } & ApiResponse;
+      try {
+        data = decodeMessage(message.data as string | ArrayBuffer) as typeof data;
+      } catch {
+        return;
+      }
       if (data.event !== undefined) {
         for (const listener of listeners) listener(data.event);
         return;

@@ -236,7 +236,7 @@ export function TrainingPanel() {
             series={traces.map((t, i) => ({
               label: `#${t.neuron}`,
               color: COLORS.trace[i % 4] as string,
-              values: t.values,
+              values: Array.from(t.values),
             }))}
             testId="membrane-plot"
           />
@@ -262,7 +262,8 @@ function spread(batchX: number[], epochX: number[], values: (number | null)[]): 
   return batchX.map((x) => at.get(x) ?? null);
 }
 
-function RateHistogram({ counts }: { counts: number[] }) {
+function RateHistogram({ counts: raw }: { counts: ArrayLike<number> }) {
+  const counts = Array.from(raw);
   const bins = 20;
   const max = Math.max(1, ...counts);
   const hist = new Array<number>(bins).fill(0);
