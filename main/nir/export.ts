@@ -38,6 +38,8 @@ export interface SpikeforgeNirExtras {
   /** Nodes NIR has no place for (loss, regularisers, training) and the signal edges into them. */
   dropped: { nodes: GraphNode[]; edges: GraphEdge[] };
   metadata: SnnFile['metadata'];
+  /** The document's order of node and edge ids (HDF5 lists groups by name). */
+  order?: { nodes: string[]; edges: string[] };
 }
 
 export const TIME_CONVENTION =
@@ -150,6 +152,7 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     connections: {},
     dropped: { nodes: [], edges: [] },
     metadata: file.metadata,
+    order: { nodes: graph.nodes.map((n) => n.id), edges: graph.edges.map((e) => e.id) },
   };
   const full = (n: number, v: number) => new Float64Array(n).fill(v);
 

@@ -327,6 +327,21 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
   } else addDefaults(graphNodes, graphEdges, pops, outputs, idFor, notes);
 
   const graph: GraphDocument = { nodes: graphNodes, edges: graphEdges };
+  if (extras) {
+    // Our own file: the original order of nodes and edges (HDF5 lists groups by name).
+    const nodeOrder = extras.order?.nodes ?? [];
+    const edgeOrder = extras.order?.edges ?? [];
+    const rank = (order: string[], id: string) => {
+      const k = order.indexOf(id);
+      return k === -1 ? order.length : k;
+    };
+    graph.nodes.sort((a, b) => rank(nodeOrder, a.id) - rank(nodeOrder, b.id));
+    graph.edges.sort((a, b) => rank(edgeOrder, a.id) - rank(edgeOrder, b.id));
+  } else {
+    // Another tool's file: inputs first, then along the connections.
+    const positions = layout(graph);
+    graph.nodes.sort((a, b) => (positions[a.id]?.x ?? 0) - (positions[b.id]?.x ?? 0));
+  }
   const problems = validateGraph(graph)
     .filter((p) => p.severity === 'error')
     .map((p) => p.message);

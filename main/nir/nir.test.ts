@@ -186,6 +186,10 @@ describe('NIR round trip', () => {
     expect(back.unmapped).toEqual([]);
     expect(back.problems).toEqual([]);
     expect(shapeOfGraph(back.file.graph)).toEqual(shapeOfGraph(file.graph));
+    // Our own files come back in their original order, ids included.
+    expect(back.file.graph.nodes.map((n) => n.id)).toEqual(file.graph.nodes.map((n) => n.id));
+    expect(back.file.graph.edges.map((e) => e.id)).toEqual(file.graph.edges.map((e) => e.id));
+    expect(back.file.graph).toEqual(file.graph);
     expect(weightsByNames(back.file)).toEqual(weightsByNames(file));
     const batch = batchFor(file);
     const [a, b] = [await record(file, batch), await record(back.file, batch)];
