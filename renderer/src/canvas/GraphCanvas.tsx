@@ -241,6 +241,7 @@ function Canvas() {
         openMenu(event, 'edge');
       },
       onPaneContextMenu: (event: ReactMouseEvent | MouseEvent) => openMenu(event, 'canvas'),
+      onSelectionContextMenu: (event: ReactMouseEvent) => openMenu(event, 'node'),
       onPaneClick: () => useAppStore.getState().openContextMenu(null),
     }),
     [openMenu],
