@@ -17,9 +17,9 @@ import { buildGraph, type NetSpec, randomBatch } from '../engine/testing';
 import { Trainer } from '../engine/trainer';
 import type { Recording } from '../engine/types';
 import { Random } from '../util/random';
-import { exportNir, exportNirDocument, exportNirTree, NirExportError } from './export';
+import { exportNir, exportNirDocument, exportNirToPath, exportNirTree, NirExportError } from './export';
 import { dataset, group, type H5Group, readH5, writeH5 } from './h5';
-import { importNir, importNirTree } from './import';
+import { importNir, importNirDocument, importNirFromPath, importNirTree } from './import';
 import { nirRuleViolations } from './rules';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -157,6 +157,13 @@ describe('NIR export', () => {
     const out = await exportNirDocument(serializeSnnFile(trainedFile()));
     expect(out.fileName).toBe('nir_test.nir');
     expect(Array.from(out.data.slice(1, 4))).toEqual([0x48, 0x44, 0x46]);
+    const dir = mkdtempSync(join(tmpdir(), 'nir-'));
+    await exportNirToPath(trainedFile(), join(dir, 'm.nir'));
+    const back = await importNirFromPath(join(dir, 'm.nir'));
+    expect(back.file.graph).toEqual(trainedFile().graph);
+    const doc = await importNirDocument(out.data);
+    expect(JSON.parse(doc.text).format).toBe('spikeforge.snn');
+    await expect(importNirFromPath(join(dir, 'missing.nir'))).rejects.toThrow(/Cannot read/);
   });
 });
 
