@@ -2,6 +2,9 @@
 // (`tsx main/server/cli.ts`, after the renderer is built), and a page opened at its URL.
 // Where an Electron binary exists the same specs are meant to run against Electron instead.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 
 export interface AppServer {
@@ -12,9 +15,14 @@ export interface AppServer {
   output: () => string;
 }
 
+/** A fresh state folder (recovery file, recent files) so no spec sees another's leftovers. */
+export function freshStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'spikeforge-state-'));
+}
+
 export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', '--port', '0'], {
-    env: { ...process.env, ...extraEnv },
+    env: { ...process.env, SPIKEFORGE_STATE_DIR: freshStateDir(), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

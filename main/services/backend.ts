@@ -81,8 +81,8 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       return options.importNir(Buffer.from(data, 'base64'), fileName);
     },
     readRecovery: () => recovery.read(),
-    writeRecovery: async ({ text, name }) => {
-      await recovery.write(text, name);
+    writeRecovery: async ({ text, name, path }) => {
+      await recovery.write(text, name, path);
       return {};
     },
     clearRecovery: async () => {

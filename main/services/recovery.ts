@@ -15,19 +15,20 @@ export function defaultStateDir(): string {
 export function createRecoveryStore(stateDir: string) {
   const file = join(stateDir, 'recovery.json');
   return {
-    async read(): Promise<{ text: string; name: string; savedAt: number } | null> {
+    async read(): Promise<{ text: string; name: string; path: string | null; savedAt: number } | null> {
       try {
         const [raw, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-        const parsed = JSON.parse(raw) as { text?: unknown; name?: unknown };
+        const parsed = JSON.parse(raw) as { text?: unknown; name?: unknown; path?: unknown };
         if (typeof parsed.text !== 'string' || typeof parsed.name !== 'string') return null;
-        return { text: parsed.text, name: parsed.name, savedAt: info.mtimeMs };
+        const path = typeof parsed.path === 'string' ? parsed.path : null;
+        return { text: parsed.text, name: parsed.name, path, savedAt: info.mtimeMs };
       } catch {
         // No recovery file, or one damaged mid-write by an older version: nothing to offer.
         return null;
       }
     },
-    async write(text: string, name: string): Promise<void> {
-      await writeFileAtomic(file, JSON.stringify({ name, text }));
+    async write(text: string, name: string, path: string | null = null): Promise<void> {
+      await writeFileAtomic(file, JSON.stringify({ name, path, text }));
     },
     async clear(): Promise<void> {
       await rm(file, { force: true });

@@ -10,10 +10,13 @@ import { ConnectionBanner, useTheme } from './panels/chrome';
 import { Palette } from './panels/Palette';
 import { ProblemsList } from './panels/ProblemsList';
 import { Toolbar } from './panels/Toolbar';
+import { RecoveryBanner } from './shell/RecoveryBanner';
+import { useDesktopShell } from './shell/useDesktopShell';
 import { TrainingPanel } from './training/TrainingPanel';
 
 export function App() {
   useShortcuts();
+  useDesktopShell();
   useTheme();
   useEffect(openStartupDocument, []);
   return (
@@ -21,6 +24,7 @@ export function App() {
       <Toolbar>
         <ConnectionBanner subscribe={onConnectionState} />
       </Toolbar>
+      <RecoveryBanner />
       <div className="workspace">
         <Palette />
         <main className="center">

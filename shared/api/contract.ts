@@ -69,10 +69,14 @@ export const apiMethods = {
   /** The unsaved document kept in case the app or the machine stops; null when there is none. */
   readRecovery: {
     params: z.object({}),
-    result: z.object({ text: z.string(), name: z.string(), savedAt: z.number() }).nullable(),
+    result: z.object({ text: z.string(), name: z.string(), path: z.string().nullable(), savedAt: z.number() }).nullable(),
   },
   writeRecovery: {
-    params: z.object({ text: z.string().max(512 * 1024 * 1024), name: z.string().max(1000) }),
+    params: z.object({
+      text: z.string().max(512 * 1024 * 1024),
+      name: z.string().max(1000),
+      path: z.string().max(4096).nullable(),
+    }),
     result: z.object({}),
   },
   clearRecovery: { params: z.object({}), result: z.object({}) },

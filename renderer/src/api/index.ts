@@ -1,6 +1,7 @@
 // The renderer's single way to reach the backend: Electron's preload bridge when present,
 // otherwise the web-mode WebSocket. Components never know which.
 import { createApiClient, type SpikeforgeApi } from '../../../shared/api/contract';
+import './bridge';
 import { type ConnectionState, createWebSocketTransport } from './webSocketTransport';
 
 let connectionListener: ((state: ConnectionState) => void) | null = null;
