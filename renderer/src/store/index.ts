@@ -1,6 +1,5 @@
 // One zustand store built from typed slices. Specs read it through window.__spikeforge.
 import { create } from 'zustand';
-// The bridge's Window typing, for programs (the e2e specs) that reach the API only through the store.
 import { createTrainingSlice, type TrainingSlice } from '../training/trainingSlice';
 import { createDocumentSlice, type DocumentSlice } from './documentSlice';
 import { createEditSlice, type EditSlice } from './editSlice';
