@@ -3,6 +3,7 @@ import type { ApiHandlers, ApiParams, TrainingEvent } from '../../shared/api/con
 import { ApiError } from '../../shared/api/contract';
 import { parseGraphDocument } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
+import { exportNirDocument, importNirDocument, NirExportError, NirImportError } from '../nir/index';
 import { readDocument, writeFileAtomic } from './documents';
 import { listExamples, readExample } from './examples';
 import { createRecentFiles, createRecoveryStore } from './recovery';
@@ -15,8 +16,6 @@ export interface BackendOptions {
   training: TrainingService;
   /** Folder for the recovery file and recent files. */
   stateDir: string;
-  exportNir?: (document: string) => Promise<{ data: Uint8Array; fileName: string }>;
-  importNir?: (data: Uint8Array, fileName: string) => Promise<{ text: string; unmapped: string[] }>;
   /** The desktop shell's native parts; web mode has none and the UI uses its own. */
   shell?: DesktopShell;
 }
@@ -71,14 +70,24 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       options.training.stop(runId);
       return {};
     },
-    exportDocument: async ({ document, format }) => {
-      if (format !== 'nir' || !options.exportNir) throw new ApiError('NIR export is not available in this build.');
-      const out = await options.exportNir(document);
-      return { data: Buffer.from(out.data).toString('base64'), fileName: out.fileName };
+    exportDocument: async ({ document }) => {
+      try {
+        const out = await exportNirDocument(document, { appVersion: options.appVersion });
+        return { data: Buffer.from(out.data).toString('base64'), fileName: out.fileName };
+      } catch (error) {
+        if (error instanceof NirExportError) throw new ApiError(error.message);
+        throw error;
+      }
     },
     importDocument: async ({ data, fileName }) => {
-      if (!options.importNir) throw new ApiError('NIR import is not available in this build.');
-      return options.importNir(Buffer.from(data, 'base64'), fileName);
+      try {
+        const name = fileName.replace(/\.(nir|h5|hdf5)$/i, '');
+        const result = await importNirDocument(Buffer.from(data, 'base64'), { appVersion: options.appVersion, name });
+        return { text: result.text, unmapped: [...result.unmapped, ...result.problems] };
+      } catch (error) {
+        if (error instanceof NirImportError) throw new ApiError(`${fileName}: ${error.message}`);
+        throw error;
+      }
     },
     readRecovery: () => recovery.read(),
     writeRecovery: async ({ text, name, path }) => {

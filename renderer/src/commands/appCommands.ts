@@ -3,6 +3,14 @@
 import { NODE_KINDS, type NodeKind, nodeKindInfo } from '../../../shared/graph/kinds';
 import { layoutGraph } from '../canvas/autoLayout';
 import { canvasControls } from '../canvas/canvasControls';
+import {
+  exportCanvasPng,
+  exportCanvasSvg,
+  exportNir,
+  importNir,
+  openWithDialog,
+  saveAsWithDialog,
+} from '../files/exchange';
 import { downloadDocument, guardUnsaved, newDocument, save } from '../files/fileActions';
 import { type AppState, useAppStore } from '../store';
 import { type Command, defineCommands } from './registry';
@@ -47,7 +55,7 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
     label: 'Open…',
     category: 'File',
     keys: ['Mod+KeyO'],
-    run: (s) => guardUnsaved(() => s.openDialog({ kind: 'open' }), 'Open another document'),
+    run: () => guardUnsaved(() => void openWithDialog(), 'Open another document'),
   },
   {
     id: 'file.examples',
@@ -61,9 +69,13 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
     label: 'Save as…',
     category: 'File',
     keys: ['Mod+Shift+KeyS'],
-    run: (s) => s.openDialog({ kind: 'saveAs' }),
+    run: () => void saveAsWithDialog(),
   },
   { id: 'file.download', label: 'Download a copy', category: 'File', run: () => void downloadDocument() },
+  { id: 'file.exportNir', label: 'Export NIR…', category: 'File', run: () => void exportNir() },
+  { id: 'file.importNir', label: 'Import NIR…', category: 'File', run: () => importNir() },
+  { id: 'file.exportSvg', label: 'Export canvas as SVG', category: 'File', run: () => exportCanvasSvg() },
+  { id: 'file.exportPng', label: 'Export canvas as PNG', category: 'File', run: () => void exportCanvasPng() },
   {
     id: 'edit.undo',
     label: 'Undo',
