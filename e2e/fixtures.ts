@@ -2,10 +2,10 @@
 // (`tsx main/server/cli.ts`, after the renderer is built), and a page opened at its URL.
 // Where an Electron binary exists the same specs are meant to run against Electron instead.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { _electron, test as base, expect, type Page } from '@playwright/test';
 
 export interface AppServer {
   url: string;
@@ -63,6 +63,33 @@ export async function waitForDocument(page: Page) {
   await expect(page.locator('.react-flow__node').first()).toBeVisible();
 }
 
+/** Electron's binary, when this install has one (an online install downloads it). */
+function electronBinary(): string | null {
+  try {
+    const dir = join('node_modules', 'electron');
+    const binary = join(dir, 'dist', readFileSync(join(dir, 'path.txt'), 'utf8').trim());
+    return existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Which app the specs drive: the desktop app where Electron's binary exists, else web mode in
+ * Chromium. SPIKEFORGE_E2E_TARGET=web|electron forces one. Specs that need web mode's server
+ * (tokens, killing the server) declare it with `webOnly`.
+ */
+export const target: 'electron' | 'web' =
+  process.env.SPIKEFORGE_E2E_TARGET === 'web' || process.env.SPIKEFORGE_E2E_TARGET === 'electron'
+    ? process.env.SPIKEFORGE_E2E_TARGET
+    : electronBinary()
+      ? 'electron'
+      : 'web';
+
+export function webOnly() {
+  test.skip(target !== 'web', 'This spec drives web mode (its server, tokens and process).');
+}
+
 export const test = base.extend<{ app: Page }, { server: AppServer }>({
   server: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring.
@@ -74,6 +101,18 @@ export const test = base.extend<{ app: Page }, { server: AppServer }>({
     { scope: 'worker' },
   ],
   app: async ({ page, server }, use) => {
+    if (target === 'electron') {
+      // The built app (npm run build), launched as a user would, with a fresh state folder.
+      const electron = await _electron.launch({
+        args: ['.'],
+        env: { ...process.env, SPIKEFORGE_STATE_DIR: freshStateDir() },
+      });
+      const window = await electron.firstWindow();
+      await waitForDocument(window);
+      await use(window);
+      await electron.close();
+      return;
+    }
     await page.goto(server.url);
     await waitForDocument(page);
     await use(page);

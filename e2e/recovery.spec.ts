@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, freshStateDir, startAppServer, stopAppServer, test, waitForDocument } from './fixtures';
+import { expect, freshStateDir, startAppServer, stopAppServer, test, waitForDocument, webOnly } from './fixtures';
 
 test('unsaved work survives the server being killed mid-edit and is offered back', async ({ page }) => {
+  webOnly();
   const stateDir = freshStateDir();
   const first = await startAppServer({ SPIKEFORGE_STATE_DIR: stateDir });
   await page.goto(first.url);

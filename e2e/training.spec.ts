@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test, webOnly } from './fixtures';
 
 const run = (page: Page) => page.evaluate(() => window.__spikeforge?.store.getState().training);
 const batches = async (page: Page) => (await run(page))?.batchX.length ?? 0;
@@ -45,6 +45,7 @@ test('when the worker dies mid-run the app says so, keeps the document and can t
   app,
   server,
 }) => {
+  webOnly();
   const before = await app.evaluate(() => JSON.stringify(window.__spikeforge?.store.getState().graph));
   await app.getByTestId('train').click();
   await expect.poll(() => batches(app), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
-import { expect, test } from './fixtures';
+import { expect, test, webOnly } from './fixtures';
 
 test('opens with the Randman example drawn on the canvas', async ({ app }) => {
   await expect(app.locator('.react-flow__node')).toHaveCount(6);
@@ -23,6 +23,7 @@ function tryWebSocket(url: string, headers: Record<string, string>): Promise<'op
 }
 
 test('the API refuses connections without the token or from a foreign origin', async ({ server }) => {
+  webOnly();
   const wsBase = server.origin.replace('http', 'ws');
   const good = `${wsBase}/api?token=${server.token}`;
   expect(await tryWebSocket(good, { Origin: server.origin })).toBe('open');
@@ -34,6 +35,7 @@ test('the API refuses connections without the token or from a foreign origin', a
 });
 
 test('the page itself needs the token and the right Host', async ({ server, page }) => {
+  webOnly();
   const response = await page.goto(server.origin);
   expect(response?.status()).toBe(401);
   await expect(page.locator('body')).toContainText('session token');
@@ -50,6 +52,7 @@ test('the page itself needs the token and the right Host', async ({ server, page
 });
 
 test('a page from another origin cannot drive the API', async ({ server, page, browser }) => {
+  webOnly();
   // A second server stands in for a web page the user has open in the same browser.
   const other = await browser.newPage();
   await other.goto('about:blank');

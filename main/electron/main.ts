@@ -51,7 +51,7 @@ const dispatch = createApiDispatcher(
     appVersion: app.getVersion(),
     transport: 'electron',
     training,
-    stateDir: app.getPath('userData'),
+    stateDir: process.env.SPIKEFORGE_STATE_DIR ?? app.getPath('userData'),
     shell: desktop,
   }),
   (error) => console.error('spikeforge: internal error', error),
@@ -125,7 +125,7 @@ app.on('open-file', (event, path) => {
 });
 
 app.whenReady().then(async () => {
-  desktop.recentChanged?.(await createRecentFiles(app.getPath('userData')).list());
+  desktop.recentChanged?.(await createRecentFiles(process.env.SPIKEFORGE_STATE_DIR ?? app.getPath('userData')).list());
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   protocol.handle('app', (request) => {
     const file = rendererFilePath(rendererDir, request.url, join);
