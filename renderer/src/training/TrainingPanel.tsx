@@ -147,15 +147,15 @@ export function TrainingPanel() {
             ■ Stop
           </button>
         )}
-        <label className="field-inline">
+        <label className="field-inline" title="fast: hand-derived event-driven BPTT; reference: TensorFlow.js autodiff">
           Engine
           <select
             value={run.engine}
             disabled={active}
             onChange={(e) => actions.setOptions({ engine: e.target.value === 'reference' ? 'reference' : 'fast' })}
           >
-            <option value="fast">fast (event-driven)</option>
-            <option value="reference">reference (autodiff)</option>
+            <option value="fast">fast</option>
+            <option value="reference">reference</option>
           </select>
         </label>
         <label
@@ -168,7 +168,7 @@ export function TrainingPanel() {
             disabled={active || !hasWeights}
             onChange={(e) => actions.setOptions({ resumeWeights: e.target.checked })}
           />
-          resume from trained weights
+          resume weights
         </label>
         <span className="training-status" data-testid="training-status">
           {statusLine(run)}
