@@ -4,7 +4,7 @@
 // Each side runs in its own process, one after the other, so neither competes with the
 // other and each peak RSS is its own. Median step time over --batches steps after warm-up.
 //
-//   npx tsx bench/engine-fashion.ts [--batches 10] [--warmup 3] [--threads 1,2] [--python /usr/bin/python3]
+//   npx tsx bench/engine-fashion.ts [--batches 10] [--warmup 3] [--threads 1,2] [--rounds 1] [--python /usr/bin/python3]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -107,16 +107,17 @@ async function main() {
   const threadList = arg('threads', '1,2')
     .split(',')
     .map((x) => Number(x));
-  const results: Record<string, unknown>[] = [];
-  const torch = spawnSync(
-    python,
-    [path.join(here, 'torch_fashion.py'), '--batches', String(batches), '--warmup', String(warmup)],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  if (torch.status !== 0) throw new Error(`PyTorch baseline failed:\n${torch.stderr}`);
-  const base = lastJsonLine(torch.stdout);
-  results.push(base);
-  for (const threads of threadList) {
+  const rounds = Number(arg('rounds', '1'));
+  const runTorch = () => {
+    const torch = spawnSync(
+      python,
+      [path.join(here, 'torch_fashion.py'), '--batches', String(batches), '--warmup', String(warmup)],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
+    if (torch.status !== 0) throw new Error(`PyTorch baseline failed:\n${torch.stderr}`);
+    return lastJsonLine(torch.stdout);
+  };
+  const runSpikeforge = (threads: number) => {
     const ours = spawnSync(
       process.execPath,
       [
@@ -133,19 +134,36 @@ async function main() {
       { encoding: 'utf8', maxBuffer: 1 << 26, cwd: root },
     );
     if (ours.status !== 0) throw new Error(`Spikeforge run failed:\n${ours.stderr.slice(-3000)}`);
-    results.push(lastJsonLine(ours.stdout));
+    return lastJsonLine(ours.stdout);
+  };
+  // Rounds alternate the implementations, so a burst of load from elsewhere on a shared
+  // machine hits one round, not one side; the summary takes each side's best round.
+  const results: Record<string, unknown>[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    results.push({ ...runTorch(), round });
+    for (const threads of threadList) results.push({ ...runSpikeforge(threads), round });
   }
+  const best = new Map<string, Record<string, unknown>>();
+  for (const r of results) {
+    const key = String(r.impl);
+    const seen = best.get(key);
+    if (!seen || (r.ms_per_batch_median as number) < (seen.ms_per_batch_median as number)) best.set(key, r);
+  }
+  const base = best.get('pytorch-spytorch') as Record<string, unknown>;
   const torchMs = base.ms_per_batch_median as number;
   const torchCpu = base.cpu_ms_per_batch_median as number;
   process.stdout.write(`Fashion-MNIST 784-100-10, T=100, batch 256: median training step over ${batches} batches\n`);
   process.stdout.write(`  (CPU ms counts all threads; on a busy machine it is steadier than wall time)\n`);
-  for (const r of results) {
+  const line = (r: Record<string, unknown>) => {
     const ms = r.ms_per_batch_median as number;
     const cpu = r.cpu_ms_per_batch_median as number;
-    process.stdout.write(
-      `  ${String(r.impl).padEnd(28)} wall ${ms.toFixed(1).padStart(7)} ms (ratio ${(ms / torchMs).toFixed(3)})  CPU ${cpu.toFixed(1).padStart(7)} ms (ratio ${(cpu / torchCpu).toFixed(3)})  peak RSS ${r.peak_rss_mib} MiB\n`,
-    );
+    return `  ${String(r.impl).padEnd(28)} wall ${ms.toFixed(1).padStart(7)} ms (ratio ${(ms / torchMs).toFixed(3)})  CPU ${cpu.toFixed(1).padStart(7)} ms (ratio ${(cpu / torchCpu).toFixed(3)})  peak RSS ${r.peak_rss_mib} MiB\n`;
+  };
+  if (rounds > 1) {
+    for (const r of results) process.stdout.write(`round ${r.round}:${line(r)}`);
+    process.stdout.write(`best round of each:\n`);
   }
+  for (const r of best.values()) process.stdout.write(line(r));
   process.stdout.write(`${JSON.stringify({ results })}\n`);
 }
 
