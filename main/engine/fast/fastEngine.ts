@@ -49,7 +49,10 @@ interface Workspace {
   pop: PopulationPlan;
   spikes: Spikes;
   spiked: Uint8Array;
-  /** Surrogate derivative at each (sample, step, unit) (LIF in the loss). */
+  /**
+   * Membrane U[n] at each (sample, step, unit) (LIF in the loss); the backward pass takes the
+   * surrogate derivative of it only at the steps it visits, which saves most of them.
+   */
   sg: FloatArray | null;
   /** beta U[n] + c I[n] before the reset (differentiated zero reset only). */
   pre: FloatArray | null;
@@ -192,7 +195,6 @@ export class FastEngine implements Engine {
       const sgOut = keepForBackward ? ws.sg : null;
       const pre = keepForBackward ? ws.pre : null;
       const mem = ws.mem;
-      const sg = this.sg;
       let cursor = 0;
       if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
       for (let b = 0; b < B; b++) {
@@ -231,7 +233,7 @@ export class FastEngine implements Engine {
             // Recurrent spikes at n join the drive into I[n+1], so all of step n's spikes
             // must be known before any I is updated: two passes.
             const first = cursor;
-            cursor = detectSpikes(U, N, theta, spiked, base, units, cursor, sgOut, mem, sg);
+            cursor = detectSpikes(U, N, theta, spiked, base, units, cursor, sgOut, mem);
             addRows(drive, d, rec, N, units, first, cursor);
             updateState(U, I, N, drive, d, spiked, base, alpha, beta, c, theta, zero, pre);
           } else {
@@ -253,7 +255,6 @@ export class FastEngine implements Engine {
               sgOut,
               pre,
               mem,
-              sg,
             );
           }
           offsets[b * T + n + 1] = cursor;
@@ -379,7 +380,8 @@ export class FastEngine implements Engine {
           }
         }
       } else {
-        const sg = ws.sg as FloatArray;
+        const um = ws.sg as FloatArray;
+        const sg = this.sg;
         const gS = ws.gS as FloatArray;
         if (!written.has(ws)) gS.fill(0);
         const gCount = ws.gCount;
@@ -416,7 +418,7 @@ export class FastEngine implements Engine {
               }
             }
             if (!V && !differentiated && !gCount && zero)
-              lifAdjointStep(lu, li, N, gD, gS, sg, spiked, base, alpha, beta, c);
+              lifAdjointStep(lu, li, N, gD, gS, um, sg, theta, spiked, base, alpha, beta, c);
             else
               for (let j = 0; j < N; j++) {
                 const s = spiked[base + j] as number;
@@ -428,7 +430,7 @@ export class FastEngine implements Engine {
                 if (V) g += recG[j] as number;
                 if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
                 const keep = zero ? 1 - s : 1;
-                lu[j] = g * (sg[base + j] as number) + beta * keep * u;
+                lu[j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
                 li[j] = alpha * l + c * keep * u;
               }
           }
@@ -487,7 +489,9 @@ function lifAdjointStep(
   N: number,
   gD: FloatArray,
   gS: FloatArray,
-  sg: FloatArray,
+  um: FloatArray,
+  sg: SurrogateFn,
+  theta: number,
   spiked: Uint8Array,
   base: number,
   alpha: number,
@@ -499,7 +503,7 @@ function lifAdjointStep(
     const l = li[j] as number;
     gD[base + j] = l;
     const keepU = spiked[base + j] ? 0 : u;
-    lu[j] = (gS[base + j] as number) * (sg[base + j] as number) + beta * keepU;
+    lu[j] = (gS[base + j] as number) * sg((um[base + j] as number) - theta) + beta * keepU;
     li[j] = alpha * l + c * keepU;
   }
 }
@@ -548,7 +552,6 @@ function lifStep(
   sgOut: FloatArray | null,
   pre: FloatArray | null,
   mem: FloatArray | null,
-  sg: SurrogateFn,
 ): number {
   for (let j = 0; j < N; j++) {
     const u = U[j] as number;
@@ -557,7 +560,7 @@ function lifStep(
     const s = x > 0 ? 1 : 0;
     spiked[base + j] = s;
     if (s) units[cursor++] = j;
-    if (sgOut) sgOut[base + j] = sg(x);
+    if (sgOut) sgOut[base + j] = u;
     if (mem) mem[base + j] = u;
     const v = beta * u + c * i;
     if (pre) pre[base + j] = v;
@@ -577,14 +580,13 @@ function detectSpikes(
   cursor: number,
   sgOut: FloatArray | null,
   mem: FloatArray | null,
-  sg: SurrogateFn,
 ): number {
   for (let j = 0; j < N; j++) {
     const x = (U[j] as number) - theta;
     const s = x > 0 ? 1 : 0;
     spiked[base + j] = s;
     if (s) units[cursor++] = j;
-    if (sgOut) sgOut[base + j] = sg(x);
+    if (sgOut) sgOut[base + j] = U[j] as number;
     if (mem) mem[base + j] = U[j] as number;
   }
   return cursor;
