@@ -69,7 +69,9 @@ export const apiMethods = {
   /** The unsaved document kept in case the app or the machine stops; null when there is none. */
   readRecovery: {
     params: z.object({}),
-    result: z.object({ text: z.string(), name: z.string(), path: z.string().nullable(), savedAt: z.number() }).nullable(),
+    result: z
+      .object({ text: z.string(), name: z.string(), path: z.string().nullable(), savedAt: z.number() })
+      .nullable(),
   },
   writeRecovery: {
     params: z.object({
