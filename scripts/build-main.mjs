@@ -21,5 +21,15 @@ await Promise.all([
   build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'dist/main/electron.cjs' }),
   build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'dist/main/preload.cjs' }),
   build({ ...common, entryPoints: ['main/worker/trainingWorker.ts'], outfile: 'dist/main/trainingWorker.cjs' }),
+  // The fast engine's thread workers, found next to the bundle that starts them (an ES module,
+  // so import.meta works as in the sources).
+  build({
+    ...common,
+    format: 'esm',
+    banner: {},
+    define: {},
+    entryPoints: ['main/engine/fast/worker.ts'],
+    outfile: 'dist/main/worker.js',
+  }),
 ]);
-console.log('built dist/main (electron.cjs, preload.cjs, trainingWorker.cjs)');
+console.log('built dist/main (electron.cjs, preload.cjs, trainingWorker.cjs, worker.js)');

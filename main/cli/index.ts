@@ -16,6 +16,8 @@ const USAGE = `Usage:
                        [--max-eval-batches N] [--threads N]
   npm run cli -- run <trained.snn.json> --input <events.json> --record <out.json>
                        [--samples N] [--neurons N] [--engine fast|reference]
+  npm run cli -- export <trained.snn.json> --format nir -o <model.nir>
+  npm run cli -- import <model.nir> -o <graph.snn.json>
   npm run cli -- data ...      (dataset commands; see npm run cli -- data --help)
 
 Events file (run --input): JSON
@@ -42,6 +44,8 @@ const VALUE_FLAGS = new Set([
   'neurons',
   'cache-dir',
   'threads',
+  'format',
+  'o',
 ]);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
@@ -50,6 +54,13 @@ export function parseArgs(argv: string[]): Parsed {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
+    if (arg === '-o') {
+      // The one short flag, as in `export ... -o model.nir`.
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError('-o needs a file name.');
+      flags.set('o', value);
+      continue;
+    }
     if (!arg.startsWith('--')) {
       positional.push(arg);
       continue;
@@ -111,10 +122,10 @@ function engineFlag(flags: Parsed['flags']): 'fast' | 'reference' {
   return engine;
 }
 
-function cacheDir(flags: Parsed['flags']): string {
-  return (
-    stringFlag(flags, 'cache-dir') ?? process.env.SPIKEFORGE_CACHE ?? path.join(os.homedir(), '.cache', 'spikeforge')
-  );
+async function cacheDir(flags: Parsed['flags']): Promise<string> {
+  // The same folder `data download` fills and the app's training worker reads.
+  const { defaultCacheDir } = await import('../data/index');
+  return stringFlag(flags, 'cache-dir') ?? defaultCacheDir();
 }
 
 async function openGraphDataset(file: SnnFile, flags: Parsed['flags']) {
@@ -122,7 +133,7 @@ async function openGraphDataset(file: SnnFile, flags: Parsed['flags']) {
   const node = file.graph.nodes.find((n) => n.kind === 'dataset');
   if (node?.kind !== 'dataset') throw new UsageError('The graph has no dataset.');
   try {
-    return await openDataset(node.params, { cacheDir: cacheDir(flags) });
+    return await openDataset(node.params, { cacheDir: await cacheDir(flags) });
   } catch (e) {
     throw new UsageError(`Cannot open the dataset: ${(e as Error).message}`);
   }
@@ -286,6 +297,40 @@ async function run(args: Parsed) {
   return 0;
 }
 
+async function exchange(command: 'export' | 'import', args: Parsed): Promise<number> {
+  const { ExchangeError, exportCommand, importCommand } = await import('./exchange');
+  const { default: pkg } = await import('../../package.json', { with: { type: 'json' } });
+  const input = args.positional[0];
+  const output = stringFlag(args.flags, 'o') ?? stringFlag(args.flags, 'out');
+  if (!input || !output)
+    throw new UsageError(
+      command === 'export'
+        ? 'Usage: npm run cli -- export <trained.snn.json> --format nir -o <model.nir>'
+        : 'Usage: npm run cli -- import <model.nir> -o <graph.snn.json>',
+    );
+  try {
+    if (command === 'export') {
+      const written = await exportCommand(
+        userPath(input),
+        stringFlag(args.flags, 'format') ?? 'nir',
+        userPath(output),
+        pkg.version,
+      );
+      process.stdout.write(`wrote ${written}\n`);
+      return 0;
+    }
+    const result = await importCommand(userPath(input), userPath(output), pkg.version);
+    for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
+    for (const item of result.unmapped) process.stderr.write(`not mapped: ${item}\n`);
+    for (const problem of result.problems) process.stderr.write(`problem: ${problem}\n`);
+    process.stdout.write(`wrote ${result.path}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ExchangeError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 async function data(argv: string[]) {
   let mod: typeof import('../data/cli');
   try {
@@ -310,6 +355,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'train') return train(args);
   if (command === 'run') return run(args);
+  if (command === 'export' || command === 'import') return exchange(command, args);
   throw new UsageError(`Unknown command '${command}'.`);
 }
 

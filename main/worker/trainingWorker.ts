@@ -40,6 +40,14 @@ function connectParent(): ParentPort {
 }
 
 const parent = connectParent();
+let currentRunId: string | null = null;
+
+// tfjs's wasm module rethrows errors as uncaught ones; report them as a failed run instead
+// of dying silently (the backend would still say the process exited).
+process.on('uncaughtException', (error) => {
+  if (currentRunId) parent.post({ type: 'failed', runId: currentRunId, message: `Training failed: ${error.message}` });
+  setTimeout(() => process.exit(1), 100);
+});
 let paused = false;
 let stopping = false;
 let wake: (() => void) | null = null;
@@ -50,6 +58,7 @@ parent.onCommand((command) => {
     case 'start':
       if (started) return;
       started = true;
+      currentRunId = command.runId;
       void run(command).catch((error) => {
         parent.post({
           type: 'failed',
