@@ -3,10 +3,22 @@
 // dispatcher), and training in a utilityProcess so the UI never waits on it.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  MessageChannelMain,
+  type MessagePortMain,
+  net,
+  protocol,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import { type AppEvent, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
-import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX } from '../../shared/api/methods';
+import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX, IPC_PORT_CHANNEL } from '../../shared/api/methods';
 import { createHandlers } from '../services/backend';
+import { CSP } from '../services/csp';
 import { createRecentFiles } from '../services/recovery';
 import { createTrainingService, type WorkerHandle } from '../services/training';
 import type { WorkerCommand, WorkerMessage } from '../worker/protocol';
@@ -20,6 +32,16 @@ protocol.registerSchemesAsPrivileged([
 const appRoot = app.getAppPath();
 const rendererDir = join(appRoot, 'dist', 'renderer');
 let mainWindow: BrowserWindow | null = null;
+let trainingPort: MessagePortMain | null = null;
+
+/** A fresh channel for each page load; the page keeps one end, the main process the other. */
+function connectTrainingPort(window: BrowserWindow) {
+  trainingPort?.close();
+  const { port1, port2 } = new MessageChannelMain();
+  port1.start();
+  trainingPort = port1;
+  window.webContents.postMessage(IPC_PORT_CHANNEL, null, [port2]);
+}
 
 function forkUtilityWorker(): WorkerHandle {
   const child = utilityProcess.fork(join(appRoot, 'dist', 'main', 'trainingWorker.cjs'), [], {
@@ -42,7 +64,9 @@ let pendingOpen: string | null = documentPathFromArgs(process.argv);
 
 const training = createTrainingService({
   spawn: forkUtilityWorker,
-  emit: (event: TrainingEvent) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event),
+  // Metrics go over a dedicated MessagePort (structured clone keeps typed arrays as such).
+  emit: (event: TrainingEvent) =>
+    trainingPort ? trainingPort.postMessage(event) : mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event),
 });
 
 const dispatch = createApiDispatcher(
@@ -84,6 +108,7 @@ function createWindow() {
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.webContents.on('did-finish-load', () => {
+    if (mainWindow) connectTrainingPort(mainWindow);
     if (pendingOpen) sendAppEvent({ type: 'open-file', path: pendingOpen });
     pendingOpen = null;
   });
@@ -127,10 +152,14 @@ app.on('open-file', (event, path) => {
 app.whenReady().then(async () => {
   desktop.recentChanged?.(await createRecentFiles(process.env.SPIKEFORGE_STATE_DIR ?? app.getPath('userData')).list());
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  protocol.handle('app', (request) => {
+  protocol.handle('app', async (request) => {
     const file = rendererFilePath(rendererDir, request.url, join);
     if (!file) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString());
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CSP);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
   });
   registerIpc();
   createWindow();

@@ -12,6 +12,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type ApiHandlers, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
 import { encodeMessage } from '../../shared/api/wire';
+import { CSP } from '../services/csp';
 
 export interface WebServerOptions {
   handlers: ApiHandlers;
@@ -177,15 +178,3 @@ function refuse(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(`${message}\n`);
 }
-
-/** The renderer needs no remote content; 'wasm-unsafe-eval' lets tfjs compile its wasm. */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');

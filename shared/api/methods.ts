@@ -24,6 +24,8 @@ export const API_METHOD_NAMES = [
 
 export const IPC_INVOKE_PREFIX = 'spikeforge:';
 export const IPC_EVENT_CHANNEL = 'spikeforge:event';
+/** Carries the MessagePort over which training metrics stream to the page (Electron). */
+export const IPC_PORT_CHANNEL = 'spikeforge:training-port';
 
 /** The preload's subscription functions, besides the one-per-method API. */
 export const BRIDGE_SUBSCRIPTIONS = ['onTrainingEvent', 'onAppEvent'] as const;
