@@ -3,6 +3,7 @@
 // with the engine's Trainer and streams events back: every batch's metrics, activity
 // snapshots at most a few times a second (skipped ones are counted, never waited for), and a
 // checkpoint each epoch so the backend keeps the last good weights if this process dies.
+import { availableParallelism } from 'node:os';
 import type { TrainingEvent } from '../../shared/api/contract';
 import { loadSnnFile, type SnnFile, serializeSnnFile } from '../../shared/file/snnFile';
 import { nodesOfKind } from '../../shared/graph/document';
@@ -107,6 +108,8 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>) {
     const optimizerState = command.resumeWeights ? optimizerStateFromFile(file) : undefined;
     trainer = new Trainer(file.graph, dataset, {
       engine: command.engine,
+      // As the CLI: the fast engine splits each batch over the machine's cores.
+      threads: availableParallelism(),
       ...(command.resumeWeights ? { initialWeights: weightsFromFile(file) } : {}),
       ...(optimizerState ? { optimizerState } : {}),
     });

@@ -77,17 +77,44 @@ export const idleRun: TrainingRun = {
   resumeWeights: false,
 };
 
+const BATCH_FLUSH_MS = 150;
+
 export const isActive = (status: RunStatus) => status === 'starting' || status === 'running' || status === 'paused';
 
 export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> = (set, get) => {
   const patch = (p: Partial<TrainingRun>) => set((s) => ({ training: { ...s.training, ...p } }));
   const fail = (error: unknown) => patch({ status: 'failed', error: (error as Error)?.message ?? String(error) });
+  let pendingBatches: Extract<TrainingEvent, { type: 'batch' }>[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Applies the batch events received since the last flush in one store update. */
+  function flushBatches() {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (pendingBatches.length === 0) return;
+    const events = pendingBatches;
+    pendingBatches = [];
+    const run = get().training;
+    if (events[0] && events[0].runId !== run.runId) return;
+    const last = events[events.length - 1] as (typeof events)[number];
+    patch({
+      epoch: last.epoch,
+      batch: last.batch,
+      batchesPerEpoch: last.batches,
+      samplesPerSecond: last.samplesPerSecond,
+      batchX: [...run.batchX, ...events.map((e) => (e.epoch - 1) * e.batches + e.batch)],
+      batchLoss: [...run.batchLoss, ...events.map((e) => e.loss)],
+      batchAcc: [...run.batchAcc, ...events.map((e) => e.acc)],
+      dropped: run.dropped + events.reduce((n, e) => n + (e.dropped ?? 0), 0),
+    });
+  }
 
   return {
     training: idleRun,
     async startTraining() {
       const { training, weights } = get();
       if (isActive(training.status)) return;
+      pendingBatches = [];
       const resume = training.resumeWeights && !!weights;
       set({
         training: {
@@ -143,22 +170,14 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
             batchesPerEpoch: event.batchesPerEpoch,
           });
           return;
-        case 'batch': {
-          const x = (event.epoch - 1) * event.batches + event.batch;
-          patch({
-            epoch: event.epoch,
-            batch: event.batch,
-            batchesPerEpoch: event.batches,
-            samplesPerSecond: event.samplesPerSecond,
-            batchX: [...run.batchX, x],
-            batchLoss: [...run.batchLoss, event.loss],
-            batchAcc: [...run.batchAcc, event.acc],
-            dropped: run.dropped + (event.dropped ?? 0),
-          });
+        case 'batch':
+          // Batches arrive many times a second; the plots redraw a few times a second.
+          pendingBatches.push(event);
+          flushTimer ??= setTimeout(flushBatches, BATCH_FLUSH_MS);
           return;
-        }
         case 'epoch': {
-          const x = event.epoch * run.batchesPerEpoch;
+          flushBatches();
+          const x = event.epoch * get().training.batchesPerEpoch;
           patch({
             epochX: [...run.epochX, x],
             epochTrainLoss: [...run.epochTrainLoss, event.trainLoss],
@@ -178,6 +197,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           patch({ status: 'running' });
           return;
         case 'done':
+          flushBatches();
           if (event.document) adoptWeights(event.document);
           patch({
             status: event.stopped ? 'stopped' : 'done',
