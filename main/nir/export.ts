@@ -6,6 +6,7 @@ import { restoreSnnFile, type SnnFile } from '../../shared/file/snnFile';
 import type { GraphEdge, GraphNode } from '../../shared/graph/document';
 import { nodeKindInfo } from '../../shared/graph/kinds';
 import { outputSize } from '../../shared/graph/shapes';
+import { findLoop } from '../../shared/graph/validate';
 import { weightsFromFile } from '../engine/snnWeights';
 import { cubaFieldsOf, MS_PER_SECOND, NIR_VERSION } from './convention';
 import { dataset, group, type H5Group, writeH5 } from './h5';
@@ -276,36 +277,4 @@ export async function exportNirDocument(
   const data = await exportNir(loaded.file, options);
   const base = (loaded.file.metadata.name || 'network').replace(/[^A-Za-z0-9_.-]+/g, '_');
   return { data, fileName: `${base}.nir` };
-}
-
-/** A loop of connections longer than a self-loop, as node ids, or null. */
-function findLoop(edges: { source: string; target: string }[]): string[] | null {
-  const next = new Map<string, string[]>();
-  for (const e of edges) {
-    if (e.source === e.target) continue;
-    next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
-  }
-  const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    state.set(id, 1);
-    stack.push(id);
-    for (const n of next.get(id) ?? []) {
-      if (state.get(n) === 1) return stack.slice(stack.indexOf(n));
-      if (!state.has(n)) {
-        const found = visit(n);
-        if (found) return found;
-      }
-    }
-    stack.pop();
-    state.set(id, 2);
-    return null;
-  };
-  for (const id of next.keys()) {
-    if (!state.has(id)) {
-      const found = visit(id);
-      if (found) return found;
-    }
-  }
-  return null;
 }

@@ -168,10 +168,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 
 /** A cycle of connections longer than a self-loop, as node ids, or null. */
 function findCycle(graph: GraphDocument, byId: Map<string, GraphNode>): string[] | null {
+  return findLoop(graph.edges.filter((e) => e.kind === 'connection' && byId.has(e.source) && byId.has(e.target)));
+}
+
+/** A loop through the given edges longer than a self-loop (self-loops are recurrence), as node ids, or null. */
+export function findLoop(edges: readonly { source: string; target: string }[]): string[] | null {
   const next = new Map<string, string[]>();
-  for (const e of graph.edges)
-    if (e.kind === 'connection' && e.source !== e.target && byId.has(e.source) && byId.has(e.target))
-      push(next, e.source, e.target);
+  for (const e of edges) if (e.source !== e.target) push(next, e.source, e.target);
   const state = new Map<string, 1 | 2>();
   const stack: string[] = [];
   const visit = (id: string): string[] | null => {
@@ -188,9 +191,9 @@ function findCycle(graph: GraphDocument, byId: Map<string, GraphNode>): string[]
     state.set(id, 2);
     return null;
   };
-  for (const node of graph.nodes) {
-    if (!state.has(node.id)) {
-      const found = visit(node.id);
+  for (const id of next.keys()) {
+    if (!state.has(id)) {
+      const found = visit(id);
       if (found) return found;
     }
   }
