@@ -1,8 +1,9 @@
 // The services behind the API, shared by the Electron main process and the web-mode server.
 import type { ApiHandlers, ApiParams, TrainingEvent } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/contract';
-import { parseGraphDocument } from '../../shared/graph/document';
+import { parseGraphDocument, restoreParams } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
+import type { SpikeDataset } from '../data/types';
 import { exportNirDocument, importNirDocument, NirExportError, NirImportError } from '../nir/index';
 import { readDocument, writeFileAtomic } from './documents';
 import { listExamples, readExample } from './examples';
@@ -107,6 +108,25 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
         ? { available: true, path: await options.shell.showSaveDialog(defaultName, purpose ?? 'document') }
         : { available: false, path: null },
     recentFiles: () => recent.list(),
+    previewDataset: async ({ params, samples }) => {
+      const { DatasetError, datasetPreview, defaultCacheDir, openDataset } = await import('../data/index');
+      try {
+        const dataset = await openDataset(restoreParams('dataset', params), { cacheDir: defaultCacheDir() });
+        const preview = datasetPreview(dataset, { samples: 1 });
+        return {
+          name: preview.name,
+          inputUnits: preview.inputUnits,
+          classes: preview.classes,
+          timeSteps: preview.timeSteps,
+          ...(preview.classNames ? { classNames: [...preview.classNames] } : {}),
+          splits: preview.splits,
+          samples: distinctClassSamples(dataset, samples ?? 4),
+        };
+      } catch (error) {
+        if (error instanceof DatasetError) throw new ApiError(error.message);
+        throw error;
+      }
+    },
     setWindowState: async (state) => {
       options.shell?.setWindowState(state);
       return {};
@@ -115,3 +135,25 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
 }
 
 export type EventSink = (event: TrainingEvent) => void;
+
+/** Up to `count` training samples of different classes (from a shuffled batch), as [step, unit] pairs. */
+function distinctClassSamples(dataset: SpikeDataset, count: number): { label: number; events: number[] }[] {
+  const split = dataset.size('train') > 0 ? 'train' : 'test';
+  const out: { label: number; events: number[] }[] = [];
+  const seen = new Set<number>();
+  for (const batch of dataset.batches(split, { batchSize: Math.min(256, dataset.size(split)), shuffleSeed: 1 })) {
+    const T = batch.timeSteps;
+    for (let b = 0; b < batch.batchSize && out.length < count; b++) {
+      const label = batch.labels[b] as number;
+      if (seen.has(label)) continue;
+      seen.add(label);
+      const events: number[] = [];
+      for (let t = 0; t < T; t++)
+        for (let e = batch.offsets[b * T + t] as number; e < (batch.offsets[b * T + t + 1] as number); e++)
+          events.push(t, batch.units[e] as number);
+      out.push({ label, events });
+    }
+    break;
+  }
+  return out;
+}

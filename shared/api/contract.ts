@@ -92,6 +92,25 @@ export const apiMethods = {
     result: z.object({ available: z.boolean(), path: z.string().nullable() }),
   },
   recentFiles: { params: z.object({}), result: z.array(z.string()) },
+  /** A few samples of a dataset node's data (as [step, unit] pairs) and its class balance per split. */
+  previewDataset: {
+    params: z.object({
+      params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+      samples: z.number().int().min(1).max(16).optional(),
+    }),
+    result: z.object({
+      name: z.string(),
+      inputUnits: z.number(),
+      classes: z.number(),
+      timeSteps: z.number(),
+      classNames: z.array(z.string()).optional(),
+      splits: z.record(
+        z.string(),
+        z.object({ size: z.number(), classCounts: z.array(z.number()), meanEvents: z.number() }),
+      ),
+      samples: z.array(z.object({ label: z.number(), events: z.array(z.number()) })),
+    }),
+  },
   /**
    * The window's state as the UI sees it: the title, whether the document has unsaved changes
    * (so closing can ask), and the commands for the native menu (Electron; ignored on the web).

@@ -19,6 +19,7 @@ export const API_METHOD_NAMES = [
   'showOpenDialog',
   'showSaveDialog',
   'recentFiles',
+  'previewDataset',
   'setWindowState',
 ] as const;
 

@@ -8,6 +8,7 @@ import { formatCount } from '../canvas/edges';
 import { KindIcon } from '../canvas/KindIcon';
 import { problemsOf } from '../graph/problems';
 import { useAppStore } from '../store';
+import { DatasetPreview } from './DatasetPreview';
 import { FieldInput } from './FieldInput';
 
 export function Inspector() {
@@ -75,6 +76,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
             {datasetShape(node.params).units} input units · {datasetShape(node.params).classes} classes
           </div>
         )}
+        {node.kind === 'dataset' && <DatasetPreview params={node.params} />}
         {size !== null && node.kind !== 'dataset' && <div className="inspector__fact">{size} units out</div>}
         {other.map((p) => (
           <div key={p.message} className={`inspector__problem inspector__problem--${p.severity}`}>
