@@ -9,23 +9,11 @@ import sys
 
 import torch
 
+from spytorch import SurrGradSpike
+
 torch.set_default_dtype(torch.float64)
 
 
-class SurrGradSpike(torch.autograd.Function):
-    scale = 100.0
-
-    @staticmethod
-    def forward(ctx, input):
-        ctx.save_for_backward(input)
-        out = torch.zeros_like(input)
-        out[input > 0] = 1.0
-        return out
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (input,) = ctx.saved_tensors
-        return grad_output.clone() / (SurrGradSpike.scale * torch.abs(input) + 1.0) ** 2
 
 
 def main():

@@ -17,6 +17,8 @@ import time
 import numpy as np
 import torch
 
+from spytorch import SurrGradSpike
+
 
 def load_images(path):
     with gzip.open(path, "rb") as f:
@@ -44,21 +46,6 @@ def latency_dense(x, steps, tau=20.0, thr=0.2):
     return dense
 
 
-class SurrGradSpike(torch.autograd.Function):
-    scale = 100.0
-
-    @staticmethod
-    def forward(ctx, input):
-        ctx.save_for_backward(input)
-        out = torch.zeros_like(input)
-        out[input > 0] = 1.0
-        return out
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (input,) = ctx.saved_tensors
-        grad_input = grad_output.clone()
-        return grad_input / (SurrGradSpike.scale * torch.abs(input) + 1.0) ** 2
 
 
 spike_fn = SurrGradSpike.apply

@@ -1,38 +1,18 @@
 // Getting networks in and out of the app besides .snn.json: NIR export and import, and the
 // canvas as a picture. In Electron the native dialogs choose paths; in a browser, downloads
 // and file pickers do.
+import { base64ToBytes, bytesToBase64 } from '../../../shared/file/base64';
 import { serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import { useAppStore } from '../store';
+import { downloadFile } from './download';
 import { guardUnsaved, openDocumentText, openServerPath, saveTo } from './fileActions';
 import { graphSvg, svgToPng } from './graphImage';
 
 const store = () => useAppStore.getState();
 
-function download(name: string, data: BlobPart, type: string) {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function stem(): string {
   return store().fileName.replace(/\.snn\.json$|\.json$/i, '') || 'network';
-}
-
-function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /** Native open dialog where the shell has one, else the in-app dialog. */
@@ -58,7 +38,7 @@ export async function saveAsWithDialog() {
 export async function exportNir() {
   try {
     const out = await api.exportDocument({ document: serializeSnnFile(store().toFile()), format: 'nir' });
-    download(out.fileName, base64ToBytes(out.data), 'application/x-hdf5');
+    downloadFile(out.fileName, base64ToBytes(out.data), 'application/x-hdf5');
     store().showToast(`Exported ${out.fileName}`);
   } catch (error) {
     store().showToast((error as Error).message, 'error');
@@ -97,14 +77,14 @@ export async function importNirBytes(bytes: Uint8Array, fileName: string) {
 
 export function exportCanvasSvg() {
   const { graph, layout, theme } = store();
-  download(`${stem()}.svg`, graphSvg(graph, layout, { dark: theme === 'dark' }).svg, 'image/svg+xml');
+  downloadFile(`${stem()}.svg`, graphSvg(graph, layout, { dark: theme === 'dark' }).svg, 'image/svg+xml');
 }
 
 export async function exportCanvasPng() {
   const { graph, layout, theme } = store();
   const { svg, width, height } = graphSvg(graph, layout, { dark: theme === 'dark' });
   try {
-    download(`${stem()}.png`, await svgToPng(svg, width, height), 'image/png');
+    downloadFile(`${stem()}.png`, await svgToPng(svg, width, height), 'image/png');
   } catch (error) {
     store().showToast((error as Error).message, 'error');
   }

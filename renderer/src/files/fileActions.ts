@@ -3,6 +3,7 @@
 import { FILE_EXTENSION, serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import { isDirty, useAppStore } from '../store';
+import { downloadFile } from './download';
 
 const store = () => useAppStore.getState();
 
@@ -102,12 +103,11 @@ export async function saveTo(path: string): Promise<string | null> {
 /** Hands the document to the browser as a download. */
 export async function downloadDocument(): Promise<void> {
   const text = serializeSnnFile(store().toFile());
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = store().fileName.endsWith(FILE_EXTENSION) ? store().fileName : `${store().fileName}${FILE_EXTENSION}`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadFile(
+    store().fileName.endsWith(FILE_EXTENSION) ? store().fileName : `${store().fileName}${FILE_EXTENSION}`,
+    text,
+    'application/json',
+  );
 }
 
 export function openStartupDocument() {

@@ -4,10 +4,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../api';
+import { downloadFile } from '../files/download';
 import { useAppStore } from '../store';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { LinePlot } from './LinePlot';
-import { downloadFile, linesSvg, metricsCsv } from './metricsExport';
+import { linesSvg, metricsCsv } from './metricsExport';
 import { SpikeRaster } from './SpikeRaster';
 import './training.css';
 import { graphChangedSinceStart, isActive, type TrainingRun } from './trainingSlice';

@@ -75,12 +75,3 @@ export function linesSvg(
     '</svg>',
   ].join('');
 }
-
-export function downloadFile(name: string, data: BlobPart, type: string) {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
