@@ -53,7 +53,7 @@ async function timeOpen(page: Page, text: string, count: number): Promise<number
   return page.evaluate(
     ({ text, count }) =>
       new Promise<number>((resolve, reject) => {
-        const store = window.__spikeforge?.store;
+        const store = window.__spikewright?.store;
         if (!store) return reject(new Error('no store hook'));
         const t0 = performance.now();
         const error = store.getState().openText(text, null, 'bench.snn.json');
@@ -139,7 +139,7 @@ async function main() {
       await page.locator('.react-flow__node').first().waitFor();
       await page.waitForTimeout(300);
       if (process.argv.includes('--no-minimap'))
-        await page.evaluate(() => window.__spikeforge?.store.getState().toggleMinimap());
+        await page.evaluate(() => window.__spikewright?.store.getState().toggleMinimap());
       const open = await timeOpen(page, text, total);
       await page.waitForTimeout(500);
       const rate = await measureFps(page, 4000);

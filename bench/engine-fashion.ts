@@ -1,5 +1,5 @@
 // Speed of one training step on the Fashion-MNIST example (784-100-10, T = 100, batch 256,
-// Adam, fast sigmoid, max-over-time CE): Spikeforge's fast engine against a PyTorch
+// Adam, fast sigmoid, max-over-time CE): Spikewright's fast engine against a PyTorch
 // SpyTorch-tutorial implementation (bench/torch_fashion.py), in one run on this machine.
 // Each side runs in its own process, one after the other, so neither competes with the
 // other and each peak RSS is its own. Median step time over --batches steps after warm-up.
@@ -72,7 +72,7 @@ async function runOurs(batches: number, warmup: number, threads: number) {
   }
   (engine as { dispose?: () => void }).dispose?.();
   return {
-    impl: `spikeforge-fast-${threads}thread`,
+    impl: `spikewright-fast-${threads}thread`,
     backend,
     threads,
     ms_per_batch_median: median(times),
@@ -117,7 +117,7 @@ async function main() {
     if (torch.status !== 0) throw new Error(`PyTorch baseline failed:\n${torch.stderr}`);
     return lastJsonLine(torch.stdout);
   };
-  const runSpikeforge = (threads: number) => {
+  const runSpikewright = (threads: number) => {
     const ours = spawnSync(
       process.execPath,
       [
@@ -133,7 +133,7 @@ async function main() {
       ],
       { encoding: 'utf8', maxBuffer: 1 << 26, cwd: root },
     );
-    if (ours.status !== 0) throw new Error(`Spikeforge run failed:\n${ours.stderr.slice(-3000)}`);
+    if (ours.status !== 0) throw new Error(`Spikewright run failed:\n${ours.stderr.slice(-3000)}`);
     return lastJsonLine(ours.stdout);
   };
   // Rounds alternate the implementations, so a burst of load from elsewhere on a shared
@@ -141,7 +141,7 @@ async function main() {
   const results: Record<string, unknown>[] = [];
   for (let round = 1; round <= rounds; round++) {
     results.push({ ...runTorch(), round });
-    for (const threads of threadList) results.push({ ...runSpikeforge(threads), round });
+    for (const threads of threadList) results.push({ ...runSpikewright(threads), round });
   }
   const best = new Map<string, Record<string, unknown>>();
   for (const r of results) {

@@ -1,4 +1,4 @@
-"""Cross-check of Spikeforge's time convention against the SpyTorch tutorial-2 code itself:
+"""Cross-check of Spikewright's time convention against the SpyTorch tutorial-2 code itself:
 reads {alpha, beta, scale, steps, w1, w2 (row-major), shape, batches: [{events: [[b, t, u]...],
 labels}]} as JSON on stdin, runs SpyTorch's run_snn + max-over-time NLL on each batch, and
 prints {loss, grad_w1, grad_w2} per batch as JSON (float64 throughout, so differences are

@@ -87,9 +87,12 @@ async function main() {
   const cli: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     cli.push(await cliSamplesPerSecond());
-    await page.evaluate((t) => window.__spikeforge?.store.getState().openText(t, null, 'fashion-mnist.snn.json'), text);
-    await page.evaluate(() => window.__spikeforge?.store.getState().startTraining());
-    const batches = () => page.evaluate(() => window.__spikeforge?.store.getState().training.batchX.length ?? 0);
+    await page.evaluate(
+      (t) => window.__spikewright?.store.getState().openText(t, null, 'fashion-mnist.snn.json'),
+      text,
+    );
+    await page.evaluate(() => window.__spikewright?.store.getState().startTraining());
+    const batches = () => page.evaluate(() => window.__spikewright?.store.getState().training.batchX.length ?? 0);
     while ((await batches()) < WARMUP) await page.waitForTimeout(20);
     const t0 = performance.now();
     const n0 = await batches();
@@ -97,8 +100,8 @@ async function main() {
     const t1 = performance.now();
     const n1 = await batches();
     app.push(((n1 - n0) * BATCH_SIZE * 1000) / (t1 - t0));
-    await page.evaluate(() => window.__spikeforge?.store.getState().stopTraining());
-    await page.waitForFunction(() => window.__spikeforge?.store.getState().training.status !== 'running', null, {
+    await page.evaluate(() => window.__spikewright?.store.getState().stopTraining());
+    await page.waitForFunction(() => window.__spikewright?.store.getState().training.status !== 'running', null, {
       timeout: 120_000,
     });
     console.log(`run ${run + 1}: CLI ${cli[run]?.toFixed(0)} samples/s, app ${app[run]?.toFixed(0)} samples/s`);

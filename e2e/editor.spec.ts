@@ -196,7 +196,7 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   await app.evaluate(() => {
     const w = window as unknown as { __trainCalls: number };
     w.__trainCalls = 0;
-    window.__spikeforge?.store.setState({
+    window.__spikewright?.store.setState({
       trainingActions: {
         train: () => {
           w.__trainCalls++;
@@ -212,7 +212,7 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   await expect(palette).toBeHidden();
   await app.keyboard.press('ControlOrMeta+Enter');
   expect(await app.evaluate(() => (window as unknown as { __trainCalls: number }).__trainCalls)).toBe(2);
-  await app.evaluate(() => window.__spikeforge?.store.setState({ trainingActions: null }));
+  await app.evaluate(() => window.__spikewright?.store.setState({ trainingActions: null }));
   await app.keyboard.press('ControlOrMeta+Enter');
   await expect(editor.toast()).toContainText('Training is not connected');
 
@@ -222,7 +222,7 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   await menu.locator('[data-command="edit.addRecurrence"]').click();
   await expect(canvas.root.locator('.snn-edge--loop')).toHaveCount(1);
 
-  // Opening over unsaved changes asks first. A file that is not a Spikeforge document gives
+  // Opening over unsaved changes asks first. A file that is not a Spikewright document gives
   // a readable message and the document stays, whether from the server or uploaded.
   const bad = test.info().outputPath('not-a-network.json');
   writeFileSync(bad, '{"hello": 1}');
@@ -232,9 +232,9 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   const dialog = app.getByTestId('open-dialog');
   await dialog.getByTestId('open-path').fill(bad);
   await dialog.getByTestId('open-submit').click();
-  await expect(dialog.getByTestId('open-error')).toContainText('is not a Spikeforge document');
+  await expect(dialog.getByTestId('open-error')).toContainText('is not a Spikewright document');
   await dialog.getByTestId('open-file-input').setInputFiles(bad);
-  await expect(dialog.getByTestId('open-error')).toContainText('not-a-network.json is not a Spikeforge document');
+  await expect(dialog.getByTestId('open-error')).toContainText('not-a-network.json is not a Spikewright document');
   await expect(canvas.nodes()).toHaveCount(6);
   await expect(editor.fileName()).toHaveText('randman.snn.json');
   await expect(editor.dirtyMarker()).toBeVisible();

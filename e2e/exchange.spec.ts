@@ -12,7 +12,7 @@ async function runCommand(page: Page, label: string) {
 /** Gives every connection small deterministic weights, as a trained document would have. */
 async function giveWeights(page: Page) {
   await page.evaluate(() => {
-    const store = window.__spikeforge?.store;
+    const store = window.__spikewright?.store;
     if (!store) return;
     const { graph } = store.getState();
     const size = (id: string) => {
@@ -48,13 +48,13 @@ test('NIR export names what is missing, exports a trained network, and imports i
   const bytes = readFileSync(path);
   expect(bytes.subarray(0, 8).toString('latin1')).toBe('\x89HDF\r\n\x1a\n');
 
-  await app.evaluate(() => window.__spikeforge?.store.getState().markSaved(null, 'randman.snn.json'));
+  await app.evaluate(() => window.__spikewright?.store.getState().markSaved(null, 'randman.snn.json'));
   const choosing = app.waitForEvent('filechooser');
   await runCommand(app, 'Import NIR');
   await (await choosing).setFiles(path);
   await expect(app.getByTestId('file-name')).toContainText('randman');
   const imported = await app.evaluate(() => {
-    const s = window.__spikeforge?.store.getState();
+    const s = window.__spikewright?.store.getState();
     return {
       kinds: s?.graph.nodes.map((n) => n.kind).sort(),
       weights: Object.keys(s?.weights ?? {}).sort(),

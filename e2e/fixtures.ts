@@ -17,12 +17,12 @@ export interface AppServer {
 
 /** A fresh state folder (recovery file, recent files) so no spec sees another's leftovers. */
 export function freshStateDir(): string {
-  return mkdtempSync(join(tmpdir(), 'spikeforge-state-'));
+  return mkdtempSync(join(tmpdir(), 'spikewright-state-'));
 }
 
 export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', '--port', '0'], {
-    env: { ...process.env, SPIKEFORGE_STATE_DIR: freshStateDir(), ...extraEnv },
+    env: { ...process.env, SPIKEWRIGHT_STATE_DIR: freshStateDir(), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -76,12 +76,12 @@ function electronBinary(): string | null {
 
 /**
  * Which app the specs drive: the desktop app where Electron's binary exists, else web mode in
- * Chromium. SPIKEFORGE_E2E_TARGET=web|electron forces one. Specs that need web mode's server
+ * Chromium. SPIKEWRIGHT_E2E_TARGET=web|electron forces one. Specs that need web mode's server
  * (tokens, killing the server) declare it with `webOnly`.
  */
 export const target: 'electron' | 'web' =
-  process.env.SPIKEFORGE_E2E_TARGET === 'web' || process.env.SPIKEFORGE_E2E_TARGET === 'electron'
-    ? process.env.SPIKEFORGE_E2E_TARGET
+  process.env.SPIKEWRIGHT_E2E_TARGET === 'web' || process.env.SPIKEWRIGHT_E2E_TARGET === 'electron'
+    ? process.env.SPIKEWRIGHT_E2E_TARGET
     : electronBinary()
       ? 'electron'
       : 'web';
@@ -105,7 +105,7 @@ export const test = base.extend<{ app: Page }, { server: AppServer }>({
       // The built app (npm run build), launched as a user would, with a fresh state folder.
       const electron = await _electron.launch({
         args: ['.'],
-        env: { ...process.env, SPIKEFORGE_STATE_DIR: freshStateDir() },
+        env: { ...process.env, SPIKEWRIGHT_STATE_DIR: freshStateDir() },
       });
       const window = await electron.firstWindow();
       await waitForDocument(window);

@@ -5,14 +5,14 @@ import { expect, freshStateDir, startAppServer, stopAppServer, test, waitForDocu
 test('unsaved work survives the server being killed mid-edit and is offered back', async ({ page }) => {
   webOnly();
   const stateDir = freshStateDir();
-  const first = await startAppServer({ SPIKEFORGE_STATE_DIR: stateDir });
+  const first = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
   await page.goto(first.url);
   await waitForDocument(page);
-  await expect(page).toHaveTitle('randman.snn.json — Spikeforge');
+  await expect(page).toHaveTitle('randman.snn.json — Spikewright');
 
   // An edit through the store, as the inspector makes it: rename the hidden population.
   await page.evaluate(() => {
-    const store = window.__spikeforge?.store;
+    const store = window.__spikewright?.store;
     const state = store?.getState();
     if (!store || !state) return;
     store.setState({
@@ -22,13 +22,13 @@ test('unsaved work survives the server being killed mid-edit and is offered back
       },
     });
   });
-  await expect(page).toHaveTitle('• randman.snn.json — Spikeforge');
+  await expect(page).toHaveTitle('• randman.snn.json — Spikewright');
   await expect.poll(() => existsSync(join(stateDir, 'recovery.json'))).toBe(true);
 
   first.process.kill('SIGKILL');
   await new Promise((resolve) => first.process.once('exit', resolve));
 
-  const second = await startAppServer({ SPIKEFORGE_STATE_DIR: stateDir });
+  const second = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
   try {
     await page.goto(second.url);
     await waitForDocument(page);
@@ -36,11 +36,11 @@ test('unsaved work survives the server being killed mid-edit and is offered back
     await page.getByTestId('recovery-restore').click();
     await expect(page.getByTestId('recovery-banner')).toHaveCount(0);
     const restored = await page.evaluate(
-      () => window.__spikeforge?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name,
+      () => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name,
     );
     expect(restored).toBe('cortex');
     // Restored work is still unsaved.
-    await expect(page).toHaveTitle('• randman.snn.json — Spikeforge');
+    await expect(page).toHaveTitle('• randman.snn.json — Spikewright');
 
     // Discarding removes the recovery file; the next start offers nothing.
     await page.reload();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { expect, test, webOnly } from './fixtures';
 
-const run = (page: Page) => page.evaluate(() => window.__spikeforge?.store.getState().training);
+const run = (page: Page) => page.evaluate(() => window.__spikewright?.store.getState().training);
 const batches = async (page: Page) => (await run(page))?.batchX.length ?? 0;
 const panel = (page: Page) => page.getByTestId('training-panel');
 
@@ -38,7 +38,7 @@ test('trains Randman live: the loss falls, spikes appear, pause, resume and stop
 
   await app.getByTestId('stop').click();
   await expect(panel(app)).toHaveAttribute('data-status', 'stopped');
-  const weights = await app.evaluate(() => Object.keys(window.__spikeforge?.store.getState().weights ?? {}).sort());
+  const weights = await app.evaluate(() => Object.keys(window.__spikewright?.store.getState().weights ?? {}).sort());
   expect(weights).toEqual(['w_in', 'w_out']);
   await expect(app.getByTestId('train')).toBeVisible();
 });
@@ -48,7 +48,7 @@ test('when the worker dies mid-run the app says so, keeps the document and can t
   server,
 }) => {
   webOnly();
-  const before = await app.evaluate(() => JSON.stringify(window.__spikeforge?.store.getState().graph));
+  const before = await app.evaluate(() => JSON.stringify(window.__spikewright?.store.getState().graph));
   await app.getByTestId('train').click();
   await expect.poll(() => batches(app), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
   const pid = workerPid(server.process.pid as number);
@@ -57,7 +57,7 @@ test('when the worker dies mid-run the app says so, keeps the document and can t
 
   await expect(app.getByTestId('training-error')).toContainText('killed');
   await expect(panel(app)).toHaveAttribute('data-status', 'failed');
-  expect(await app.evaluate(() => JSON.stringify(window.__spikeforge?.store.getState().graph))).toBe(before);
+  expect(await app.evaluate(() => JSON.stringify(window.__spikewright?.store.getState().graph))).toBe(before);
 
   await app.getByTestId('train').click();
   await expect(panel(app)).toHaveAttribute('data-status', 'running');

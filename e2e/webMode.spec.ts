@@ -6,7 +6,7 @@ test('opens with the Randman example drawn on the canvas', async ({ app }) => {
   await expect(app.locator('.react-flow__node')).toHaveCount(6);
   await expect(app.locator('.react-flow__node', { hasText: 'hidden' })).toContainText('128 LIF neurons');
   await expect(app.getByTestId('file-name')).toHaveText('randman.snn.json');
-  const nodeCount = await app.evaluate(() => window.__spikeforge?.store.getState().graph.nodes.length);
+  const nodeCount = await app.evaluate(() => window.__spikewright?.store.getState().graph.nodes.length);
   expect(nodeCount).toBe(6);
 });
 

@@ -12,15 +12,15 @@ function electronBinary() {
   return probe.status === 0 && probe.stdout ? probe.stdout : null;
 }
 
-const binary = process.env.SPIKEFORGE_WEB === '1' ? null : electronBinary();
+const binary = process.env.SPIKEWRIGHT_WEB === '1' ? null : electronBinary();
 if (binary) {
   const child = spawn(binary, ['.'], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(
-    process.env.SPIKEFORGE_WEB === '1'
-      ? 'Spikeforge: starting web mode (SPIKEFORGE_WEB=1).'
-      : "Spikeforge: Electron's binary is not installed here (it could not be downloaded), so the desktop window cannot open.\n" +
+    process.env.SPIKEWRIGHT_WEB === '1'
+      ? 'Spikewright: starting web mode (SPIKEWRIGHT_WEB=1).'
+      : "Spikewright: Electron's binary is not installed here (it could not be downloaded), so the desktop window cannot open.\n" +
           'Starting web mode instead: open the URL below in a browser on this machine.',
   );
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', ...process.argv.slice(2)], {

@@ -3,12 +3,12 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { NodeKind } from '../../shared/graph/kinds';
 
 /**
- * Reads the app's store through the test hook (window.__spikeforge) at a path such as
+ * Reads the app's store through the test hook (window.__spikewright) at a path such as
  * 'graph.nodes.length' or 'graph.nodes.at(-1).id'.
  */
 export async function storeState<T>(page: Page, path: string): Promise<T> {
   return page.evaluate((p) => {
-    let value: unknown = window.__spikeforge?.store.getState();
+    let value: unknown = window.__spikewright?.store.getState();
     for (const part of p.split('.')) {
       if (value === null || value === undefined) return value;
       const at = /^at\((-?\d+)\)$/.exec(part);
@@ -142,7 +142,7 @@ export class EditorPage {
   /** The document as the store holds it: graph, layout positions and metadata. */
   document(): Promise<unknown> {
     return this.page.evaluate(() => {
-      const s = window.__spikeforge?.store.getState();
+      const s = window.__spikewright?.store.getState();
       return s ? { graph: s.graph, positions: s.layout.positions, metadata: s.metadata } : null;
     });
   }

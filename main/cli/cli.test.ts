@@ -12,7 +12,7 @@ import { main, UsageError } from './index';
 let dir = '';
 let out: string[] = [];
 beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'spikeforge-cli-'));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'spikewright-cli-'));
   out = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     out.push(String(chunk));
@@ -49,7 +49,7 @@ describe('cli', () => {
     await expect(main(['train', path.join(dir, 'missing.snn.json')])).rejects.toThrow(/does not exist/);
     const bad = path.join(dir, 'bad.snn.json');
     writeFileSync(bad, '{"format": "something else"}');
-    await expect(main(['train', bad])).rejects.toThrow(/not a Spikeforge document/);
+    await expect(main(['train', bad])).rejects.toThrow(/not a Spikewright document/);
     await expect(main(['train', smallRandmanFile(), '--engine', 'gpu'])).rejects.toThrow(/--engine must be/);
   });
 

@@ -1,4 +1,4 @@
-// `export` and `import`: trained graphs out to NIR and NIR files in as Spikeforge documents.
+// `export` and `import`: trained graphs out to NIR and NIR files in as Spikewright documents.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSnnFile, serializeSnnFile } from '../../shared/file/snnFile';

@@ -1,4 +1,4 @@
-// `spikeforge data ...`: list, download and preview datasets from the command line.
+// `spikewright data ...`: list, download and preview datasets from the command line.
 import { join } from 'node:path';
 import { defaultsOf } from '../../shared/graph/fields';
 import { DATASETS, type DatasetName, type DatasetParams, datasetFields } from '../../shared/graph/kinds';

@@ -222,7 +222,7 @@ function request(
     }
     const req = client.get(
       parsed,
-      { headers: { 'User-Agent': 'Spikeforge', ...headers }, signal: options.signal },
+      { headers: { 'User-Agent': 'Spikewright', ...headers }, signal: options.signal },
       (res) => {
         const status = res.statusCode ?? 0;
         const location = res.headers.location;

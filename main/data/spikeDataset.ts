@@ -131,7 +131,7 @@ export async function openCustom(params: SpikeDatasetParams): Promise<EventDatas
 async function decompressed(path: string): Promise<string> {
   if (!path.endsWith('.gz')) return path;
   const target = path.slice(0, -3);
-  for (const out of [target, join(tmpdir(), `spikeforge-${process.pid}-${basename(target)}`)]) {
+  for (const out of [target, join(tmpdir(), `spikewright-${process.pid}-${basename(target)}`)]) {
     if (existsSync(out)) return out;
     try {
       await pipeline(createReadStream(path), createGunzip(), createWriteStream(`${out}.tmp`));

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { mixSeeds, Random } from '../util/random';
 import { encodeIdx } from './idxFile';
 
-export function makeTempDir(prefix = 'spikeforge-data-'): { dir: string; remove: () => void } {
+export function makeTempDir(prefix = 'spikewright-data-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

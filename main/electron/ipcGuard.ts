@@ -1,14 +1,14 @@
 // Which senders the main process answers: only the app's own page, in the app's own window.
 // Kept free of Electron imports so it is unit-tested in plain Node.
 
-export const APP_ORIGIN = 'app://spikeforge';
+export const APP_ORIGIN = 'app://spikewright';
 
 /** True when an IPC message comes from a frame showing the app's own page. */
 export function isTrustedSenderUrl(url: string | undefined): boolean {
   if (!url) return false;
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'app:' && parsed.host === 'spikeforge';
+    return parsed.protocol === 'app:' && parsed.host === 'spikewright';
   } catch {
     return false;
   }
@@ -23,7 +23,7 @@ export function rendererFilePath(
   let pathname: string;
   try {
     const url = new URL(requestUrl);
-    if (url.protocol !== 'app:' || url.host !== 'spikeforge') return null;
+    if (url.protocol !== 'app:' || url.host !== 'spikewright') return null;
     pathname = decodeURIComponent(url.pathname);
   } catch {
     return null;

@@ -45,7 +45,7 @@ function connectTrainingPort(window: BrowserWindow) {
 
 function forkUtilityWorker(): WorkerHandle {
   const child = utilityProcess.fork(join(appRoot, 'dist', 'main', 'trainingWorker.cjs'), [], {
-    serviceName: 'Spikeforge training',
+    serviceName: 'Spikewright training',
     stdio: 'inherit',
   });
   return {
@@ -75,17 +75,17 @@ const dispatch = createApiDispatcher(
     appVersion: app.getVersion(),
     transport: 'electron',
     training,
-    stateDir: process.env.SPIKEFORGE_STATE_DIR ?? app.getPath('userData'),
+    stateDir: process.env.SPIKEWRIGHT_STATE_DIR ?? app.getPath('userData'),
     shell: desktop,
   }),
-  (error) => console.error('spikeforge: internal error', error),
+  (error) => console.error('spikewright: internal error', error),
 );
 
 function registerIpc() {
   for (const method of API_METHOD_NAMES) {
     ipcMain.handle(`${IPC_INVOKE_PREFIX}${method}`, (event, params: unknown) => {
       if (event.sender !== mainWindow?.webContents || !isTrustedSenderUrl(event.senderFrame?.url))
-        return { ok: false, error: 'Refused: the request did not come from the Spikeforge window.' };
+        return { ok: false, error: 'Refused: the request did not come from the Spikewright window.' };
       return dispatch(method, params);
     });
   }
@@ -95,7 +95,7 @@ function createWindow() {
   mainWindow = new BrowserWindow({
     width: 1400,
     height: 900,
-    title: 'Spikeforge',
+    title: 'Spikewright',
     show: false,
     webPreferences: {
       preload: join(appRoot, 'dist', 'main', 'preload.cjs'),
@@ -150,7 +150,7 @@ app.on('open-file', (event, path) => {
 });
 
 app.whenReady().then(async () => {
-  desktop.recentChanged?.(await createRecentFiles(process.env.SPIKEFORGE_STATE_DIR ?? app.getPath('userData')).list());
+  desktop.recentChanged?.(await createRecentFiles(process.env.SPIKEWRIGHT_STATE_DIR ?? app.getPath('userData')).list());
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   protocol.handle('app', async (request) => {
     const file = rendererFilePath(rendererDir, request.url, join);

@@ -39,4 +39,4 @@ bridge.onTrainingEvent = (listener: (event: unknown) => void) => {
   };
 };
 
-contextBridge.exposeInMainWorld('spikeforgeBridge', bridge);
+contextBridge.exposeInMainWorld('spikewrightBridge', bridge);

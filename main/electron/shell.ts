@@ -8,7 +8,7 @@ import type { DesktopShell } from '../services/backend';
 
 const MENUS = ['File', 'Edit', 'View', 'Run', 'Help'] as const;
 const FILTERS = {
-  document: [{ name: 'Spikeforge network', extensions: ['json'] }],
+  document: [{ name: 'Spikewright network', extensions: ['json'] }],
   nir: [{ name: 'NIR graph', extensions: ['nir', 'h5', 'hdf5'] }],
 };
 

@@ -1,4 +1,4 @@
-// The time convention that ties Spikeforge's discrete update (main/engine/plan.ts) to NIR's
+// The time convention that ties Spikewright's discrete update (main/engine/plan.ts) to NIR's
 // continuous CubaLIF / CubaLI equations. docs/nir-mapping.md has the derivation; in short,
 // one forward-Euler step of length dt (seconds) of
 //   tau_syn dI/dt = -I + w_in x        tau_mem dv/dt = (v_leak - v) + r I
@@ -10,7 +10,7 @@
 //   tau_mem = dt / (1 - beta)    r = c tau_mem / dt = c / (1 - beta)
 // with c = 1, or c = 1 - beta (r = 1) when the input is scaled by (1 - beta).
 
-/** NIR files use seconds; Spikeforge parameters are in milliseconds. */
+/** NIR files use seconds; Spikewright parameters are in milliseconds. */
 export const MS_PER_SECOND = 1000;
 
 /** The version string written to /version (the reference `nir` package this layout follows). */

@@ -1,4 +1,4 @@
-// Writes a Spikeforge graph with its trained weights as a NIR file (HDF5), in the layout the
+// Writes a Spikewright graph with its trained weights as a NIR file (HDF5), in the layout the
 // reference `nir` package (v1.0.7) reads: every value a dataset, no attributes, 1-D
 // parameters, equal shapes across every edge. docs/nir-mapping.md explains the mapping.
 import { writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ export interface NirExportOptions {
   /** Weights to export by connection id, row-major [source, target]; default: the file's stored weights. */
   weights?: Record<string, Float32Array>;
   /** Keep losses, regularisers, training settings and node names in /node/metadata (default true). */
-  keepSpikeforgeMetadata?: boolean;
+  keepSpikewrightMetadata?: boolean;
   /** Written to /node/metadata/source. */
   appVersion?: string;
 }
@@ -28,9 +28,9 @@ export class NirExportError extends Error {
   }
 }
 
-/** What a NIR file written by Spikeforge keeps in /node/metadata/spikeforge (JSON text). */
-export interface SpikeforgeNirExtras {
-  format: 'spikeforge.nir-extras';
+/** What a NIR file written by Spikewright keeps in /node/metadata/spikewright (JSON text). */
+export interface SpikewrightNirExtras {
+  format: 'spikewright.nir-extras';
   version: 1;
   /** Our node behind each NIR neuron or Input node, by NIR node name. */
   nodes: Record<string, { id: string; name: string; params: Record<string, unknown> }>;
@@ -127,7 +127,7 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
   if (cycle)
     problems.push(
       `connections form a loop through ${cycle.map((id) => `'${byId.get(id)?.name ?? id}'`).join(' → ')}; ` +
-        'Spikeforge only simulates a population feeding itself, so it exports nothing else',
+        'Spikewright only simulates a population feeding itself, so it exports nothing else',
     );
   if (problems.length) throw new NirExportError(problems);
 
@@ -146,8 +146,8 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
   const nodes: Record<string, H5Group> = {};
   const edges: [string, string][] = [];
   const outputEdges: [string, string][] = [];
-  const extras: SpikeforgeNirExtras = {
-    format: 'spikeforge.nir-extras',
+  const extras: SpikewrightNirExtras = {
+    format: 'spikewright.nir-extras',
     version: 1,
     nodes: {},
     connections: {},
@@ -233,9 +233,9 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     time_unit: dataset('second'),
     reset: dataset('zero'),
     time_convention: dataset(TIME_CONVENTION),
-    source: dataset(`Spikeforge ${options.appVersion ?? file.app.version}`),
+    source: dataset(`Spikewright ${options.appVersion ?? file.app.version}`),
   });
-  if (options.keepSpikeforgeMetadata !== false) metadata.children.spikeforge = dataset(JSON.stringify(extras));
+  if (options.keepSpikewrightMetadata !== false) metadata.children.spikewright = dataset(JSON.stringify(extras));
 
   return group({
     version: dataset(NIR_VERSION),

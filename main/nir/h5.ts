@@ -48,7 +48,7 @@ export function isHdf5(bytes: Uint8Array): boolean {
 
 // h5wasm's Node build reads and writes the host filesystem, so bytes pass through a temp file.
 async function withTempPath<T>(fn: (path: string) => Promise<T>): Promise<T> {
-  const path = join(tmpdir(), `spikeforge-${randomUUID()}.nir`);
+  const path = join(tmpdir(), `spikewright-${randomUUID()}.nir`);
   try {
     return await fn(path);
   } finally {

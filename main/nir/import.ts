@@ -1,4 +1,4 @@
-// Reads a NIR file (HDF5) into a Spikeforge document: the way snnTorch, Norse and Spikeforge
+// Reads a NIR file (HDF5) into a Spikewright document: the way snnTorch, Norse and Spikewright
 // itself write them. Neuron parameters are read through the forward-Euler convention of
 // ./convention.ts at a step dt chosen from the file; docs/nir-mapping.md explains the mapping.
 import { readFile } from 'node:fs/promises';
@@ -21,7 +21,7 @@ import {
 } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
 import { DEFAULT_IMPORT_DT_SECONDS, decayOf, MS_PER_SECOND, tauMsOfDecay, tidy } from './convention';
-import type { SpikeforgeNirExtras } from './export';
+import type { SpikewrightNirExtras } from './export';
 import type { H5Dataset, H5Group, H5Node } from './h5';
 import { readH5 } from './h5';
 
@@ -247,7 +247,7 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
         const bias = numbers(requireField(node, 'bias'), node.name, 'bias');
         if (bias.some((b) => b !== 0))
           unmapped.push(
-            `Affine '${node.name}': its bias was dropped (Spikeforge synapses have no bias; max |bias| ${bias.reduce((m, b) => Math.max(m, Math.abs(b)), 0).toPrecision(3)}).`,
+            `Affine '${node.name}': its bias was dropped (Spikewright synapses have no bias; max |bias| ${bias.reduce((m, b) => Math.max(m, Math.abs(b)), 0).toPrecision(3)}).`,
           );
       }
       const sources = inbound(node.name);
@@ -308,7 +308,7 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
     };
   }
 
-  // 7. Loss and training: the file's own (Spikeforge exports), or defaults.
+  // 7. Loss and training: the file's own (Spikewright exports), or defaults.
   const present = new Set(graphNodes.map((n) => n.id));
   if (extras?.dropped.nodes.length) {
     for (const n of extras.dropped.nodes) {
@@ -588,9 +588,9 @@ function population(
       const threshold = spiking ? broadcast(get('v_threshold'), 1) : null;
       const vReset = spiking ? broadcast(get('v_reset', 0), 0) : null;
       if (vLeak.some((v) => v !== 0))
-        unmapped.push(`${what}: v_leak ≠ 0 was dropped (Spikeforge membranes leak towards 0).`);
+        unmapped.push(`${what}: v_leak ≠ 0 was dropped (Spikewright membranes leak towards 0).`);
       if (vReset?.some((v) => v !== 0))
-        unmapped.push(`${what}: v_reset ≠ 0 was dropped (Spikeforge resets the membrane to 0).`);
+        unmapped.push(`${what}: v_reset ≠ 0 was dropped (Spikewright resets the membrane to 0).`);
 
       const beta = one(
         tauMem.map((t) => decayOf(dt, t)),
@@ -624,7 +624,7 @@ function population(
       let thetaScale = new Array<number>(size).fill(1);
       if (threshold) {
         if (threshold.some((t) => !(t > 0)))
-          throw new NirImportError(`${what} has a threshold ≤ 0, which Spikeforge cannot simulate.`);
+          throw new NirImportError(`${what} has a threshold ≤ 0, which Spikewright cannot simulate.`);
         const first = threshold[0] as number;
         if (threshold.every((t) => close(t, first))) theta = first;
         else {
@@ -657,7 +657,7 @@ function population(
     case 'Output':
       return null;
     default:
-      unmapped.push(`${node.type} '${node.name}' has no Spikeforge counterpart; it was dropped with its edges.`);
+      unmapped.push(`${node.type} '${node.name}' has no Spikewright counterpart; it was dropped with its edges.`);
       return null;
   }
 }
@@ -672,7 +672,7 @@ function one(values: number[], what: string, unmapped: string[]): number {
   if (values.every((v) => close(v, first))) return first;
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   unmapped.push(
-    `${what} differs between neurons; Spikeforge uses one value per population, so the mean step decay was used.`,
+    `${what} differs between neurons; Spikewright uses one value per population, so the mean step decay was used.`,
   );
   return mean;
 }
@@ -728,12 +728,14 @@ function chooseDt(
   return DEFAULT_IMPORT_DT_SECONDS;
 }
 
-function readExtras(metadata: H5Group | null): SpikeforgeNirExtras | null {
-  const text = stringOf(metadata?.children.spikeforge);
+function readExtras(metadata: H5Group | null): SpikewrightNirExtras | null {
+  // Files written by Spikeforge 0.1 (this app's former name) keep the block under its old name.
+  const text = stringOf(metadata?.children.spikewright) ?? stringOf(metadata?.children.spikeforge);
   if (!text) return null;
   try {
-    const value = JSON.parse(text) as SpikeforgeNirExtras;
-    if (value.format !== 'spikeforge.nir-extras' || value.version !== 1) return null;
+    const value = JSON.parse(text) as SpikewrightNirExtras;
+    const format = value.format as string;
+    if ((format !== 'spikewright.nir-extras' && format !== 'spikeforge.nir-extras') || value.version !== 1) return null;
     if (typeof value.nodes !== 'object' || typeof value.connections !== 'object') return null;
     if (!Array.isArray(value.dropped?.nodes) || !Array.isArray(value.dropped?.edges)) return null;
     return value;

@@ -103,10 +103,10 @@ function weightsByNames(file: SnnFile): Record<string, number[]> {
   return out;
 }
 
-function stripSpikeforgeMetadata(tree: H5Group): H5Group {
+function stripSpikewrightMetadata(tree: H5Group): H5Group {
   const node = tree.children.node as H5Group;
   const metadata = node.children.metadata as H5Group;
-  delete metadata.children.spikeforge;
+  delete metadata.children.spikewright;
   return tree;
 }
 
@@ -162,7 +162,7 @@ describe('NIR export', () => {
     const back = await importNirFromPath(join(dir, 'm.nir'));
     expect(back.file.graph).toEqual(trainedFile().graph);
     const doc = await importNirDocument(out.data);
-    expect(JSON.parse(doc.text).format).toBe('spikeforge.snn');
+    expect(JSON.parse(doc.text).format).toBe('spikewright.snn');
     await expect(importNirFromPath(join(dir, 'missing.nir'))).rejects.toThrow(/Cannot read/);
   });
 });
@@ -211,9 +211,9 @@ describe('NIR round trip', () => {
     }
   });
 
-  it('needs no Spikeforge metadata to recover the network', async () => {
+  it('needs no Spikewright metadata to recover the network', async () => {
     const file = trainedFile();
-    const back = importNirTree(stripSpikeforgeMetadata(exportNirTree(file)));
+    const back = importNirTree(stripSpikewrightMetadata(exportNirTree(file)));
     expect(back.unmapped).toEqual([]);
     expect(back.dtSeconds).toBe(1e-3);
     const lifs = back.file.graph.nodes.filter((n) => n.kind === 'lif' || n.kind === 'readout');

@@ -11,11 +11,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function parsePort(argv: string[]): number {
   const i = argv.indexOf('--port');
-  const raw = i >= 0 ? argv[i + 1] : process.env.SPIKEFORGE_PORT;
+  const raw = i >= 0 ? argv[i + 1] : process.env.SPIKEWRIGHT_PORT;
   if (raw === undefined) return 0;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`spikeforge: --port must be a whole number from 0 to 65535, not '${raw}'.`);
+    console.error(`spikewright: --port must be a whole number from 0 to 65535, not '${raw}'.`);
     process.exit(2);
   }
   return port;
@@ -24,7 +24,7 @@ function parsePort(argv: string[]): number {
 async function main() {
   const staticDir = `${root}dist/renderer`;
   if (!existsSync(`${staticDir}/index.html`)) {
-    console.error('spikeforge: the renderer is not built; run `npm run build:renderer` first (`npm run web` does).');
+    console.error('spikewright: the renderer is not built; run `npm run build:renderer` first (`npm run web` does).');
     process.exit(1);
   }
   let server: WebServer | null = null;
@@ -43,9 +43,9 @@ async function main() {
     handlers,
     staticDir,
     port: parsePort(process.argv.slice(2)),
-    log: (m) => console.error(`spikeforge: ${m}`),
+    log: (m) => console.error(`spikewright: ${m}`),
   });
-  console.log(`Spikeforge ${pkg.version} (web mode) is running.`);
+  console.log(`Spikewright ${pkg.version} (web mode) is running.`);
   console.log(`Open ${server.url}`);
   console.log('Press Ctrl+C to stop.');
   const shutdown = () => {
@@ -57,6 +57,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`spikeforge: cannot start web mode: ${(error as Error).message}`);
+  console.error(`spikewright: cannot start web mode: ${(error as Error).message}`);
   process.exit(1);
 });

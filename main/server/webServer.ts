@@ -89,7 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return refuse(
           res,
           401,
-          'Spikeforge: open the full URL that `npm run web` printed; it carries the session token.',
+          'Spikewright: open the full URL that `npm run web` printed; it carries the session token.',
         );
       path = '/index.html';
     }

@@ -35,7 +35,7 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
   const remember = async (path: string) => options.shell?.recentChanged?.(await recent.add(path));
   return {
     appInfo: async () => ({
-      name: 'Spikeforge',
+      name: 'Spikewright',
       version: options.appVersion,
       transport: options.transport,
       platform: process.platform,

@@ -19,7 +19,7 @@ export async function readDocument(path: string): Promise<{ text: string; path: 
     throw new ApiError(`Cannot open ${full}: ${describeFsError(error)}.`);
   }
   if (size > MAX_DOCUMENT_BYTES)
-    throw new ApiError(`${full} is too large to be a Spikeforge document (${size} bytes).`);
+    throw new ApiError(`${full} is too large to be a Spikewright document (${size} bytes).`);
   const text = await readFile(full, 'utf8');
   return { text, path: full, name: basename(full) };
 }

@@ -8,8 +8,8 @@ import { writeFileAtomic } from './documents';
 
 /** Where the app keeps its state outside documents (recovery file, recent files). */
 export function defaultStateDir(): string {
-  if (process.env.SPIKEFORGE_STATE_DIR) return process.env.SPIKEFORGE_STATE_DIR;
-  return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'spikeforge');
+  if (process.env.SPIKEWRIGHT_STATE_DIR) return process.env.SPIKEWRIGHT_STATE_DIR;
+  return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'spikewright');
 }
 
 export function createRecoveryStore(stateDir: string) {

@@ -33,7 +33,7 @@ function connectParent(): ParentPort {
       post: (m) => electronPort.postMessage(m),
       onCommand: (l) => electronPort.on('message', (e) => l(e.data as WorkerCommand)),
     };
-  if (!process.send) throw new Error('The training worker must be started by Spikeforge (no parent process).');
+  if (!process.send) throw new Error('The training worker must be started by Spikewright (no parent process).');
   return {
     post: (m) => process.send?.(m),
     onCommand: (l) => process.on('message', (m) => l(m as WorkerCommand)),

@@ -145,7 +145,7 @@ export type AppEvent = z.output<typeof appEventSchema>;
 export type MenuCommand = NonNullable<ApiParams<'setWindowState'>['commands']>[number];
 
 /** What the renderer holds: one function per operation and a subscription to training events. */
-export type SpikeforgeApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>> } & {
+export type SpikewrightApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>> } & {
   onTrainingEvent(listener: (event: TrainingEvent) => void): () => void;
   /** Commands from the native menu, files opened from outside the app, a request to close. */
   onAppEvent(listener: (event: AppEvent) => void): () => void;
@@ -197,7 +197,7 @@ export interface ApiTransport {
 }
 
 /** Builds the typed API over any transport that can carry a request and a stream of events. */
-export function createApiClient(transport: ApiTransport): SpikeforgeApi {
+export function createApiClient(transport: ApiTransport): SpikewrightApi {
   const api: Record<string, unknown> = {};
   for (const method of API_METHODS) {
     api[method] = async (params: unknown) => {
@@ -216,7 +216,7 @@ export function createApiClient(transport: ApiTransport): SpikeforgeApi {
       const parsed = appEventSchema.safeParse(raw);
       if (parsed.success) listener(parsed.data);
     });
-  return api as SpikeforgeApi;
+  return api as SpikewrightApi;
 }
 
 // The preload's plain list of names must match the contract exactly.

@@ -23,10 +23,10 @@ export const API_METHOD_NAMES = [
   'setWindowState',
 ] as const;
 
-export const IPC_INVOKE_PREFIX = 'spikeforge:';
-export const IPC_EVENT_CHANNEL = 'spikeforge:event';
+export const IPC_INVOKE_PREFIX = 'spikewright:';
+export const IPC_EVENT_CHANNEL = 'spikewright:event';
 /** Carries the MessagePort over which training metrics stream to the page (Electron). */
-export const IPC_PORT_CHANNEL = 'spikeforge:training-port';
+export const IPC_PORT_CHANNEL = 'spikewright:training-port';
 
 /** The preload's subscription functions, besides the one-per-method API. */
 export const BRIDGE_SUBSCRIPTIONS = ['onTrainingEvent', 'onAppEvent'] as const;

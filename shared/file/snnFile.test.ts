@@ -167,16 +167,46 @@ describe('.snn.json files', () => {
     );
   });
 
+  it('opens a file saved by Spikeforge 0.1 (format version 1) through the migration table', () => {
+    const old = readFileSync(new URL('./fixtures/spikeforge-0.1-randman.snn.json', import.meta.url), 'utf8');
+    expect(JSON.parse(old)).toMatchObject({ format: 'spikeforge.snn', version: 1, app: { name: 'Spikeforge' } });
+    const result = loadSnnFile(old, 'old.snn.json');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.file.format).toBe('spikewright.snn');
+    expect(result.file.version).toBe(FILE_VERSION);
+    // The app field still says who wrote it; the content is the current example's.
+    expect(result.file.app.name).toBe('Spikeforge');
+    const current = loadSnnFile(example);
+    if (!current.ok) throw new Error(current.error);
+    expect(result.file.graph).toEqual(current.file.graph);
+    expect(result.file.layout).toEqual(current.file.layout);
+    // Saving writes the new format, and that text loads unchanged.
+    const saved = serializeSnnFile(result.file);
+    expect(JSON.parse(saved).format).toBe('spikewright.snn');
+    expect(serializeSnnFile((loadSnnFile(saved) as { ok: true; file: SnnFile }).file)).toBe(saved);
+  });
+
+  it('refuses an old-format name with a version that was never written under it', () => {
+    const old = JSON.parse(
+      readFileSync(new URL('./fixtures/spikeforge-0.1-randman.snn.json', import.meta.url), 'utf8'),
+    );
+    expect(restoreSnnFile({ ...old, version: 2 }, 'e.snn.json')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Spikeforge format version 2/),
+    });
+  });
+
   it('names what is wrong', () => {
     expect(loadSnnFile('{', 'a.snn.json')).toMatchObject({ ok: false, error: expect.stringMatching(/not valid JSON/) });
     expect(loadSnnFile('{"format":"other"}', 'b.snn.json')).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/not a Spikeforge document/),
+      error: expect.stringMatching(/not a Spikewright document/),
     });
     const future = { ...JSON.parse(example), version: FILE_VERSION + 1 };
     expect(restoreSnnFile(future, 'c.snn.json')).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/newer Spikeforge/),
+      error: expect.stringMatching(/newer Spikewright/),
     });
     const badGraph = JSON.parse(example);
     badGraph.graph.nodes[0].kind = 'quantum';

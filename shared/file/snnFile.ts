@@ -6,8 +6,10 @@ import { describeZodIssues, type GraphDocument, parseGraphDocument } from '../gr
 import { weightCount } from '../graph/shapes';
 import { base64ToFloat32 } from './base64';
 
-export const FILE_FORMAT = 'spikeforge.snn';
-export const FILE_VERSION = 1;
+export const FILE_FORMAT = 'spikewright.snn';
+/** The format name of version 1, written by Spikeforge 0.1 (this app's former name). */
+export const LEGACY_FILE_FORMAT = 'spikeforge.snn';
+export const FILE_VERSION = 2;
 export const FILE_EXTENSION = '.snn.json';
 
 export interface Position {
@@ -86,7 +88,11 @@ export type LoadResult = { ok: true; file: SnnFile; warnings: string[] } | { ok:
  * Migrations from each older version to the next. Version 1 is the first released format;
  * a step is added here, never edited, whenever the format changes.
  */
-const migrations: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+const migrations: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // 1 -> 2: the app was renamed from Spikeforge to Spikewright, and the format with it. The
+  // content is unchanged; `app` keeps naming the program that wrote the file.
+  1: (doc) => ({ ...doc, format: FILE_FORMAT }),
+};
 
 export function loadSnnFile(text: string, fileName = 'the file'): LoadResult {
   let json: unknown;
@@ -100,20 +106,25 @@ export function loadSnnFile(text: string, fileName = 'the file'): LoadResult {
 
 export function restoreSnnFile(json: unknown, fileName = 'the file'): LoadResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
-    return { ok: false, error: `${fileName} is not a Spikeforge document (expected a JSON object).` };
+    return { ok: false, error: `${fileName} is not a Spikewright document (expected a JSON object).` };
   let doc = json as Record<string, unknown>;
-  if (doc.format !== FILE_FORMAT)
+  if (doc.format !== FILE_FORMAT && doc.format !== LEGACY_FILE_FORMAT)
     return {
       ok: false,
-      error: `${fileName} is not a Spikeforge document (its "format" is ${JSON.stringify(doc.format) ?? 'missing'}, expected "${FILE_FORMAT}").`,
+      error: `${fileName} is not a Spikewright document (its "format" is ${JSON.stringify(doc.format) ?? 'missing'}, expected "${FILE_FORMAT}").`,
     };
   const version = doc.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
     return { ok: false, error: `${fileName} has no valid format version.` };
+  if (doc.format === LEGACY_FILE_FORMAT && version !== 1)
+    return {
+      ok: false,
+      error: `${fileName} says it is Spikeforge format version ${version}; only version 1 was written under that name.`,
+    };
   if (version > FILE_VERSION)
     return {
       ok: false,
-      error: `${fileName} was written by a newer Spikeforge (format version ${version}); this version reads up to ${FILE_VERSION}. Update Spikeforge to open it.`,
+      error: `${fileName} was written by a newer Spikewright (format version ${version}); this version reads up to ${FILE_VERSION}. Update Spikewright to open it.`,
     };
   for (let v = version; v < FILE_VERSION; v++) {
     const step = migrations[v];
@@ -194,7 +205,7 @@ export function newSnnFile(graph: GraphDocument, layout: Layout, metadata: FileM
   return {
     format: FILE_FORMAT,
     version: FILE_VERSION,
-    app: { name: 'Spikeforge', version: appVersion },
+    app: { name: 'Spikewright', version: appVersion },
     graph,
     layout,
     metadata,

@@ -1,4 +1,4 @@
-// The node kinds a Spikeforge graph is drawn from, with their parameters. Defaults follow
+// The node kinds a Spikewright graph is drawn from, with their parameters. Defaults follow
 // ../shared/docs/science.md (SpyTorch / Zenke & Vogels settings).
 import type { FieldSet, ValuesOf } from './fields';
 

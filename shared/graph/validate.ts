@@ -1,4 +1,4 @@
-// Judges whether a graph document describes a network Spikeforge can train, and says what
+// Judges whether a graph document describes a network Spikewright can train, and says what
 // is wrong in sentences that name the node or edge concerned. Never throws on user data.
 import { type GraphDocument, type GraphEdge, type GraphNode, nodesOfKind } from './document';
 import { type FieldSet, fieldProblem } from './fields';
@@ -90,7 +90,7 @@ export function validateGraph(graph: GraphDocument): Problem[] {
   const trainings = count('training');
   if (datasets.length === 0) problems.push({ severity: 'error', message: 'The graph has no dataset' });
   if (datasets.length > 1)
-    for (const d of datasets.slice(1)) nodeError(d, `The graph has more than one dataset; Spikeforge trains on one`);
+    for (const d of datasets.slice(1)) nodeError(d, `The graph has more than one dataset; Spikewright trains on one`);
   if (count('readout').length === 0 && !losses.some((l) => l.params.loss === 'spike-count-mse'))
     problems.push({ severity: 'error', message: 'The graph has no readout' });
   if (losses.length === 0) problems.push({ severity: 'error', message: 'The graph has no loss' });

@@ -69,12 +69,12 @@ export class ParallelFastEngine implements Engine {
         else p.reject(new Error(msg.error));
       });
       worker.on('error', (e) => {
-        if (process.env.SPIKEFORGE_DEBUG) console.error('worker error', e);
+        if (process.env.SPIKEWRIGHT_DEBUG) console.error('worker error', e);
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
       });
       worker.on('exit', (code) => {
-        if (process.env.SPIKEFORGE_DEBUG) console.error('worker exit', code);
+        if (process.env.SPIKEWRIGHT_DEBUG) console.error('worker exit', code);
       });
       this.workers.push(worker);
     }

@@ -2,12 +2,12 @@
 // dispatcher's response, and a subscription to training events. Nothing else crosses.
 import type { ApiMethod, ApiResponse } from '../../../shared/api/contract';
 
-export type SpikeforgeBridge = { [M in ApiMethod]: (params: unknown) => Promise<ApiResponse> } & {
+export type SpikewrightBridge = { [M in ApiMethod]: (params: unknown) => Promise<ApiResponse> } & {
   onTrainingEvent(listener: (event: unknown) => void): () => void;
 };
 
 declare global {
   interface Window {
-    spikeforgeBridge?: SpikeforgeBridge;
+    spikewrightBridge?: SpikewrightBridge;
   }
 }

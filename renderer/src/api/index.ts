@@ -1,6 +1,6 @@
 // The renderer's single way to reach the backend: Electron's preload bridge when present,
 // otherwise the web-mode WebSocket. Components never know which.
-import { createApiClient, type SpikeforgeApi } from '../../../shared/api/contract';
+import { createApiClient, type SpikewrightApi } from '../../../shared/api/contract';
 import './bridge';
 import { type ConnectionState, createWebSocketTransport } from './webSocketTransport';
 
@@ -10,8 +10,8 @@ export function onConnectionState(listener: (state: ConnectionState) => void) {
   connectionListener = listener;
 }
 
-function connect(): SpikeforgeApi {
-  const bridge = window.spikeforgeBridge;
+function connect(): SpikewrightApi {
+  const bridge = window.spikewrightBridge;
   if (bridge) {
     return createApiClient({
       invoke: (method, params) => bridge[method](params),
@@ -21,12 +21,12 @@ function connect(): SpikeforgeApi {
   return createApiClient(createWebSocketTransport((state) => connectionListener?.(state)));
 }
 
-let client: SpikeforgeApi | null = null;
+let client: SpikewrightApi | null = null;
 
 /** Connects on first use, so importing this module (in unit tests, say) opens nothing. */
-export const api: SpikeforgeApi = new Proxy({} as SpikeforgeApi, {
+export const api: SpikewrightApi = new Proxy({} as SpikewrightApi, {
   get(_target, key) {
     client ??= connect();
-    return client[key as keyof SpikeforgeApi];
+    return client[key as keyof SpikewrightApi];
   },
 });

@@ -45,7 +45,7 @@ export function createWebSocketTransport(onState?: (state: ConnectionState) => v
     ws.onclose = () => {
       onState?.('closed');
       for (const resolve of pending.values())
-        resolve({ ok: false, error: 'The connection to the Spikeforge server was lost.' });
+        resolve({ ok: false, error: 'The connection to the Spikewright server was lost.' });
       pending.clear();
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5000);

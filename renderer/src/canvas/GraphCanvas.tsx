@@ -37,7 +37,7 @@ import { rememberKindSize, useFlowEdges, useFlowNodes } from './flowElements';
 import { SnnNode } from './SnnNode';
 
 const nodeTypes = { snn: SnnNode };
-export const PALETTE_MIME = 'application/x-spikeforge-kind';
+export const PALETTE_MIME = 'application/x-spikewright-kind';
 const GRID: [number, number] = [20, 20];
 const FAR_ZOOM = 0.45;
 const KIND_COLORS: Record<NodeKind, string> = {

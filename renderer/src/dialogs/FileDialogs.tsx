@@ -137,7 +137,7 @@ export function SaveAsDialog() {
           </button>
         </div>
         <div className="field__help">
-          The file is written on the machine running Spikeforge; “.snn.json” is added if missing.
+          The file is written on the machine running Spikewright; “.snn.json” is added if missing.
         </div>
       </form>
       {error && (

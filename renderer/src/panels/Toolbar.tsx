@@ -45,7 +45,7 @@ export function Toolbar({ children }: { children?: React.ReactNode }) {
             strokeLinejoin="round"
           />
         </svg>
-        Spikeforge
+        Spikewright
       </span>
       <div className="toolbar__group">
         <CommandButton id="file.new" text="New" />

@@ -9,7 +9,7 @@ export function RecoveryBanner() {
   return (
     <div className="banner banner--warn recovery-banner" role="alert" data-testid="recovery-banner">
       <span>
-        Spikeforge stopped with unsaved changes to <strong>{offer.name}</strong> (last kept {when}).
+        Spikewright stopped with unsaved changes to <strong>{offer.name}</strong> (last kept {when}).
       </span>
       <button type="button" onClick={restore} data-testid="recovery-restore">
         Restore

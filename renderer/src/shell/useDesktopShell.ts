@@ -20,7 +20,7 @@ const MENU_OF: Record<string, MenuCommand['menu']> = {
 };
 
 export function windowTitle(state: AppState): string {
-  return `${isDirty(state) ? '• ' : ''}${state.fileName} — Spikeforge`;
+  return `${isDirty(state) ? '• ' : ''}${state.fileName} — Spikewright`;
 }
 
 function menuCommands(state: AppState): MenuCommand[] {

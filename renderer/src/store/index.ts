@@ -1,4 +1,4 @@
-// One zustand store built from typed slices. Specs read it through window.__spikeforge.
+// One zustand store built from typed slices. Specs read it through window.__spikewright.
 import { create } from 'zustand';
 import { createTrainingSlice, type TrainingSlice } from '../training/trainingSlice';
 import { createDocumentSlice, type DocumentSlice } from './documentSlice';
@@ -32,10 +32,10 @@ export const useAppStore = create<AppState>()((...a) => ({
 
 declare global {
   interface Window {
-    __spikeforge?: { store: typeof useAppStore };
+    __spikewright?: { store: typeof useAppStore };
   }
 }
 
 // A test-only handle (tldraw and Excalidraw keep one too): specs read state instead of
 // scraping the DOM. It exposes nothing the page's own code could not already reach.
-if (typeof window !== 'undefined') window.__spikeforge = { store: useAppStore };
+if (typeof window !== 'undefined') window.__spikewright = { store: useAppStore };

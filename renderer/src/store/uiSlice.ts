@@ -47,7 +47,7 @@ export interface UiSlice {
   dismissToast(id: number): void;
 }
 
-const THEME_KEY = 'spikeforge.theme';
+const THEME_KEY = 'spikewright.theme';
 const TOAST_MS = 4000;
 let nextToastId = 1;
 
