@@ -1,18 +1,15 @@
-// The application shell: toolbar, palette, canvas, inspector and problems, overlays.
+// The application shell: the toolbar, the resizable workspace (palette, canvas, bottom panel,
+// inspector and problems) and the overlays.
 import { useEffect } from 'react';
 import { onConnectionState } from './api';
-import { GraphCanvas } from './canvas/GraphCanvas';
 import { useShortcuts } from './commands/useShortcuts';
 import { Overlays } from './dialogs/Overlays';
 import { openStartupDocument } from './files/fileActions';
-import { Inspector } from './inspector/Inspector';
 import { ConnectionBanner, useTheme } from './panels/chrome';
-import { Palette } from './panels/Palette';
-import { ProblemsList } from './panels/ProblemsList';
 import { Toolbar } from './panels/Toolbar';
 import { RecoveryBanner } from './shell/RecoveryBanner';
 import { useDesktopShell } from './shell/useDesktopShell';
-import { TrainingPanel } from './training/TrainingPanel';
+import { Workspace } from './shell/Workspace';
 
 export function App() {
   useShortcuts();
@@ -25,17 +22,7 @@ export function App() {
         <ConnectionBanner subscribe={onConnectionState} />
       </Toolbar>
       <RecoveryBanner />
-      <div className="workspace">
-        <Palette />
-        <main className="center">
-          <GraphCanvas />
-          <TrainingPanel />
-        </main>
-        <aside className="side-panel">
-          <Inspector />
-          <ProblemsList />
-        </aside>
-      </div>
+      <Workspace />
       <Overlays />
     </div>
   );

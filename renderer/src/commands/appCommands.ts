@@ -12,6 +12,7 @@ import {
   saveAsWithDialog,
 } from '../files/exchange';
 import { downloadDocument, guardUnsaved, newDocument, save } from '../files/fileActions';
+import { togglePanel } from '../shell/layoutControls';
 import { type AppState, useAppStore } from '../store';
 import { type Command, defineCommands } from './registry';
 
@@ -224,6 +225,30 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
   },
   { id: 'view.snap', label: 'Toggle snap to grid', category: 'View', run: (s) => s.toggleSnapToGrid() },
   { id: 'view.minimap', label: 'Toggle minimap', category: 'View', run: (s) => s.toggleMinimap() },
+  { id: 'view.palette', label: 'Show or hide the node palette', category: 'View', run: () => togglePanel('palette') },
+  {
+    id: 'view.sidePanel',
+    label: 'Show or hide the inspector',
+    category: 'View',
+    run: () => togglePanel('side'),
+  },
+  {
+    id: 'view.bottomPanel',
+    label: 'Show or hide the training panel',
+    category: 'View',
+    keys: ['Mod+KeyJ'],
+    run: () => togglePanel('bottom'),
+  },
+  {
+    id: 'view.maximizeTraining',
+    label: 'Training view: take the window / give it back',
+    category: 'View',
+    keys: ['Mod+Shift+KeyM'],
+    run: (s) => {
+      s.setBottomTab('training');
+      s.setBottomMaximized(!s.bottomMaximized);
+    },
+  },
   {
     id: 'view.theme',
     label: 'Toggle dark theme',

@@ -38,6 +38,10 @@ export interface UiSlice {
   clipboard: Fragment | null;
   /** How many times the clipboard was pasted, so each paste lands a step further. */
   pasteCount: number;
+  /** The open tab of the bottom panel (see shell/panelTabs.tsx). */
+  bottomTab: string;
+  /** The bottom panel (the training view) has taken the window. */
+  bottomMaximized: boolean;
   setTheme(theme: Theme): void;
   toggleSnapToGrid(): void;
   toggleMinimap(): void;
@@ -45,6 +49,8 @@ export interface UiSlice {
   openContextMenu(menu: ContextMenu | null): void;
   showToast(text: string, kind?: Toast['kind'], at?: Position): void;
   dismissToast(id: number): void;
+  setBottomTab(id: string): void;
+  setBottomMaximized(maximized: boolean): void;
 }
 
 const THEME_KEY = 'spikewright.theme';
@@ -70,6 +76,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   toasts: [],
   clipboard: null,
   pasteCount: 0,
+  bottomTab: 'training',
+  bottomMaximized: false,
   setTheme(theme) {
     try {
       globalThis.localStorage?.setItem(THEME_KEY, theme);
@@ -98,5 +106,11 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   },
   dismissToast(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+  setBottomTab(bottomTab) {
+    set({ bottomTab });
+  },
+  setBottomMaximized(bottomMaximized) {
+    set({ bottomMaximized });
   },
 });
