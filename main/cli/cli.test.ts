@@ -1,4 +1,4 @@
-// The CLI in-process: argument errors, training a small Randman graph to a file, and
+// The CLI in-process: argument errors and help, training a small Randman graph to a file, and
 // running the trained file on an events file with recording.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -42,15 +42,94 @@ function smallRandmanFile(): string {
 
 describe('cli', () => {
   it('rejects bad commands and options with a sentence', async () => {
-    await expect(main(['fly'])).rejects.toThrow(UsageError);
-    await expect(main(['train'])).rejects.toThrow(/needs a graph file/);
-    await expect(main(['train', 'x.snn.json', '--epochs', 'zero'])).rejects.toThrow(/--epochs must be a whole number/);
-    await expect(main(['train', 'x.snn.json', '--bogus'])).rejects.toThrow(/Unknown option --bogus/);
+    await expect(main(['fly'])).rejects.toThrow(
+      /^Unknown command 'fly' \(commands: train, run, export, import, data\)\.$/,
+    );
+    await expect(main(['train'])).rejects.toThrow(/^train needs a graph file\.$/);
+    await expect(main(['train', 'x.snn.json', '--epochs', 'zero'])).rejects.toThrow(
+      /^--epochs must be a whole number of at least 1 \(got zero\)\.$/,
+    );
+    await expect(main(['train', 'x.snn.json', '--epochs', '2.5'])).rejects.toThrow(/--epochs must be a whole number/);
+    await expect(main(['train', 'x.snn.json', '--epochs='])).rejects.toThrow(/--epochs must be a whole number/);
+    await expect(main(['train', 'x.snn.json', '--seed=-1'])).rejects.toThrow(
+      /--seed must be a whole number of at least 0/,
+    );
+    await expect(main(['train', 'x.snn.json', '--bogus'])).rejects.toThrow(/^Unknown option --bogus for train \(/);
+    await expect(main(['train', 'x.snn.json', '-x'])).rejects.toThrow(/^Unknown option -x for train/);
+    // Options belong to their command: run's --input means nothing to train.
+    await expect(main(['train', 'x.snn.json', '--input', 'e.json'])).rejects.toThrow(
+      /Unknown option --input for train/,
+    );
+    await expect(main(['train', 'x.snn.json', '--epochs'])).rejects.toThrow(/^--epochs needs a value\.$/);
+    await expect(main(['train', 'x.snn.json', '--epochs', '--json'])).rejects.toThrow(/^--epochs needs a value/);
+    await expect(main(['train', 'x.snn.json', '--json=yes'])).rejects.toThrow(/^--json takes no value\.$/);
+    await expect(main(['train', 'x.snn.json', 'y.snn.json'])).rejects.toThrow(
+      /^Unexpected argument 'y.snn.json': train takes <graph.snn.json>\.$/,
+    );
+    await expect(main(['run', 'x.snn.json'])).rejects.toThrow(/^run needs --input <events.json>\.$/);
+    await expect(main(['run', 'x.snn.json', '--input', 'e.json'])).rejects.toThrow(/^run needs --record <out.json>\.$/);
+    await expect(main(['export', 'x.snn.json'])).rejects.toThrow(/^export needs -o <model.nir>\.$/);
+    await expect(main(['export', 'x.snn.json', '-o'])).rejects.toThrow(/^--out needs a value\.$/);
+    await expect(main(['import', 'x.nir', '-o', 'y.snn.json', '--format', 'nir'])).rejects.toThrow(
+      /Unknown option --format for import/,
+    );
     await expect(main(['train', path.join(dir, 'missing.snn.json')])).rejects.toThrow(/does not exist/);
     const bad = path.join(dir, 'bad.snn.json');
     writeFileSync(bad, '{"format": "something else"}');
     await expect(main(['train', bad])).rejects.toThrow(/not a Spikewright document/);
-    await expect(main(['train', smallRandmanFile(), '--engine', 'gpu'])).rejects.toThrow(/--engine must be/);
+    await expect(main(['train', smallRandmanFile(), '--engine', 'gpu'])).rejects.toThrow(
+      /^--engine must be fast or reference \(got gpu\)\.$/,
+    );
+    for (const argv of [['fly'], ['train', '--bogus'], ['train', 'x', '--epochs']])
+      await expect(main(argv)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('prints help: the command list, or one command with all its options', async () => {
+    expect(await main([])).toBe(2);
+    expect(await main(['help'])).toBe(0);
+    const overview = out.join('');
+    for (const name of ['train', 'run', 'export', 'import', 'data'])
+      expect(overview).toMatch(new RegExp(`^  ${name} `, 'm'));
+    out = [];
+    expect(await main(['train', '--help'])).toBe(0);
+    const help = out.join('');
+    expect(help).toMatch(/^Usage: npm run cli -- train <graph.snn.json> \[--epochs N\]/);
+    for (const flag of [
+      '--epochs N',
+      '--max-batches N',
+      '--seed S',
+      '--engine fast|reference',
+      '--threads N',
+      '--json',
+      '--out trained.snn.json',
+      '--cache-dir DIR',
+    ])
+      expect(help).toContain(`  ${flag} `);
+    // --help wins over anything else on the line, even a mistake.
+    out = [];
+    expect(await main(['run', '--bogus', '-h'])).toBe(0);
+    expect(out.join('')).toMatch(/Events file \(--input\)/);
+    out = [];
+    expect(await main(['help', 'export'])).toBe(0);
+    expect(out.join('')).toMatch(/export <trained.snn.json> \[--format nir\] -o model.nir/);
+  });
+
+  it('reads options as --name value, --name=value and -o', async () => {
+    const { parseCommand } = await import('./command');
+    const { trainCommand } = await import('./train');
+    expect(
+      parseCommand(trainCommand, ['g.snn.json', '--epochs=3', '--seed', '0', '--json', '--engine', 'reference']),
+    ).toEqual({
+      positionals: ['g.snn.json'],
+      values: { epochs: 3, seed: 0, json: true, engine: 'reference' },
+    });
+    // After `--` everything is an argument, even what looks like an option.
+    expect(parseCommand(trainCommand, ['--', '--odd-name.snn.json']).positionals).toEqual(['--odd-name.snn.json']);
+    const { COMMANDS } = await import('./index');
+    const exportCommand = COMMANDS.find((c) => c.name === 'export');
+    if (!exportCommand) throw new Error('no export command');
+    expect(parseCommand(exportCommand, ['t.snn.json', '-o', 'm.nir']).values).toEqual({ out: 'm.nir' });
+    expect(parseCommand(exportCommand, ['t.snn.json', '--out=m.nir']).values).toEqual({ out: 'm.nir' });
   });
 
   it('trains to a file, then runs it on recorded events', async () => {
