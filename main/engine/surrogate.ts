@@ -1,5 +1,5 @@
 // Surrogate derivatives of the spike nonlinearity, all normalised to a peak of 1 at x = 0
-// (x = U - threshold, s = scale). Science.md: learning is robust to the shape but not to
+// (x = U - threshold, s = scale). docs/model.md: learning is robust to the shape but not to
 // the scale, and peak-1 shapes stay safe when the reset or recurrence is differentiated.
 import type { SurrogateName } from '../../shared/graph/kinds';
 

@@ -1,5 +1,5 @@
 // The node kinds a Spikewright graph is drawn from, with their parameters. Defaults follow
-// ../shared/docs/science.md (SpyTorch / Zenke & Vogels settings).
+// docs/model.md (SpyTorch / Zenke & Vogels settings).
 import type { FieldSet, ValuesOf } from './fields';
 
 export const DATASETS = ['randman', 'fashion-mnist', 'mnist', 'shd', 'ssc', 'custom'] as const;

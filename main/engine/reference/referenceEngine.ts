@@ -1,5 +1,5 @@
 // The reference engine: TensorFlow.js autodiff over the unrolled time loop. It is written
-// to be read against science.md line by line, not to be fast; the fast engine's gradients
+// to be read against docs/model.md line by line, not to be fast; the fast engine's gradients
 // are tested against it. The spike is a tf.customGrad whose gradient is the surrogate; a
 // detached reset uses tf.step, whose gradient tfjs defines as zero.
 import * as tf from '@tensorflow/tfjs';
@@ -144,7 +144,7 @@ export class ReferenceEngine implements Engine {
     return out;
   }
 
-  /** The whole network over the batch, in the order of science.md's equations. */
+  /** The whole network over the batch, in the order of docs/model.md's equations. */
   private run(batch: SpikeBatch, weights: Record<string, tf.Tensor2D>, keepMembranes: boolean): Forward {
     const plan = this.plan;
     const B = batch.batchSize;
