@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDataset } from '../main/data/index';
+import { forEachSpike } from '../main/engine/batch';
 import { FastEngine } from '../main/engine/fast/fastEngine';
 import { initWeights } from '../main/engine/init';
 import { compilePlan } from '../main/engine/plan';
@@ -40,9 +41,7 @@ const request = {
   w2: Array.from(weights.w_out as Float32Array),
   batches: batches.map((b) => {
     const events: number[][] = [];
-    for (let r = 0; r < b.batchSize * b.timeSteps; r++)
-      for (let e = b.offsets[r] as number; e < (b.offsets[r + 1] as number); e++)
-        events.push([Math.floor(r / b.timeSteps), r % b.timeSteps, b.units[e] as number]);
+    forEachSpike(b, (sample, step, unit) => events.push([sample, step, unit]));
     return { events, labels: Array.from(b.labels) };
   }),
 };

@@ -59,9 +59,12 @@ membrane traces [sample][unit][step].`,
         ? new (await import('../engine/fast/fastEngine')).FastEngine(plan)
         : new (await import('../engine/reference/referenceEngine')).ReferenceEngine(plan);
     const recording = await instance.record(events.batch, weights, { samples, neurons });
-    await writeFile(userPath(recordPath), `${JSON.stringify({ backend, engine, ...recording })}\n`);
+    // Typed arrays as JSON arrays.
+    const plain = (_key: string, value: unknown) =>
+      ArrayBuffer.isView(value) ? Array.from(value as Int32Array) : value;
+    await writeFile(userPath(recordPath), `${JSON.stringify({ backend, engine, ...recording }, plain)}\n`);
     process.stdout.write(
-      `${JSON.stringify({ samples: recording.samples, predictions: recording.predictions, record: recordPath, backend, engine })}\n`,
+      `${JSON.stringify({ samples: recording.samples, predictions: recording.predictions, record: recordPath, backend, engine }, plain)}\n`,
     );
     return 0;
   },

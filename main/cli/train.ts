@@ -104,7 +104,8 @@ Exit code 0 when training finished, 1 when it failed, 2 for a mistake in the arg
             bar?.clear();
             failed = true;
             process.stderr.write(`error: ${ev.message}\n`);
-            await save({ backend, epochs: epochsDone });
+            // A run that never had finite weights has nothing to save.
+            if (ev.hadGoodWeights !== false) await save({ backend, epochs: epochsDone });
             break;
           case 'done': {
             const final = {

@@ -39,6 +39,18 @@ export class Optimizer {
     return buf;
   }
 
+  /** A copy of the step count and moments, for restore() after an update that went wrong. */
+  snapshot(): OptimizerState {
+    const slots: OptimizerState['slots'] = {};
+    for (const [id, named] of Object.entries(this.state.slots))
+      slots[id] = Object.fromEntries(Object.entries(named).map(([k, v]) => [k, v.slice()]));
+    return { step: this.state.step, slots };
+  }
+
+  restore(state: OptimizerState) {
+    this.state = state;
+  }
+
   /** Applies one update in place to every weight that has a gradient. */
   step(weights: WeightSet, grads: Record<string, Float32Array | Float64Array>): void {
     this.state.step++;

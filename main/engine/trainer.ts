@@ -1,14 +1,16 @@
 // The training loop the CLI and the training worker share. Events come from an async
 // generator, so pausing is simply not pulling the next one; stopping is `return()`.
+import type { RunEvent } from '../../shared/api/events';
 import type { GraphDocument } from '../../shared/graph/document';
 import type { SpikeBatch, SpikeDataset, Split } from '../data/types';
 import { backendWarnings, initBackend } from './backend';
+import { spikeDensity } from './batch';
 import { FastEngine } from './fast/fastEngine';
 import { initWeights } from './init';
 import type { FloatArray } from './loss';
 import { Optimizer, type OptimizerState } from './optimizer';
 import { compilePlan, type Plan, type WeightSet } from './plan';
-import type { Engine, EngineName, Recording, RecordOptions } from './types';
+import type { BatchResult, Engine, EngineName, Recording, RecordOptions } from './types';
 
 export interface TrainerOptions {
   engine?: EngineName;
@@ -33,39 +35,8 @@ export interface TrainerOptions {
   threads?: number;
 }
 
-export type TrainerEvent =
-  | { type: 'started'; backend: string; engine: EngineName; epochs: number; batchesPerEpoch: number; notes: string[] }
-  | {
-      type: 'batch';
-      epoch: number;
-      batch: number;
-      batches: number;
-      loss: number;
-      acc: number;
-      /** Wall time of this training step (forward, backward, update). */
-      ms: number;
-      samplesPerSecond: number;
-    }
-  | {
-      type: 'epoch';
-      epoch: number;
-      trainLoss: number;
-      trainAcc: number;
-      valLoss?: number;
-      valAcc?: number;
-      seconds: number;
-    }
-  | {
-      type: 'done';
-      testAcc?: number;
-      testLoss?: number;
-      trainAcc?: number;
-      seconds: number;
-      backend: string;
-      engine: EngineName;
-      epochs: number;
-    }
-  | { type: 'failed'; message: string; epoch: number; batch: number; step: number };
+/** What run() yields: the shared API's run events (shared/api/events.ts), without the run id. */
+export type TrainerEvent = RunEvent;
 
 export class TrainingError extends Error {}
 
@@ -80,6 +51,10 @@ export class Trainer {
   readonly seed: number;
   readonly epochs: number;
   readonly notes: string[] = [];
+  /** Epochs run to their end so far (what a document's training metadata records). */
+  epochsCompleted = 0;
+  /** False until the weights have been seen finite: before the first step, or if they never were. */
+  private goodWeights = false;
 
   constructor(
     readonly graph: GraphDocument,
@@ -125,6 +100,11 @@ export class Trainer {
       const { ReferenceEngine } = await import('./reference/referenceEngine');
       this.engine = new ReferenceEngine(this.plan);
     }
+    return this.backend;
+  }
+
+  /** The compute backend's name once ready() has run ('none' before). */
+  get backendName(): string {
     return this.backend;
   }
 
@@ -177,6 +157,23 @@ export class Trainer {
       batchesPerEpoch: batches,
       notes: [...this.notes],
     };
+    // The initial weights are checked like every update's: a connection scale of 1e45
+    // overflows float32 before any step, and there are then no good weights to keep.
+    const bad = nonFiniteArray(this.weights);
+    if (bad) {
+      yield {
+        type: 'failed',
+        epoch: 1,
+        batch: 0,
+        step: 0,
+        hadGoodWeights: false,
+        message:
+          `Training did not start: the initial weights of connection '${bad}' are NaN or infinite ` +
+          "(its initialisation scale, or stored weights, are too large for float32). The document's weights are left unchanged.",
+      };
+      return;
+    }
+    this.goodWeights = true;
     let trainAcc = 0;
     let step = 0;
     for (let epoch = 1; epoch <= this.epochs; epoch++) {
@@ -196,15 +193,18 @@ export class Trainer {
         step++;
         const t0 = performance.now();
         const result = await engine.gradients(batch, this.weights);
-        const problem = nonFinite(result.loss, result.grads);
+        const problem = !Number.isFinite(result.loss) ? 'the loss' : nonFiniteArray(result.grads) && 'the gradients';
         if (problem) {
           yield this.failure(problem, epoch, index, step);
           return;
         }
         const before = this.getWeights();
+        const moments = this.optimizer.snapshot();
         this.optimizer.step(this.weights, result.grads);
-        if (nonFinite(0, this.weights)) {
+        if (nonFiniteArray(this.weights)) {
+          // Roll back the update: the weights and the optimizer's moments before it.
           this.weights = before;
+          this.optimizer.restore(moments);
           yield this.failure('the weights', epoch, index, step);
           return;
         }
@@ -221,10 +221,17 @@ export class Trainer {
           acc: result.correct / result.count,
           ms,
           samplesPerSecond: (result.count * 1000) / ms,
+          norms: this.plan.connections
+            .filter((c) => c.trainable)
+            .map((c) => ({
+              edgeId: c.id,
+              weight: l2(this.weights[c.id] as FloatArray),
+              grad: l2(result.grads[c.id] as FloatArray),
+            })),
         };
       }
       trainAcc = correct / Math.max(1, count);
-      const event: TrainerEvent = {
+      const event: Extract<TrainerEvent, { type: 'epoch' }> = {
         type: 'epoch',
         epoch,
         trainLoss: lossSum / Math.max(1, count),
@@ -237,14 +244,16 @@ export class Trainer {
         event.valLoss = val.loss;
         event.valAcc = val.acc;
       }
+      this.epochsCompleted = epoch;
       yield event;
     }
-    const done: TrainerEvent = {
+    const done: Extract<TrainerEvent, { type: 'done' }> = {
       type: 'done',
       seconds: 0,
       backend: this.backend,
       engine: this.engineName,
-      epochs: this.epochs,
+      epochs: this.epochsCompleted,
+      stopped: false,
     };
     if (this.dataset.size('test') > 0) {
       const test = await this.evaluate('test');
@@ -258,8 +267,6 @@ export class Trainer {
 
   /** Mean loss and accuracy over a split with the current weights. */
   async evaluate(split: Split, maxBatches = this.options.maxEvalBatches): Promise<{ loss: number; acc: number }> {
-    await this.ready();
-    const engine = this.engine as Engine;
     let loss = 0;
     let correct = 0;
     let count = 0;
@@ -267,12 +274,18 @@ export class Trainer {
     for (const batch of this.dataset.batches(split, { batchSize: this.plan.training.batchSize })) {
       if (maxBatches !== undefined && n >= maxBatches) break;
       n++;
-      const r = await engine.evaluate(batch, this.weights);
+      const r = await this.evaluateBatch(batch);
       loss += r.loss * r.count;
       correct += r.correct;
       count += r.count;
     }
     return { loss: loss / Math.max(1, count), acc: correct / Math.max(1, count) };
+  }
+
+  /** Loss, accuracy and the predicted class of every sample of one batch, with the current weights. */
+  async evaluateBatch(batch: SpikeBatch): Promise<BatchResult> {
+    await this.ready();
+    return (this.engine as Engine).evaluate(batch, this.weights);
   }
 
   /** Inference on a batch recording spikes (sparse) and membrane traces of a few samples and neurons. */
@@ -286,6 +299,11 @@ export class Trainer {
     return (this.engine as Engine).record(batch, this.weights, options);
   }
 
+  /** Whether the current weights are finite ones the run can hand back (false only if the initial ones were not). */
+  hasGoodWeights(): boolean {
+    return this.goodWeights;
+  }
+
   private failure(what: string, epoch: number, batch: number, step: number): TrainerEvent {
     const lr = this.plan.training.learningRate;
     return {
@@ -293,6 +311,7 @@ export class Trainer {
       epoch,
       batch,
       step,
+      hadGoodWeights: true,
       message:
         `Training stopped at epoch ${epoch}, batch ${batch} (step ${step}): ${what} became NaN or infinite. ` +
         `The learning rate (${lr}) is likely too high, or the initial weights too large; ` +
@@ -305,21 +324,25 @@ export class Trainer {
     if (!this.plan.connections.some((c) => c.init === 'fluctuation-driven')) return {};
     const input = this.plan.populations[0];
     for (const b of this.dataset.batches('train', { batchSize: 256 })) {
-      const events = b.offsets[b.batchSize * b.timeSteps] as number;
-      return input ? { [input.id]: events / (b.batchSize * b.timeSteps * b.inputUnits) } : {};
+      return input ? { [input.id]: spikeDensity(b) } : {};
     }
     return {};
   }
 }
 
-/** Names what is not finite: 'the loss', 'the gradients', 'the weights' — or null. */
-function nonFinite(loss: number, arrays: Record<string, FloatArray>): string | null {
-  if (!Number.isFinite(loss)) return 'the loss';
-  for (const a of Object.values(arrays)) {
+/** The id of the first array holding a NaN or an infinity, or null. */
+function nonFiniteArray(arrays: Record<string, FloatArray>): string | null {
+  for (const [id, a] of Object.entries(arrays)) {
     let sum = 0;
     // A sum of finite numbers can only be non-finite if some term is (or it overflows, also bad).
-    for (let i = 0; i < a.length; i++) sum += a[i] as number;
-    if (!Number.isFinite(sum)) return loss === 0 ? 'the weights' : 'the gradients';
+    for (let i = 0; i < a.length; i++) sum += (a[i] as number) * 0;
+    if (!Number.isFinite(sum)) return id;
   }
   return null;
+}
+
+function l2(a: FloatArray): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (a[i] as number);
+  return Math.sqrt(sum);
 }

@@ -11,6 +11,8 @@ export interface BatchResult {
   /** Samples classified correctly. */
   correct: number;
   count: number;
+  /** Predicted class per sample of the batch. */
+  predictions: Int32Array;
 }
 
 export interface GradientResult extends BatchResult {
@@ -30,18 +32,18 @@ export interface PopulationRecording {
   name: string;
   kind: 'input' | 'lif' | 'readout';
   size: number;
-  /** Spikes as flat [sample, step, unit] triples (none for readouts). */
-  spikes: number[];
-  /** Membrane traces [sample][unit][step] of the recorded units (LIF: U[0..T-1]; readout: U[0..T]). */
-  membranes: number[][][];
+  /** Spikes as flat [sample, step, unit] triples (empty for readouts). */
+  spikes: Int32Array<ArrayBuffer>;
+  /** Membrane traces [sample][unit] of the recorded units, one value per step (LIF: U[0..T-1]; readout: U[0..T]). */
+  membranes: FloatArray[][];
 }
 
 export interface Recording {
   timeSteps: number;
   samples: number;
-  labels: number[];
+  labels: Int32Array;
   /** Predicted class per recorded sample. */
-  predictions: number[];
+  predictions: Int32Array;
   populations: PopulationRecording[];
 }
 

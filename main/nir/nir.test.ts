@@ -204,8 +204,8 @@ describe('NIR round trip', () => {
     expect(spikes.every((n) => n > 0)).toBe(true);
     expect(b.populations.map((p) => p.spikes)).toEqual(a.populations.map((p) => p.spikes));
     for (let k = 0; k < a.populations.length; k++) {
-      const x = a.populations[k]!.membranes.flat(2);
-      const y = b.populations[k]!.membranes.flat(2);
+      const x = a.populations[k]!.membranes.flat().flatMap((m) => [...m]);
+      const y = b.populations[k]!.membranes.flat().flatMap((m) => [...m]);
       expect(y.length).toBe(x.length);
       for (let i = 0; i < x.length; i++) expect(y[i]).toBeCloseTo(x[i]!, 5);
     }

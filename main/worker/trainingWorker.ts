@@ -118,13 +118,14 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>) {
   }
 
   const snapshot = (): SnnFile =>
-    withTrainedWeights(file, trainer.getWeights(), { epochs: trainer.epochs }, trainer.getOptimizerState());
+    withTrainedWeights(file, trainer.getWeights(), { epochs: trainer.epochsCompleted }, trainer.getOptimizerState());
   const activityBatch = firstBatch(dataset);
   const dt = datasetNode.params.dt;
   let lastActivity = 0;
   let dropped = 0;
   let startedAt = performance.now();
   let finished: Extract<TrainerEvent, { type: 'done' }> | null = null;
+  let lastNorms: Extract<TrainerEvent, { type: 'batch' }>['norms'];
 
   for await (const event of trainer.run()) {
     await yieldToEvents();
@@ -143,49 +144,48 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>) {
         post({ ...event, runId });
         break;
       case 'batch': {
-        const { ms, samplesPerSecond, ...rest } = event;
-        post({ ...rest, runId, ms, samplesPerSecond, dropped });
+        post({ ...event, runId, dropped });
         dropped = 0;
+        lastNorms = event.norms;
         const now = performance.now();
         if (activityBatch && now - lastActivity >= ACTIVITY_INTERVAL_MS) {
           lastActivity = now;
-          post(await activity(trainer, activityBatch, runId, dt, event.epoch, event.batch));
+          post(await activity(trainer, activityBatch, runId, dt, event.epoch, event.batch, lastNorms));
         } else if (activityBatch) dropped++;
         break;
       }
-      case 'epoch': {
-        const { seconds: _seconds, ...rest } = event;
-        post({ ...rest, runId });
+      case 'epoch':
+        post({ ...event, runId });
         parent.post({ type: 'checkpoint', runId, document: serializeSnnFile(snapshot()) });
         break;
-      }
       case 'done':
         finished = event;
         break;
       case 'failed':
-        post({ type: 'failed', runId, message: event.message, document: serializeSnnFile(snapshot()) });
+        // A run that never had finite weights hands back no document: the user's stays as it was.
+        post({ ...event, runId, ...(trainer.hasGoodWeights() ? { document: serializeSnnFile(snapshot()) } : {}) });
         return exitSoon();
     }
   }
 
   const seconds = (performance.now() - startedAt) / 1000;
+  const backend = finished?.backend ?? trainer.backendName;
   const training = {
-    epochs: trainer.epochs,
-    backend: finished?.backend ?? 'unknown',
+    epochs: trainer.epochsCompleted,
+    backend,
     engine: trainer.engineName,
     ...(finished?.testAcc !== undefined ? { testAccuracy: finished.testAcc } : {}),
     ...(finished?.trainAcc !== undefined ? { trainAccuracy: finished.trainAcc } : {}),
   };
   const trained = withTrainedWeights(file, trainer.getWeights(), training, trainer.getOptimizerState());
   const confusion = finished ? await confusionMatrix(trainer, dataset) : null;
+  trainer.dispose();
   post({
-    type: 'done',
+    ...(finished ?? { type: 'done', backend, engine: trainer.engineName, epochs: trainer.epochsCompleted }),
     runId,
     seconds,
     stopped: !finished,
     document: serializeSnnFile(trained),
-    ...(finished?.testAcc !== undefined ? { testAcc: finished.testAcc } : {}),
-    ...(finished?.trainAcc !== undefined ? { trainAcc: finished.trainAcc } : {}),
     ...(confusion ? { confusion: confusion.matrix, confusionSamples: confusion.samples } : {}),
   });
   exitSoon();
@@ -211,10 +211,10 @@ async function activity(
   dtMs: number,
   epoch: number,
   batchIndex: number,
+  norms: Extract<TrainerEvent, { type: 'batch' }>['norms'],
 ): Promise<TrainingEvent> {
   const recording = await trainer.record(batch, { samples: batch.batchSize, neurons: 4 });
   const seconds = (recording.timeSteps * dtMs) / 1000;
-  const weights = trainer.getWeights();
   return {
     type: 'activity',
     runId,
@@ -227,7 +227,7 @@ async function activity(
       ...recording.populations.filter((p) => p.kind === 'lif'),
       ...recording.populations.filter((p) => p.kind === 'input'),
     ].map((p) => {
-      const events = Int32Array.from(p.kind === 'input' ? batchEvents(batch, recording.samples) : p.spikes);
+      const events = p.spikes;
       const counts = new Int32Array(p.size);
       for (let i = 2; i < events.length; i += 3) counts[events[i] as number] = (counts[events[i] as number] ?? 0) + 1;
       const spikes = events.length / 3;
@@ -249,24 +249,8 @@ async function activity(
           values: Float32Array.from(values),
         })),
       ),
-    norms: Object.entries(weights).map(([edgeId, w]) => {
-      let sum = 0;
-      for (let i = 0; i < w.length; i++) sum += (w[i] as number) ** 2;
-      return { edgeId, weight: Math.sqrt(sum) };
-    }),
+    ...(norms ? { norms } : {}),
   };
-}
-
-/** The input spikes of the first samples of a batch as flat [sample, step, unit] triples. */
-function batchEvents(batch: SpikeBatch, samples: number): number[] {
-  const out: number[] = [];
-  for (let b = 0; b < Math.min(samples, batch.batchSize); b++)
-    for (let t = 0; t < batch.timeSteps; t++) {
-      const row = b * batch.timeSteps + t;
-      for (let k = batch.offsets[row] as number; k < (batch.offsets[row + 1] as number); k++)
-        out.push(b, t, batch.units[k] as number);
-    }
-  return out;
 }
 
 async function confusionMatrix(trainer: Trainer, dataset: SpikeDataset) {
@@ -276,12 +260,12 @@ async function confusionMatrix(trainer: Trainer, dataset: SpikeDataset) {
   let samples = 0;
   for (const batch of dataset.batches(split, { batchSize: 256 })) {
     if (samples >= CONFUSION_MAX_SAMPLES) break;
-    const recording = await trainer.record(batch, { samples: batch.batchSize, neurons: 0 });
-    recording.predictions.forEach((predicted, i) => {
-      const row = matrix[recording.labels[i] as number];
+    const { predictions } = await trainer.evaluateBatch(batch);
+    predictions.forEach((predicted, i) => {
+      const row = matrix[batch.labels[i] as number];
       if (row) row[predicted] = (row[predicted] ?? 0) + 1;
     });
-    samples += recording.predictions.length;
+    samples += predictions.length;
     await yieldToEvents();
   }
   return { matrix, samples };

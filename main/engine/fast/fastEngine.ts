@@ -21,6 +21,7 @@
 // a spiking source, gS_src[n] = W gDrive[n], is dense.
 import * as tf from '@tensorflow/tfjs';
 import type { SpikeBatch } from '../../data/types';
+import { sliceBatch, spikeTriples } from '../batch';
 import { type FloatArray, readoutLoss, regularizerPenalty, spikeCountLoss } from '../loss';
 import type { Plan, PopulationPlan, WeightSet } from '../plan';
 import { type SurrogateFn, surrogate } from '../surrogate';
@@ -103,39 +104,34 @@ export class FastEngine implements Engine {
   record(batch: SpikeBatch, weights: WeightSet<FloatArray>, options: RecordOptions = {}): Recording {
     const samples = Math.min(options.samples ?? 4, batch.batchSize);
     const neurons = options.neurons ?? 16;
-    const sub = sliceBatch(batch, samples);
+    const sub = sliceBatch(batch, 0, samples);
     this.recording = true;
     try {
       this.forward(sub, weights, false);
-      const predictions = this.predictions(sub);
+      const { predictions } = this.lossAndSeed(sub);
       const T = this.plan.timeSteps;
       const populations: PopulationRecording[] = this.spaces.map((ws) => {
         const p = ws.pop;
-        const spikes: number[] = [];
         const shown = Math.min(neurons, p.size);
-        const membranes: number[][][] = [];
-        if (p.kind !== 'readout') {
-          const { offsets, units } = this.spikesOf(ws, sub);
-          for (let b = 0; b < samples; b++)
-            for (let n = 0; n < T; n++)
-              for (let e = offsets[b * T + n] as number; e < (offsets[b * T + n + 1] as number); e++)
-                spikes.push(b, n, units[e] as number);
-        }
-        for (let b = 0; b < samples; b++) {
-          const perUnit: number[][] = [];
-          for (let j = 0; j < shown; j++) {
-            const trace: number[] = [];
-            if (p.kind === 'lif' && ws.mem)
-              for (let n = 0; n < T; n++) trace.push(ws.mem[(b * T + n) * p.size + j] as number);
-            if (p.kind === 'readout' && ws.y)
-              for (let n = 0; n <= T; n++) trace.push(ws.y[(b * (T + 1) + n) * p.size + j] as number);
-            perUnit.push(trace);
+        const { offsets, units } = this.spikesOf(ws, sub);
+        const spikes = p.kind === 'readout' ? new Int32Array(0) : spikeTriples(offsets, units, T, samples);
+        const trace = (b: number, j: number): FloatArray => {
+          if (p.kind === 'lif' && ws.mem) {
+            const out = new this.F(T);
+            for (let n = 0; n < T; n++) out[n] = ws.mem[(b * T + n) * p.size + j] as number;
+            return out;
           }
-          membranes.push(p.kind === 'input' ? [] : perUnit);
-        }
+          const out = new this.F(T + 1);
+          const y = ws.y as FloatArray;
+          for (let n = 0; n <= T; n++) out[n] = y[(b * (T + 1) + n) * p.size + j] as number;
+          return out;
+        };
+        const membranes = Array.from({ length: samples }, (_, b) =>
+          p.kind === 'input' ? [] : Array.from({ length: shown }, (_, j) => trace(b, j)),
+        );
         return { id: p.id, name: p.name, kind: p.kind, size: p.size, spikes, membranes };
       });
-      return { timeSteps: T, samples, labels: Array.from(sub.labels), predictions, populations };
+      return { timeSteps: T, samples, labels: sub.labels.slice(), predictions, populations };
     } finally {
       this.recording = false;
       this.batchSize = -1;
@@ -291,6 +287,7 @@ export class FastEngine implements Engine {
     for (const ws of this.spaces) maxSize = Math.max(maxSize, ws.pop.size);
     const z = new Float64Array(maxSize);
     const gz = new Float64Array(maxSize);
+    const predictions = new Int32Array(B);
     for (let b = 0; b < B; b++) {
       const label = batch.labels[b] as number;
       let r: { loss: number; predicted: number };
@@ -305,6 +302,7 @@ export class FastEngine implements Engine {
         r = readoutLoss(lossPlan.kind, scored.y as FloatArray, gy, b * (T + 1) * K, T, K, label, invB, scores, argmax);
       }
       total += r.loss;
+      predictions[b] = r.predicted;
       if (r.predicted === label) correct++;
       for (const reg of this.plan.regularizers) {
         const ws = this.spaces[reg.population] as Workspace;
@@ -316,30 +314,7 @@ export class FastEngine implements Engine {
         for (let j = 0; j < N; j++) g[b * N + j] = (g[b * N + j] as number) + (gz[j] as number);
       }
     }
-    return { loss: total / B, correct, count: B };
-  }
-
-  private predictions(batch: SpikeBatch): number[] {
-    const out: number[] = [];
-    const T = this.plan.timeSteps;
-    const scored = this.spaces[this.plan.loss.population] as Workspace;
-    const K = scored.pop.size;
-    const scores = new Float64Array(K);
-    const argmax = new Int32Array(K);
-    const z = new Float64Array(K);
-    const gy = new this.F((T + 1) * K * batch.batchSize);
-    for (let b = 0; b < batch.batchSize; b++) {
-      if (this.plan.loss.kind === 'spike-count-mse') {
-        this.counts(scored, b, z);
-        let best = 0;
-        for (let k = 1; k < K; k++) if ((z[k] as number) > (z[best] as number)) best = k;
-        out.push(best);
-      } else {
-        const y = scored.y as FloatArray;
-        out.push(readoutLoss(this.plan.loss.kind, y, gy, b * (T + 1) * K, T, K, 0, 1, scores, argmax).predicted);
-      }
-    }
-    return out;
+    return { loss: total / B, correct, count: B, predictions };
   }
 
   private backward(batch: SpikeBatch, weights: WeightSet<FloatArray>): Record<string, FloatArray> {
@@ -658,18 +633,4 @@ function addMatMulTransposedTf(
   product.dispose();
   if (!accumulate) out.set(data);
   else for (let i = 0; i < R * M; i++) out[i] = (out[i] as number) + (data[i] as number);
-}
-
-/** The first `samples` samples of a batch, sharing nothing with it. */
-export function sliceBatch(batch: SpikeBatch, samples: number): SpikeBatch {
-  const T = batch.timeSteps;
-  const offsets = batch.offsets.slice(0, samples * T + 1);
-  return {
-    batchSize: samples,
-    timeSteps: T,
-    inputUnits: batch.inputUnits,
-    offsets,
-    units: batch.units.slice(0, offsets[samples * T] as number),
-    labels: batch.labels.slice(0, samples),
-  };
 }

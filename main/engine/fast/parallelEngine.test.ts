@@ -48,3 +48,27 @@ describe('ParallelFastEngine', () => {
     }
   });
 });
+
+describe('ParallelFastEngine when a thread dies', () => {
+  it('fails the request in flight and every later one with a message naming the thread', async () => {
+    const graph = buildGraph({ inputs: 10, classes: 3, timeSteps: 20, hidden: [{ size: 12 }] });
+    const plan = compilePlan(graph);
+    const weights = initWeights(plan, 4);
+    const parallel = new ParallelFastEngine(plan, graph, 2);
+    try {
+      // Warm the thread up so it is surely running, then kill it as a request is sent to it:
+      // it stops before answering, and its exit is seen while the request waits.
+      await parallel.gradients(randomBatch(new Random(2), 40, 20, 10, 3, 0.15), weights);
+      const thread = (parallel as unknown as { workers: import('node:worker_threads').Worker[] }).workers[0];
+      const dying = thread?.terminate();
+      const inFlight = parallel.gradients(randomBatch(new Random(3), 40, 20, 10, 3, 0.15), weights);
+      await dying;
+      await expect(inFlight).rejects.toThrow(/Training thread 1 stopped unexpectedly/);
+      await expect(parallel.evaluate(randomBatch(new Random(4), 40, 20, 10, 3, 0.15), weights)).rejects.toThrow(
+        /Training thread 1 stopped unexpectedly/,
+      );
+    } finally {
+      parallel.dispose();
+    }
+  });
+});

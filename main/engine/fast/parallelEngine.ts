@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { GraphDocument } from '../../../shared/graph/document';
 import type { SpikeBatch } from '../../data/types';
+import { splitBatch } from '../batch';
 import type { FloatArray } from '../loss';
 import type { Plan, WeightSet } from '../plan';
 import type { BatchResult, Engine, GradientResult, Recording, RecordOptions } from '../types';
@@ -45,6 +46,8 @@ export class ParallelFastEngine implements Engine {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private broken: Error | null = null;
+  private disposed = false;
 
   /** Starts `threads - 1` workers; fewer when the worker script cannot be found. */
   static canRunWorkers(): boolean {
@@ -59,25 +62,32 @@ export class ParallelFastEngine implements Engine {
     this.local = new FastEngine(plan);
     const url = workerUrl();
     if (!url) return;
-    for (let i = 1; i < threads; i++) {
-      const worker = new Worker(url.pathname.endsWith('.ts') ? tsBootstrap(url) : url, { workerData: { graph } });
-      worker.on('message', (msg: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-        const p = this.pending.get(msg.id);
-        if (!p) return;
-        this.pending.delete(msg.id);
-        if (msg.ok) p.resolve(msg.result);
-        else p.reject(new Error(msg.error));
-      });
-      worker.on('error', (e) => {
-        if (process.env.SPIKEWRIGHT_DEBUG) console.error('worker error', e);
-        for (const p of this.pending.values()) p.reject(e);
-        this.pending.clear();
-      });
-      worker.on('exit', (code) => {
-        if (process.env.SPIKEWRIGHT_DEBUG) console.error('worker exit', code);
-      });
-      this.workers.push(worker);
-    }
+    for (let i = 1; i < threads; i++) this.workers.push(this.start(url, graph, i));
+  }
+
+  private start(url: URL, graph: GraphDocument, index: number): Worker {
+    const worker = new Worker(url.pathname.endsWith('.ts') ? tsBootstrap(url) : url, { workerData: { graph } });
+    worker.on('message', (msg: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new Error(msg.error));
+    });
+    // A thread that throws outside a request or exits (out of memory, killed) fails every
+    // request in flight at once, and every later one: the run cannot go on with a part of
+    // each batch missing.
+    worker.on('error', (e) => this.fail(`Training thread ${index} failed: ${e.message}`));
+    worker.on('exit', (code) => {
+      if (!this.disposed) this.fail(`Training thread ${index} stopped unexpectedly (exit code ${code}).`);
+    });
+    return worker;
+  }
+
+  private fail(message: string) {
+    this.broken ??= new Error(message);
+    for (const p of this.pending.values()) p.reject(this.broken);
+    this.pending.clear();
   }
 
   get threads(): number {
@@ -86,6 +96,7 @@ export class ParallelFastEngine implements Engine {
 
   private ask<T>(worker: Worker, kind: 'gradients' | 'evaluate', batch: SpikeBatch, weights: WeightSet<FloatArray>) {
     const id = this.nextId++;
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       const transfer = [batch.offsets.buffer, batch.units.buffer, batch.labels.buffer] as ArrayBuffer[];
@@ -94,7 +105,7 @@ export class ParallelFastEngine implements Engine {
   }
 
   async gradients(batch: SpikeBatch, weights: WeightSet<FloatArray>): Promise<GradientResult> {
-    const parts = split(batch, this.threads);
+    const parts = splitBatch(batch, this.threads);
     if (parts.length === 1) return this.local.gradients(batch, weights);
     const remote = parts
       .slice(1)
@@ -115,7 +126,7 @@ export class ParallelFastEngine implements Engine {
   }
 
   async evaluate(batch: SpikeBatch, weights: WeightSet<FloatArray>): Promise<BatchResult> {
-    const parts = split(batch, this.threads);
+    const parts = splitBatch(batch, this.threads);
     if (parts.length === 1) return this.local.evaluate(batch, weights);
     const remote = parts
       .slice(1)
@@ -129,6 +140,7 @@ export class ParallelFastEngine implements Engine {
   }
 
   dispose() {
+    this.disposed = true;
     for (const w of this.workers) void w.terminate();
     this.workers.length = 0;
   }
@@ -137,34 +149,13 @@ export class ParallelFastEngine implements Engine {
 function combine(results: BatchResult[], total: number): BatchResult {
   let loss = 0;
   let correct = 0;
+  const predictions = new Int32Array(total);
+  let at = 0;
   for (const r of results) {
     loss += (r.loss * r.count) / total;
     correct += r.correct;
+    predictions.set(r.predictions, at);
+    at += r.count;
   }
-  return { loss, correct, count: total };
-}
-
-/** Contiguous sub-batches of near-equal size (copies: the workers take ownership). */
-function split(batch: SpikeBatch, parts: number): SpikeBatch[] {
-  const B = batch.batchSize;
-  const T = batch.timeSteps;
-  const k = Math.max(1, Math.min(parts, Math.floor(B / 8)));
-  if (k === 1) return [batch];
-  const out: SpikeBatch[] = [];
-  for (let p = 0; p < k; p++) {
-    const from = Math.floor((p * B) / k);
-    const to = Math.floor(((p + 1) * B) / k);
-    const base = batch.offsets[from * T] as number;
-    const offsets = new Int32Array((to - from) * T + 1);
-    for (let r = 0; r <= (to - from) * T; r++) offsets[r] = (batch.offsets[from * T + r] as number) - base;
-    out.push({
-      batchSize: to - from,
-      timeSteps: T,
-      inputUnits: batch.inputUnits,
-      offsets,
-      units: batch.units.slice(base, batch.offsets[to * T] as number),
-      labels: batch.labels.slice(from, to),
-    });
-  }
-  return out;
+  return { loss, correct, count: total, predictions };
 }

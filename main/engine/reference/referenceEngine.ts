@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SurrogateName } from '../../../shared/graph/kinds';
 import type { SpikeBatch } from '../../data/types';
-import { sliceBatch } from '../fast/fastEngine';
+import { denseSpikes, sliceBatch } from '../batch';
 import type { FloatArray } from '../loss';
 import type { Plan, WeightSet } from '../plan';
 import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
@@ -74,6 +74,7 @@ export class ReferenceEngine implements Engine {
         loss: value.dataSync()[0] as number,
         correct: countCorrect(predicted, batch.labels),
         count: batch.batchSize,
+        predictions: Int32Array.from(predicted),
         grads: out,
       };
     });
@@ -82,10 +83,12 @@ export class ReferenceEngine implements Engine {
   evaluate(batch: SpikeBatch, weights: WeightSet<FloatArray>): BatchResult {
     return tf.tidy(() => {
       const fwd = this.run(batch, this.weightTensors(weights), false);
+      const predictions = Int32Array.from(fwd.predicted.dataSync());
       return {
         loss: fwd.loss.dataSync()[0] as number,
-        correct: countCorrect(fwd.predicted.dataSync(), batch.labels),
+        correct: countCorrect(predictions, batch.labels),
         count: batch.batchSize,
+        predictions,
       };
     });
   }
@@ -93,41 +96,39 @@ export class ReferenceEngine implements Engine {
   record(batch: SpikeBatch, weights: WeightSet<FloatArray>, options: RecordOptions = {}): Recording {
     const samples = Math.min(options.samples ?? 4, batch.batchSize);
     const neurons = options.neurons ?? 16;
-    const sub = sliceBatch(batch, samples);
+    const sub = sliceBatch(batch, 0, samples);
     const T = this.plan.timeSteps;
     let result: Recording | null = null;
     tf.tidy(() => {
       const fwd = this.run(sub, this.weightTensors(weights), true);
       const populations: PopulationRecording[] = this.plan.populations.map((p, i) => {
-        const spikes: number[] = [];
+        const triples: number[] = [];
         const s = fwd.spikes[i];
         if (s) {
           const data = s.dataSync();
           for (let b = 0; b < samples; b++)
             for (let n = 0; n < T; n++)
-              for (let j = 0; j < p.size; j++) if (data[(b * T + n) * p.size + j]) spikes.push(b, n, j);
+              for (let j = 0; j < p.size; j++) if (data[(b * T + n) * p.size + j]) triples.push(b, n, j);
         }
-        const membranes: number[][][] = [];
         const m = fwd.membranes[i];
         const steps = m ? (m.shape[1] as number) : 0;
         const data = m?.dataSync();
-        for (let b = 0; b < samples; b++) {
-          const perUnit: number[][] = [];
-          if (data)
-            for (let j = 0; j < Math.min(neurons, p.size); j++) {
-              const trace: number[] = [];
-              for (let n = 0; n < steps; n++) trace.push(data[(b * steps + n) * p.size + j] as number);
-              perUnit.push(trace);
-            }
-          membranes.push(perUnit);
-        }
-        return { id: p.id, name: p.name, kind: p.kind, size: p.size, spikes, membranes };
+        const membranes = Array.from({ length: samples }, (_, b) =>
+          data
+            ? Array.from({ length: Math.min(neurons, p.size) }, (_, j) => {
+                const trace = new Float32Array(steps);
+                for (let n = 0; n < steps; n++) trace[n] = data[(b * steps + n) * p.size + j] as number;
+                return trace;
+              })
+            : [],
+        );
+        return { id: p.id, name: p.name, kind: p.kind, size: p.size, spikes: Int32Array.from(triples), membranes };
       });
       result = {
         timeSteps: T,
         samples,
-        labels: Array.from(sub.labels),
-        predictions: Array.from(fwd.predicted.dataSync()),
+        labels: sub.labels.slice(),
+        predictions: Int32Array.from(fwd.predicted.dataSync()),
         populations,
       };
     });
@@ -151,7 +152,7 @@ export class ReferenceEngine implements Engine {
     const T = plan.timeSteps;
     const spikes: (tf.Tensor3D | null)[] = plan.populations.map(() => null);
     const membranes: (tf.Tensor3D | null)[] = plan.populations.map(() => null);
-    spikes[0] = denseInput(batch, plan.inputUnits);
+    spikes[0] = tf.tensor3d(denseSpikes(batch, plan.inputUnits), [B, T, plan.inputUnits]);
     for (const p of plan.populations) {
       if (p.kind === 'input') continue;
       const N = p.size;
@@ -237,15 +238,6 @@ export class ReferenceEngine implements Engine {
     }
     return { loss, predicted, spikes, membranes };
   }
-}
-
-function denseInput(batch: SpikeBatch, units: number): tf.Tensor3D {
-  const T = batch.timeSteps;
-  const dense = new Float32Array(batch.batchSize * T * units);
-  for (let r = 0; r < batch.batchSize * T; r++)
-    for (let e = batch.offsets[r] as number; e < (batch.offsets[r + 1] as number); e++)
-      dense[r * units + (batch.units[e] as number)] = 1;
-  return tf.tensor3d(dense, [batch.batchSize, T, units]);
 }
 
 function countCorrect(predicted: ArrayLike<number>, labels: Int32Array): number {
