@@ -22,7 +22,9 @@ test('trains Randman live: the loss falls, spikes appear, pause, resume and stop
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   expect(mean(losses.slice(-4))).toBeLessThan(mean(losses.slice(0, 4)));
   expect(state?.backend).toBeTruthy();
-  await expect.poll(async () => Number(await app.getByTestId('raster').getAttribute('data-spikes'))).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number(await app.getByTestId('plot-raster').getAttribute('data-points')))
+    .toBeGreaterThan(0);
 
   await app.getByTestId('pause').click();
   await expect(panel(app)).toHaveAttribute('data-status', 'paused');

@@ -191,5 +191,5 @@ export function pasteFragment(
 }
 
 function roundPosition(p: Position): Position {
-  return { x: Math.round(p.x * 100) / 100, y: Math.round(p.y * 100) / 100 };
+  return { x: Math.round(p.x * 100) / 100 + 0, y: Math.round(p.y * 100) / 100 + 0 };
 }

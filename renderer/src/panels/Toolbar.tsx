@@ -4,20 +4,33 @@ import { appCommands, commandById, runCommand } from '../commands/appCommands';
 import { detectMac, formatBinding } from '../commands/keys';
 import { isEnabled } from '../commands/registry';
 import { isDirty, useAppStore } from '../store';
+import { trainBlocker } from '../training/trainStatus';
 
 const isMac = detectMac();
 
-function CommandButton({ id, icon, text }: { id: string; icon?: string; text?: string }) {
+function CommandButton({
+  id,
+  icon,
+  text,
+  blocked,
+}: {
+  id: string;
+  icon?: string;
+  text?: string;
+  /** Why the command cannot run now (shown as the tooltip of the disabled button). */
+  blocked?: string | null;
+}) {
   const command = commandById(id);
-  const enabled = useAppStore((s) => isEnabled(command, s));
+  const enabled = useAppStore((s) => isEnabled(command, s)) && !blocked;
   const key = command.keys?.[0];
-  return (
+  const title = blocked ?? (key ? `${command.label} (${formatBinding(key, isMac)})` : command.label);
+  const button = (
     <button
       type="button"
       className="tool-button"
       disabled={!enabled}
       onClick={() => runCommand(id)}
-      title={key ? `${command.label} (${formatBinding(key, isMac)})` : command.label}
+      title={title}
       aria-label={command.label}
       data-testid={`cmd-${id}`}
     >
@@ -25,6 +38,8 @@ function CommandButton({ id, icon, text }: { id: string; icon?: string; text?: s
       {text && <span>{text}</span>}
     </button>
   );
+  // A disabled button receives no pointer events: its wrapper shows the reason on hover.
+  return blocked ? <span title={blocked}>{button}</span> : button;
 }
 
 export function Toolbar({ children }: { children?: React.ReactNode }) {
@@ -32,6 +47,7 @@ export function Toolbar({ children }: { children?: React.ReactNode }) {
   const dirty = useAppStore(isDirty);
   const theme = useAppStore((s) => s.theme);
   const snap = useAppStore((s) => s.snapToGrid);
+  const trainBlocked = useAppStore((s) => trainBlocker(s.graph));
   return (
     <header className="toolbar">
       <span className="brand">
@@ -84,7 +100,7 @@ export function Toolbar({ children }: { children?: React.ReactNode }) {
       </div>
       {children}
       <div className="toolbar__group toolbar__group--end">
-        <CommandButton id="run.train" text="Train" />
+        <CommandButton id="run.train" text="Train" blocked={trainBlocked} />
         <button
           type="button"
           className="tool-button"

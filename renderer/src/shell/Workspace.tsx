@@ -15,7 +15,10 @@ import './workspace.css';
 
 export function Workspace() {
   const maximized = useAppStore((s) => s.bottomMaximized);
-  const outer = useDefaultLayout({ id: 'spikewright.layout.workspace', panelIds: ['pane-palette', 'pane-center', 'pane-side'] });
+  const outer = useDefaultLayout({
+    id: 'spikewright.layout.workspace',
+    panelIds: ['pane-palette', 'pane-center', 'pane-side'],
+  });
   const inner = useDefaultLayout({ id: 'spikewright.layout.center', panelIds: ['pane-canvas', 'pane-bottom'] });
 
   useEffect(() => setMaximized(maximized), [maximized]);
@@ -31,7 +34,7 @@ export function Workspace() {
       <Panel
         id="pane-palette"
         className="workspace__panel"
-        defaultSize={196}
+        defaultSize={180}
         minSize={150}
         maxSize={320}
         collapsible
@@ -67,7 +70,7 @@ export function Workspace() {
           <Panel
             id="pane-bottom"
             className="workspace__panel"
-            defaultSize={320}
+            defaultSize="45%"
             minSize={160}
             collapsible
             collapsedSize={34}
@@ -81,7 +84,7 @@ export function Workspace() {
       <Panel
         id="pane-side"
         className="workspace__panel"
-        defaultSize={340}
+        defaultSize={300}
         minSize={240}
         maxSize={560}
         collapsible

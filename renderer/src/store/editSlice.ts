@@ -31,7 +31,8 @@ export interface EditSlice {
 
 const PASTE_STEP = 40;
 const GRID = 20;
-const snap = (v: number) => Math.round(v / GRID) * GRID;
+// `+ 0` turns -0 into 0: a position must read back from the saved file as it was.
+const snap = (v: number) => Math.round(v / GRID) * GRID + 0;
 
 export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, get) => {
   const doc = () => currentDoc(get());

@@ -1,61 +1,40 @@
-// Live training: start, pause, resume and stop a run, and watch it learn — loss and accuracy
-// curves, the spike raster and membrane traces of a population, firing rates, and when the
-// run ends the test accuracy and confusion matrix.
+// The training view: start, pause, resume and stop a run, and watch it learn. The bar says
+// which phase the run is in (and why Train is unavailable); below it every figure of the run
+// (curves, the raster of every population, membrane traces, firing rates, weight and gradient
+// norms per connection, the test confusion matrix), each with titled axes and its own export.
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../api';
 import { downloadFile } from '../files/download';
+import { exportAllFigures, exportBase } from '../plots/exportFigures';
+import { FigureView, usePlotTheme } from '../plots/FigureView';
+import type { Figure } from '../plots/figure';
 import { useAppStore } from '../store';
-import { ConfusionMatrix } from './ConfusionMatrix';
-import { LinePlot } from './LinePlot';
-import { linesSvg, metricsCsv } from './metricsExport';
-import { SpikeRaster } from './SpikeRaster';
+import { metricsCsv } from './metricsExport';
+import {
+  accuracyFigure,
+  confusionFigure,
+  darkColors,
+  lightColors,
+  lossFigure,
+  membraneFigure,
+  normFigure,
+  rasterFigure,
+  rateFigure,
+} from './runFigures';
+import { engineWords, frameWords, statusText, trainBlocker } from './trainStatus';
 import './training.css';
-import { graphChangedSinceStart, isActive, type TrainingRun } from './trainingSlice';
-
-const COLORS = {
-  train: '#5b5bd6',
-  val: '#d97706',
-  batch: '#98a2b3',
-  trace: ['#0e9384', '#c2410c', '#7c3aed', '#2563eb'],
-};
-
-function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return m > 0 ? `${m}m ${s}s` : `${s}s`;
-}
-
-function statusLine(run: TrainingRun): string {
-  switch (run.status) {
-    case 'idle':
-      return 'Ready to train. Ctrl+Enter starts a run.';
-    case 'starting':
-      return 'Starting the training process…';
-    case 'running':
-    case 'paused': {
-      const done = (run.epoch - 1) * run.batchesPerEpoch + run.batch;
-      const total = run.epochs * run.batchesPerEpoch;
-      const elapsed = (Date.now() - run.startedAt) / 1000;
-      const left = done > 0 ? (elapsed / done) * (total - done) : Number.NaN;
-      const head = run.status === 'paused' ? 'Paused at' : 'Epoch';
-      return `${head} ${run.epoch}/${run.epochs} · batch ${run.batch}/${run.batchesPerEpoch} · ${Math.round(run.samplesPerSecond).toLocaleString()} samples/s · ${formatDuration(left)} left`;
-    }
-    case 'done':
-      return `Finished in ${formatDuration(run.result?.seconds ?? 0)}.`;
-    case 'stopped':
-      return `Stopped after ${formatDuration(run.result?.seconds ?? 0)}; the weights trained so far are in the document.`;
-    case 'failed':
-      return 'The run failed.';
-  }
-}
+import { graphChangedSinceStart, isActive } from './trainingSlice';
 
 export function TrainingPanel() {
   const run = useAppStore((s) => s.training);
+  const graph = useAppStore((s) => s.graph);
+  const fileName = useAppStore((s) => s.fileName);
   const changed = useAppStore(graphChangedSinceStart);
   const hasWeights = useAppStore((s) => !!s.weights && Object.keys(s.weights).length > 0);
   const selected = useAppStore(useShallow((s) => s.selectedNodeIds));
+  const dark = useAppStore((s) => s.theme === 'dark');
+  const theme = usePlotTheme();
   const actions = useAppStore(
     useShallow((s) => ({
       start: s.startTraining,
@@ -65,10 +44,12 @@ export function TrainingPanel() {
       setOptions: s.setTrainingOptions,
       register: s.registerTrainingActions,
       handle: s.handleTrainingEvent,
+      dismiss: s.dismissTrainingError,
     })),
   );
   const [populationId, setPopulationId] = useState<string | null>(null);
-  const [, tick] = useState(0);
+  const [sample, setSample] = useState(0);
+  const [now, setNow] = useState(Date.now());
 
   useEffect(() => api.onTrainingEvent(actions.handle), [actions.handle]);
   useEffect(
@@ -83,121 +64,177 @@ export function TrainingPanel() {
   // The time-left estimate ages between events.
   useEffect(() => {
     if (run.status !== 'running') return;
-    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [run.status]);
 
-  const populations = run.activity?.populations ?? [];
-  const selectedPopulation = populations.find((p) => selected.includes(p.id));
-  const population = selectedPopulation ?? populations.find((p) => p.id === populationId) ?? populations[0];
+  const colors = dark ? darkColors : lightColors;
+  const traced = useMemo(() => {
+    const ids = new Set((run.activity?.traces ?? []).map((t) => t.populationId));
+    return (run.activity?.populations ?? []).filter((p) => ids.has(p.id));
+  }, [run.activity]);
+  const tracedId =
+    traced.find((p) => selected.includes(p.id))?.id ??
+    traced.find((p) => p.id === populationId)?.id ??
+    traced[0]?.id ??
+    null;
+  const samples = run.activity?.samples ?? 0;
+  const shownSample = Math.min(sample, Math.max(0, samples - 1));
+
+  const { activity, normX, norms, result } = run;
+  const loss = useMemo(() => lossFigure(run, colors), [run, colors]);
+  const accuracy = useMemo(() => accuracyFigure(run, colors), [run, colors]);
   const raster = useMemo(
-    () =>
-      population && run.activity
-        ? {
-            events: population.events,
-            timeSteps: run.activity.timeSteps,
-            units: population.size,
-            samples: run.activity.samples,
-          }
-        : null,
-    [population, run.activity],
+    () => rasterFigure(activity, graph, colors, shownSample),
+    [activity, graph, colors, shownSample],
   );
-  const traces = (run.activity?.traces ?? []).filter((t) => t.populationId === population?.id).slice(0, 4);
-  const traceX = useMemo(
-    () => Array.from({ length: traces[0]?.values.length ?? 0 }, (_, i) => i),
-    [traces[0]?.values.length],
+  const membrane = useMemo(
+    () => (tracedId ? membraneFigure(activity, graph, colors, tracedId) : null),
+    [activity, graph, colors, tracedId],
   );
-  const lossSeries = useMemo(
-    () => [
-      { label: 'batch', color: COLORS.batch, values: run.batchLoss },
-      { label: 'train', color: COLORS.train, values: spread(run.batchX, run.epochX, run.epochTrainLoss) },
-      { label: 'validation', color: COLORS.val, values: spread(run.batchX, run.epochX, run.epochValLoss) },
-    ],
-    [run.batchX, run.batchLoss, run.epochX, run.epochTrainLoss, run.epochValLoss],
+  const rates = useMemo(() => rateFigure(activity, graph, colors), [activity, graph, colors]);
+  const weights = useMemo(() => normFigure({ normX, norms }, graph, colors, 'weight'), [normX, norms, graph, colors]);
+  const grads = useMemo(() => normFigure({ normX, norms }, graph, colors, 'grad'), [normX, norms, graph, colors]);
+  const confusion = useMemo(() => confusionFigure(result, graph), [result, graph]);
+  const hasData = run.batchX.length > 0;
+  const figures = [loss, accuracy, raster, membrane, rates, weights, grads, confusion].filter(
+    (f): f is Figure => f !== null && (f !== loss && f !== accuracy ? true : hasData),
   );
-  const accSeries = useMemo(
-    () => [
-      { label: 'batch', color: COLORS.batch, values: run.batchAcc },
-      { label: 'train', color: COLORS.train, values: spread(run.batchX, run.epochX, run.epochTrainAcc) },
-      { label: 'validation', color: COLORS.val, values: spread(run.batchX, run.epochX, run.epochValAcc) },
-    ],
-    [run.batchX, run.batchAcc, run.epochX, run.epochTrainAcc, run.epochValAcc],
-  );
+
   const active = isActive(run.status);
+  const blocker = trainBlocker(graph);
+  const engine = engineWords(run);
+  const frames = frameWords(run);
+  const status = statusText(run, now);
+  const base = exportBase(fileName);
+  const exportAll = (format: 'png' | 'svg') =>
+    void exportAllFigures(`${fileName}: training`, figures, format, base, theme).then((name) =>
+      useAppStore.getState().showToast(`Exported ${name}`),
+    );
 
   return (
-    <section className="training-panel" data-testid="training-panel" data-status={run.status}>
-      <header className="training-bar">
-        {!active && (
-          <button type="button" className="primary" onClick={() => void actions.start()} data-testid="train">
-            ▶ Train
-          </button>
-        )}
-        {run.status === 'running' && (
-          <button type="button" onClick={() => void actions.pause()} data-testid="pause">
-            ❚❚ Pause
-          </button>
-        )}
-        {run.status === 'paused' && (
-          <button type="button" onClick={() => void actions.resume()} data-testid="resume">
-            ▶ Resume
-          </button>
-        )}
-        {active && (
-          <button type="button" onClick={() => void actions.stop()} data-testid="stop">
-            ■ Stop
-          </button>
-        )}
-        <label className="field-inline" title="fast: hand-derived event-driven BPTT; reference: TensorFlow.js autodiff">
-          Engine
-          <select
-            value={run.engine}
-            disabled={active}
-            onChange={(e) => actions.setOptions({ engine: e.target.value === 'reference' ? 'reference' : 'fast' })}
+    <section
+      className="training-panel"
+      data-testid="training-panel"
+      data-status={run.status}
+      data-pending={run.pending ?? ''}
+    >
+      <header className="training-bar" data-testid="training-bar">
+        <div className="training-bar__group">
+          {!active && (
+            // A disabled button gets no pointer events, so its wrapper carries the tooltip.
+            <span title={blocker ?? 'Start a run (Ctrl+Enter)'} data-testid="train-tooltip">
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void actions.start()}
+                disabled={blocker !== null}
+                aria-describedby={blocker ? 'train-blocker' : undefined}
+                data-testid="train"
+              >
+                ▶ Train
+              </button>
+            </span>
+          )}
+          {run.status === 'running' && (
+            <button
+              type="button"
+              onClick={() => void actions.pause()}
+              disabled={run.pending !== null}
+              data-testid="pause"
+            >
+              {run.pending === 'pausing' ? 'Pausing…' : '❚❚ Pause'}
+            </button>
+          )}
+          {run.status === 'paused' && (
+            <button type="button" onClick={() => void actions.resume()} data-testid="resume">
+              ▶ Resume
+            </button>
+          )}
+          {active && (
+            <button
+              type="button"
+              onClick={() => void actions.stop()}
+              disabled={run.pending === 'stopping'}
+              data-testid="stop"
+            >
+              {run.pending === 'stopping' ? 'Stopping…' : '■ Stop'}
+            </button>
+          )}
+          <label
+            className="field-inline"
+            title="Fast: hand-derived event-driven BPTT. Reference: TensorFlow.js automatic differentiation (slower; for checking)."
           >
-            <option value="fast">fast</option>
-            <option value="reference">reference</option>
-          </select>
-        </label>
-        <label
-          className="field-inline"
-          title="Start from the weights stored in the document instead of a fresh initialisation"
-        >
-          <input
-            type="checkbox"
-            checked={run.resumeWeights}
-            disabled={active || !hasWeights}
-            onChange={(e) => actions.setOptions({ resumeWeights: e.target.checked })}
-          />
-          resume weights
-        </label>
-        <span className="training-status" data-testid="training-status">
-          {statusLine(run)}
+            Engine
+            <select
+              value={run.engine}
+              disabled={active}
+              onChange={(e) => actions.setOptions({ engine: e.target.value === 'reference' ? 'reference' : 'fast' })}
+              data-testid="engine"
+            >
+              <option value="fast">fast</option>
+              <option value="reference">reference</option>
+            </select>
+          </label>
+          <label
+            className="field-inline"
+            title={
+              hasWeights
+                ? 'Start from the weights stored in the document instead of a fresh initialisation'
+                : 'The document has no trained weights yet'
+            }
+          >
+            <input
+              type="checkbox"
+              checked={run.resumeWeights}
+              disabled={active || !hasWeights}
+              onChange={(e) => actions.setOptions({ resumeWeights: e.target.checked })}
+              data-testid="resume-weights"
+            />
+            resume weights
+          </label>
+        </div>
+        <span className="training-status" data-testid="training-status" title={status}>
+          {!active && blocker ? (
+            <span className="training-status__blocked" id="train-blocker" data-testid="train-blocker">
+              {blocker}
+            </span>
+          ) : (
+            status
+          )}
         </span>
-        {run.backend && (
-          <span className="badge" title={run.notes.join('\n')}>
-            {run.backend}
+        {engine && (
+          <span className="chip" title={run.notes.join('\n') || undefined} data-testid="engine-chip">
+            {engine}
           </span>
         )}
-        {run.dropped > 0 && <span className="badge badge--muted">{run.dropped} frames dropped</span>}
-        <span className="spacer" />
-        <button
-          type="button"
-          disabled={run.batchX.length === 0}
-          onClick={() => downloadFile('metrics.csv', metricsCsv(run), 'text/csv')}
-        >
-          CSV
-        </button>
-        <button
-          type="button"
-          disabled={run.batchX.length === 0}
-          onClick={() => downloadFile('loss.svg', linesSvg('Loss', run.batchX, lossSeries), 'image/svg+xml')}
-        >
-          SVG
-        </button>
-        <button type="button" disabled={run.batchX.length === 0} onClick={savePlotsAsPng}>
-          PNG
-        </button>
+        {frames && (
+          <span
+            className="chip chip--muted"
+            title="The worker skips live snapshots while the window is busy drawing; training itself is not slowed."
+            data-testid="frames-chip"
+          >
+            {frames}
+          </span>
+        )}
+        <div className="training-bar__group training-bar__exports">
+          <span className="muted">Export all</span>
+          <button type="button" disabled={!hasData} onClick={() => exportAll('png')} data-testid="export-all-png">
+            PNG
+          </button>
+          <button type="button" disabled={!hasData} onClick={() => exportAll('svg')} data-testid="export-all-svg">
+            SVG
+          </button>
+          <button
+            type="button"
+            disabled={!hasData}
+            onClick={() => downloadFile(`${base}-metrics.csv`, metricsCsv(run), 'text/csv')}
+            title="Every batch's and epoch's loss and accuracy as CSV"
+            data-testid="export-all-csv"
+          >
+            CSV
+          </button>
+        </div>
       </header>
       {changed && active && (
         <div className="banner banner--warn" data-testid="graph-changed">
@@ -205,91 +242,98 @@ export function TrainingPanel() {
         </div>
       )}
       {run.error && (
-        <div className="banner banner--error" role="alert" data-testid="training-error">
-          {run.error}
+        <div className="banner banner--error training-error" role="alert" data-testid="training-error">
+          <span>{run.error}</span>
+          <button type="button" className="banner__close" onClick={actions.dismiss} aria-label="Dismiss">
+            ×
+          </button>
         </div>
       )}
-      <div className="training-plots">
-        <LinePlot title="Loss" x={run.batchX} series={lossSeries} testId="loss-plot" />
-        <LinePlot title="Accuracy" x={run.batchX} series={accSeries} testId="acc-plot" />
-        <div className="plot-column">
-          <div className="plot-tools">
-            <select
-              aria-label="Population"
-              value={population?.id ?? ''}
-              onChange={(e) => setPopulationId(e.target.value)}
-              disabled={populations.length === 0}
-            >
-              {populations.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-            {population && <span className="muted">{population.rate.toFixed(1)} Hz mean rate</span>}
-          </div>
-          <SpikeRaster data={raster} label={population ? `Spikes: ${population.name}` : 'Spikes'} />
-        </div>
-        {traces.length > 0 ? (
-          <LinePlot
-            title={`Membrane: ${population?.name ?? ''}`}
-            x={traceX}
-            series={traces.map((t, i) => ({
-              label: `#${t.neuron}`,
-              color: COLORS.trace[i % 4] as string,
-              values: Array.from(t.values),
-            }))}
-            testId="membrane-plot"
+      <div className="figures" data-testid="figures">
+        <FigureView
+          id="loss"
+          title="Loss"
+          figure={hasData ? loss : null}
+          empty="The loss of every batch appears here while the network trains."
+        />
+        <FigureView
+          id="accuracy"
+          title="Accuracy"
+          figure={hasData ? accuracy : null}
+          empty="Training and validation accuracy appear here."
+        />
+        <FigureView
+          id="raster"
+          title="Spike raster"
+          figure={raster}
+          empty="Spikes of every population, on one time axis, once training starts."
+          tools={
+            samples > 1 && (
+              <select
+                aria-label="Sample"
+                className="figure__select"
+                value={shownSample}
+                onChange={(e) => setSample(Number(e.target.value))}
+              >
+                {Array.from({ length: samples }, (_, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: samples are numbered by position.
+                  <option key={i} value={i}>
+                    sample {i + 1}
+                  </option>
+                ))}
+              </select>
+            )
+          }
+        />
+        <FigureView
+          id="membrane"
+          title="Membrane potential"
+          figure={membrane}
+          empty="Membrane potentials of a few neurons; select a population to see its own."
+          tools={
+            traced.length > 1 && (
+              <select
+                aria-label="Population"
+                className="figure__select"
+                value={tracedId ?? ''}
+                onChange={(e) => setPopulationId(e.target.value)}
+              >
+                {traced.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            )
+          }
+        />
+        <FigureView
+          id="rates"
+          title="Firing rates"
+          figure={rates}
+          empty="How many neurons of each population fire at which rate."
+        />
+        <FigureView
+          id="weights"
+          title="Weight norm per connection"
+          figure={weights}
+          empty="The size of each connection's weights over the run."
+        />
+        {grads && (
+          <FigureView
+            id="gradients"
+            title="Gradient norm per connection"
+            figure={grads}
+            empty="The size of each connection's gradient."
           />
-        ) : (
-          <RateHistogram counts={population?.counts ?? []} />
         )}
-        {run.result?.confusion && (
-          <div className="plot-column">
-            <div className="result" data-testid="test-accuracy">
-              Test accuracy {((run.result.testAcc ?? 0) * 100).toFixed(1)}%
-            </div>
-            <ConfusionMatrix matrix={run.result.confusion} />
-          </div>
-        )}
+        <FigureView
+          id="confusion"
+          title="Confusion matrix"
+          figure={confusion}
+          empty="When a run finishes, true against predicted classes on the test set."
+        />
       </div>
     </section>
   );
-}
-
-/** Per-epoch values placed at their batch positions, nulls between, so they share the batch axis. */
-function spread(batchX: number[], epochX: number[], values: (number | null)[]): (number | null)[] {
-  const at = new Map(epochX.map((x, i) => [x, values[i] ?? null]));
-  return batchX.map((x) => at.get(x) ?? null);
-}
-
-function RateHistogram({ counts: raw }: { counts: ArrayLike<number> }) {
-  const counts = Array.from(raw);
-  const bins = 20;
-  const max = Math.max(1, ...counts);
-  const hist = new Array<number>(bins).fill(0);
-  for (const c of counts)
-    hist[Math.min(bins - 1, Math.floor((c / max) * bins))] =
-      (hist[Math.min(bins - 1, Math.floor((c / max) * bins))] ?? 0) + 1;
-  const peak = Math.max(1, ...hist);
-  return (
-    <figure className="plot">
-      <figcaption>Spike counts per neuron (0 – {max})</figcaption>
-      <div className="histogram" data-testid="rate-histogram">
-        {hist.map((h, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: bins are fixed by position.
-          <div key={i} className="histogram__bar" style={{ height: `${(h / peak) * 100}%` }} title={`${h} neurons`} />
-        ))}
-      </div>
-    </figure>
-  );
-}
-
-function savePlotsAsPng() {
-  for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.training-panel canvas')) {
-    const name = canvas.closest('figure')?.querySelector('figcaption')?.textContent ?? 'plot';
-    canvas.toBlob(
-      (blob) => blob && downloadFile(`${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`, blob, 'image/png'),
-    );
-  }
 }

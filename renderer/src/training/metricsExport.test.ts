@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesSvg, metricsCsv } from './metricsExport';
+import { metricsCsv } from './metricsExport';
 import { idleRun } from './trainingSlice';
 
 describe('metrics export', () => {
@@ -22,13 +22,5 @@ describe('metrics export', () => {
     expect(lines[1]).toBe('batch,1,1,1,2.3,0.1,,');
     expect(lines[3]).toBe('batch,2,1,3,1.9,0.3,,');
     expect(lines[4]).toBe('epoch,1,,2,2.2,0.15,,0.2');
-  });
-
-  it('draws each series as a path and escapes labels', () => {
-    const svg = linesSvg('loss <train>', [1, 2, 3], [{ label: 'a&b', color: '#f00', values: [1, null, 3] }]);
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('<title>loss &lt;train&gt;</title>');
-    expect(svg).toContain('a&amp;b');
-    expect(svg.match(/M/g)?.length).toBe(2); // the gap starts a new segment
   });
 });

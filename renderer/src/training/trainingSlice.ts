@@ -5,6 +5,7 @@ import type { TrainingEvent } from '../../../shared/api/contract';
 import { loadSnnFile, serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import type { AppState } from '../store';
+import { trainBlocker } from './trainStatus';
 
 export type ActivityEvent = Extract<TrainingEvent, { type: 'activity' }>;
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
@@ -34,6 +35,15 @@ export interface TrainingRun {
   result: { testAcc?: number; trainAcc?: number; seconds: number; confusion?: number[][] } | null;
   error: string | null;
   dropped: number;
+  /** Activity snapshots received (the raster, traces and rates redraw on each). */
+  activityFrames: number;
+  /** Batch positions of the norm snapshots, and each connection's norms there. */
+  normX: number[];
+  norms: Record<string, { weight: (number | null)[]; grad: (number | null)[] }>;
+  /** Pause or stop was asked for and the worker has not answered yet (it does after the current batch). */
+  pending: 'pausing' | 'stopping' | null;
+  /** When the first batch arrived and how many batches it brought: the time estimate starts there, after compiling. */
+  firstBatchAt: number | null;
   /** The graph as it was when the run began, to tell the user it has changed since. */
   graphAtStart: string | null;
   resumeWeights: boolean;
@@ -47,6 +57,7 @@ export interface TrainingSlice {
   stopTraining(): Promise<void>;
   setTrainingOptions(options: Partial<Pick<TrainingRun, 'engine' | 'resumeWeights'>>): void;
   handleTrainingEvent(event: TrainingEvent): void;
+  dismissTrainingError(): void;
 }
 
 export const idleRun: TrainingRun = {
@@ -73,6 +84,11 @@ export const idleRun: TrainingRun = {
   result: null,
   error: null,
   dropped: 0,
+  activityFrames: 0,
+  normX: [],
+  norms: {},
+  pending: null,
+  firstBatchAt: null,
   graphAtStart: null,
   resumeWeights: false,
 };
@@ -106,6 +122,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       batchLoss: [...run.batchLoss, ...events.map((e) => e.loss)],
       batchAcc: [...run.batchAcc, ...events.map((e) => e.acc)],
       dropped: run.dropped + events.reduce((n, e) => n + (e.dropped ?? 0), 0),
+      firstBatchAt: run.firstBatchAt ?? Date.now(),
     });
   }
 
@@ -114,6 +131,11 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     async startTraining() {
       const { training, weights } = get();
       if (isActive(training.status)) return;
+      const blocker = trainBlocker(get().graph);
+      if (blocker) {
+        get().showToast(blocker, 'error');
+        return;
+      }
       pendingBatches = [];
       const resume = training.resumeWeights && !!weights;
       set({
@@ -140,7 +162,10 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     },
     async pauseTraining() {
       const { runId, status } = get().training;
-      if (runId && status === 'running') await api.pauseTraining({ runId }).catch(fail);
+      if (!runId || status !== 'running') return;
+      // The worker pauses after the batch it is computing; say so at once.
+      patch({ pending: 'pausing' });
+      await api.pauseTraining({ runId }).catch(fail);
     },
     async resumeTraining() {
       const { runId, status } = get().training;
@@ -148,10 +173,15 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     },
     async stopTraining() {
       const { runId, status } = get().training;
-      if (runId && isActive(status)) await api.stopTraining({ runId }).catch(fail);
+      if (!runId || !isActive(status)) return;
+      patch({ pending: 'stopping' });
+      await api.stopTraining({ runId }).catch(fail);
     },
     setTrainingOptions(options) {
       patch(options);
+    },
+    dismissTrainingError() {
+      patch({ error: null });
     },
     handleTrainingEvent(event) {
       const run = get().training;
@@ -187,11 +217,26 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           });
           return;
         }
-        case 'activity':
-          patch({ activity: event });
+        case 'activity': {
+          const norms = event.norms;
+          if (!norms || norms.length === 0) {
+            patch({ activity: event, activityFrames: run.activityFrames + 1 });
+            return;
+          }
+          const x = ((event.epoch ?? run.epoch) - 1) * run.batchesPerEpoch + (event.batch ?? run.batch);
+          const length = run.normX.length;
+          const next: TrainingRun['norms'] = {};
+          const byEdge = new Map(norms.map((n) => [n.edgeId, n]));
+          for (const id of new Set([...Object.keys(run.norms), ...byEdge.keys()])) {
+            const had = run.norms[id] ?? { weight: new Array(length).fill(null), grad: new Array(length).fill(null) };
+            const n = byEdge.get(id);
+            next[id] = { weight: [...had.weight, n?.weight ?? null], grad: [...had.grad, n?.grad ?? null] };
+          }
+          patch({ activity: event, activityFrames: run.activityFrames + 1, normX: [...run.normX, x], norms: next });
           return;
+        }
         case 'paused':
-          patch({ status: 'paused' });
+          patch({ status: 'paused', pending: run.pending === 'stopping' ? 'stopping' : null });
           return;
         case 'resumed':
           patch({ status: 'running' });
@@ -200,6 +245,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           flushBatches();
           if (event.document) adoptWeights(event.document);
           patch({
+            pending: null,
             status: event.stopped ? 'stopped' : 'done',
             result: {
               seconds: event.seconds,
@@ -211,7 +257,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           return;
         case 'failed':
           if (event.document) adoptWeights(event.document);
-          patch({ status: 'failed', error: event.message });
+          patch({ status: 'failed', pending: null, error: event.message });
           return;
       }
     },

@@ -1,0 +1,91 @@
+// The training view as a researcher uses it: Train refuses an invalid graph and says why, the
+// bar fits a 1280x800 window, every plot has titled axes, pause answers at once.
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const run = (page: Page) => page.evaluate(() => window.__spikewright?.store.getState().training);
+
+test('Train is disabled with the reason while the graph has errors, and comes back after undo', async ({ app }) => {
+  const train = app.getByTestId('train');
+  await expect(train).toBeEnabled();
+  await app.evaluate(() => {
+    const s = window.__spikewright?.store.getState();
+    const loss = s?.graph.nodes.find((n) => n.kind === 'loss');
+    if (!s || !loss) throw new Error('no loss node');
+    s.setSelection([loss.id], []);
+    s.deleteSelection();
+  });
+  await expect(train).toBeDisabled();
+  await expect(app.getByTestId('train-tooltip')).toHaveAttribute('title', /loss/i);
+  await expect(app.getByTestId('train-blocker')).toContainText(/loss/i);
+  await expect(app.getByTestId('cmd-run.train')).toBeDisabled();
+  // The keyboard shortcut does not start a doomed run either.
+  await app.keyboard.press('ControlOrMeta+Enter');
+  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'idle');
+  await app.getByTestId('cmd-edit.undo').click();
+  await expect(train).toBeEnabled();
+  await expect(app.getByTestId('train-blocker')).toHaveCount(0);
+});
+
+/** Every control of the bar lies inside the viewport and inside the bar (nothing cut off). */
+async function expectBarFits(page: Page, bar: Locator) {
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error('no viewport');
+  const barBox = await bar.boundingBox();
+  if (!barBox) throw new Error('training bar not visible');
+  const controls = bar.locator('button, select, input, label, .chip');
+  const count = await controls.count();
+  expect(count).toBeGreaterThan(4);
+  for (let i = 0; i < count; i++) {
+    const box = await controls.nth(i).boundingBox();
+    if (!box) continue;
+    const what = (await controls.nth(i).textContent())?.trim() || `control ${i}`;
+    expect(box.x, `${what} starts inside the window`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${what} ends inside the window`).toBeLessThanOrEqual(viewport.width);
+    expect(box.y + box.height, `${what} is above the window's bottom`).toBeLessThanOrEqual(viewport.height);
+    expect(box.x + box.width, `${what} ends inside the bar`).toBeLessThanOrEqual(barBox.x + barBox.width + 0.5);
+    expect(box.y + box.height, `${what} is inside the bar`).toBeLessThanOrEqual(barBox.y + barBox.height + 0.5);
+  }
+}
+
+test('at 1280x800 the training bar fits, pause answers at once and every plot has titled axes', async ({ app }) => {
+  await app.setViewportSize({ width: 1280, height: 800 });
+  const bar = app.getByTestId('training-bar');
+  await expectBarFits(app, bar);
+  await app.getByTestId('train').click();
+  await expect.poll(async () => (await run(app))?.activityFrames ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => (await run(app))?.batchX.length ?? 0, { timeout: 90_000 }).toBeGreaterThan(2);
+  await expect(app.getByTestId('engine-chip')).toContainText('CPU');
+  await expectBarFits(app, bar);
+
+  for (const id of ['loss', 'accuracy', 'raster', 'membrane', 'rates']) {
+    const plot = app.getByTestId(`plot-${id}`);
+    await plot.scrollIntoViewIfNeeded();
+    await expect(plot, `${id} has an x-axis title`).toHaveAttribute('data-x-label', /\S/);
+    await expect(plot, `${id} has a y-axis title`).toHaveAttribute('data-y-label', /\S/);
+  }
+  await expect(app.getByTestId('plot-raster')).toHaveAttribute('data-x-label', 'Time (ms)');
+  await expect(app.getByTestId('plot-membrane')).toHaveAttribute('data-x-label', 'Time (ms)');
+  await expect(app.getByTestId('plot-rates')).toHaveAttribute('data-x-label', 'Firing rate (Hz)');
+  // Drawn, not blank: the raster canvas has pixels of more than one colour.
+  const colours = await app.getByTestId('plot-raster').evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; data && i < data.length; i += 16)
+      seen.add((data[i] as number) * 65536 + (data[i + 1] as number) * 256 + (data[i + 2] as number));
+    return seen.size;
+  });
+  expect(colours).toBeGreaterThan(3);
+
+  // The view takes the window and still fits.
+  await app.getByTestId('maximize-bottom').click();
+  await expectBarFits(app, bar);
+  await app.getByTestId('maximize-bottom').click();
+
+  await app.getByTestId('pause').click();
+  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-pending', 'pausing', { timeout: 500 });
+  await expect(app.getByTestId('training-status')).toContainText('Pausing', { timeout: 500 });
+  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'paused');
+  await app.getByTestId('stop').click();
+  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'stopped');
+});
