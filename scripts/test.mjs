@@ -1,6 +1,6 @@
-// `npm test`: lint and format check, type check, unit tests, a production build, then the
-// end-to-end suite in Chromium. Stops at the first failing stage and ends with one summary
-// line counting the tests that ran.
+// `npm test`: lint and format check, type check, unit tests, a production build and a check
+// that its training worker trains, then the end-to-end suite in Chromium. Stops at the first
+// failing stage and ends with one summary line counting the tests that ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -13,6 +13,8 @@ const stages = [
   ['type check', 'npm', ['run', 'typecheck']],
   ['unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]],
   ['build', 'npm', ['run', 'build']],
+  // The bundles as the Electron app runs them: nothing else trains through dist/.
+  ['built worker', 'node', ['scripts/check-built-worker.mjs']],
   ['end-to-end tests', 'npx', ['playwright', 'test', '--reporter=list,json']],
 ];
 
