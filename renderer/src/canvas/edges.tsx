@@ -1,6 +1,9 @@
 // Edge pictures: connections labelled with their weight count, signals dashed, and a
-// population's connection to itself drawn as a loop over the node.
-import { BaseEdge, type Edge, type EdgeProps, getBezierPath } from '@xyflow/react';
+// population's connection to itself drawn as a loop over the node. A signal that would cross
+// other nodes (dataset -> loss across the whole row) runs in its own lane under them, and all
+// signals lie beneath connections, so no edge hides another and a click on what is visible
+// selects that edge.
+import { BaseEdge, type Edge, type EdgeProps, getBezierPath, type ReactFlowState, useStore } from '@xyflow/react';
 import { memo } from 'react';
 
 export type SnnEdgeData = {
@@ -8,7 +11,37 @@ export type SnnEdgeData = {
   weights: number;
   severity: 'error' | 'warning' | null;
 };
-export type SnnFlowEdge = Edge<SnnEdgeData, 'weighted' | 'loop'>;
+export type SnnFlowEdge = Edge<SnnEdgeData, 'weighted' | 'loop' | 'signal'>;
+
+const LANE_GAP = 26;
+
+/**
+ * The y of a lane under every node (other than its ends) that the straight line from source
+ * to target would cross, or null when it crosses none.
+ */
+export function laneBelow(
+  nodes: Iterable<{ id: string; x: number; y: number; width: number; height: number }>,
+  ends: { source: string; target: string },
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+): number | null {
+  const left = Math.min(from.x, to.x);
+  const right = Math.max(from.x, to.x);
+  let lane: number | null = null;
+  for (const n of nodes) {
+    if (n.id === ends.source || n.id === ends.target) continue;
+    if (n.x > right || n.x + n.width < left) continue;
+    // Where the straight line is at this node's left and right edges.
+    const at = (x: number) => from.y + ((to.y - from.y) * (x - from.x)) / (to.x - from.x || 1);
+    const y0 = at(Math.max(left, n.x));
+    const y1 = at(Math.min(right, n.x + n.width));
+    const top = Math.min(y0, y1) - 8;
+    const bottom = Math.max(y0, y1) + 8;
+    if (bottom < n.y || top > n.y + n.height) continue;
+    lane = Math.max(lane ?? -Infinity, n.y + n.height + LANE_GAP);
+  }
+  return lane === null ? null : Math.max(lane, from.y + LANE_GAP, to.y + LANE_GAP);
+}
 
 export function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M`;
@@ -53,12 +86,60 @@ function WeightedEdgeView(props: EdgeProps<SnnFlowEdge>) {
   );
 }
 
-/** A self-connection: leaves the output handle, arcs over the node and enters its input. */
+/** A signal (into a loss or regulariser): a curve where the way is clear, else a lane under the nodes in between. */
+function SignalEdgeView(props: EdgeProps<SnnFlowEdge>) {
+  const { sourceX, sourceY, targetX, targetY, source, target } = props;
+  const lane = useStore((s: ReactFlowState) => {
+    const boxes = [];
+    for (const n of s.nodeLookup.values()) {
+      const w = n.measured.width ?? 0;
+      const h = n.measured.height ?? 0;
+      boxes.push({
+        id: n.id,
+        x: n.internals.positionAbsolute.x,
+        y: n.internals.positionAbsolute.y,
+        width: w,
+        height: h,
+      });
+    }
+    return laneBelow(boxes, { source, target }, { x: sourceX, y: sourceY }, { x: targetX, y: targetY });
+  });
+  if (lane === null) return <WeightedEdgeView {...props} />;
+  const r = 10;
+  const out = sourceX + 18;
+  const into = targetX - 18;
+  const path = [
+    `M ${sourceX} ${sourceY}`,
+    `L ${out - r} ${sourceY}`,
+    `Q ${out} ${sourceY} ${out} ${sourceY + r}`,
+    `L ${out} ${lane - r}`,
+    `Q ${out} ${lane} ${out + r} ${lane}`,
+    `L ${into - r} ${lane}`,
+    `Q ${into} ${lane} ${into} ${lane - r}`,
+    `L ${into} ${targetY + r}`,
+    `Q ${into} ${targetY} ${into + r} ${targetY}`,
+    `L ${targetX} ${targetY}`,
+  ].join(' ');
+  return (
+    <BaseEdge
+      id={props.id}
+      path={path}
+      className={`${edgeClass(props.data, props.selected)} snn-edge--lane`}
+      interactionWidth={14}
+      {...(props.markerEnd ? { markerEnd: props.markerEnd } : {})}
+    />
+  );
+}
+
+/**
+ * A self-connection: rises from the output handle, arcs over the node and comes down into its
+ * input, leaving the handles steeply so it stays clear of the node's other edges.
+ */
 function LoopEdgeView(props: EdgeProps<SnnFlowEdge>) {
   const { sourceX, sourceY, targetX, targetY } = props;
-  const lift = 70;
+  const lift = 78;
   const top = Math.min(sourceY, targetY) - lift;
-  const path = `M ${sourceX} ${sourceY} C ${sourceX + 60} ${sourceY}, ${sourceX + 40} ${top}, ${(sourceX + targetX) / 2} ${top} S ${targetX - 60} ${targetY}, ${targetX} ${targetY}`;
+  const path = `M ${sourceX} ${sourceY} C ${sourceX + 30} ${sourceY - 24}, ${sourceX + 26} ${top}, ${sourceX - 14} ${top} L ${targetX + 14} ${top} C ${targetX - 26} ${top}, ${targetX - 30} ${targetY - 24}, ${targetX} ${targetY}`;
   return (
     <>
       <BaseEdge
@@ -73,4 +154,8 @@ function LoopEdgeView(props: EdgeProps<SnnFlowEdge>) {
   );
 }
 
-export const edgeTypes = { weighted: memo(WeightedEdgeView), loop: memo(LoopEdgeView) };
+export const edgeTypes = {
+  weighted: memo(WeightedEdgeView),
+  loop: memo(LoopEdgeView),
+  signal: memo(SignalEdgeView),
+};

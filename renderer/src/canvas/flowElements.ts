@@ -132,7 +132,9 @@ export function useFlowEdges(): SnnFlowEdge[] {
           target: edge.target,
           sourceHandle: 'out',
           targetHandle: 'in',
-          type: edge.source === edge.target ? 'loop' : 'weighted',
+          type: edge.source === edge.target ? 'loop' : edge.kind === 'signal' ? 'signal' : 'weighted',
+          // Signals lie beneath connections: where they meet, the connection (and its label) is on top.
+          zIndex: edge.kind === 'signal' ? 0 : 1,
           selected: inputs.selected,
           data: { kind: edge.kind, weights: inputs.weights, severity: inputs.severity },
         };
