@@ -3,34 +3,56 @@
 // arrays are raw bytes rather than JSON number lists: a 100,000-spike raster is 1.2 MB of
 // Int32 instead of several MB of text, and decoding is a view, not a parse.
 //
-// Frame: "SFB1" | u32 header length | header (UTF-8 JSON) | padding to 8 | array bytes...
-// In the header each typed array is replaced by {"$typed": name, "offset": o, "length": n}.
+// Frame: "SWB1" | u32 header length | header (UTF-8 JSON) | padding to 8 | array bytes...
+// In the header each typed array is replaced by {"$typed": name, "offset": o, "length": n}
+// (o counted from the first array byte, a multiple of 8). The decoder accepts exactly that:
+// own keys only, a kind from the allow-list below, whole numbers that stay inside the data;
+// any other object with a "$typed" key makes the frame malformed.
 
-const MAGIC = 0x31424653; // "SFB1" little-endian
-const CONSTRUCTORS = {
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  Uint8Array,
-  Int16Array,
-  Uint16Array,
-} as const;
-type TypedName = keyof typeof CONSTRUCTORS;
-type Typed = InstanceType<(typeof CONSTRUCTORS)[TypedName]>;
+const MAGIC = 0x31425753; // "SWB1" little-endian
 
-function typedName(value: unknown): TypedName | null {
-  if (!ArrayBuffer.isView(value) || value instanceof DataView) return null;
-  const name = value.constructor.name;
-  return name in CONSTRUCTORS ? (name as TypedName) : null;
+/** The typed-array kinds a frame may carry, by name. A Map: no inherited keys ("constructor"). */
+const KINDS: ReadonlyMap<string, TypedConstructor> = new Map<string, TypedConstructor>([
+  ['Int32Array', Int32Array],
+  ['Uint32Array', Uint32Array],
+  ['Float32Array', Float32Array],
+  ['Float64Array', Float64Array],
+  ['Uint8Array', Uint8Array],
+  ['Int16Array', Int16Array],
+  ['Uint16Array', Uint16Array],
+]);
+type TypedConstructor =
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | Uint8ArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor;
+type Typed = InstanceType<TypedConstructor>;
+
+/** The engine's own name for a typed array's kind (a subclass such as Buffer included), else undefined. */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)
+  ?.get as (this: unknown) => string | undefined;
+
+function typedName(value: unknown): string | null {
+  if (!ArrayBuffer.isView(value)) return null;
+  const tag = typedArrayTag.call(value);
+  return tag !== undefined && KINDS.has(tag) ? tag : null;
 }
+
+const REF_KEYS = ['$typed', 'offset', 'length'];
 
 export function encodeMessage(value: unknown): string | Uint8Array {
   const arrays: Typed[] = [];
   let offset = 0;
   const header = JSON.stringify(value, (_key, v) => {
     const name = typedName(v);
-    if (!name) return v;
+    if (!name) {
+      if (v !== null && typeof v === 'object' && Object.hasOwn(v, '$typed'))
+        throw new Error('The key "$typed" is reserved by the wire format.');
+      return v;
+    }
     const typed = v as Typed;
     const ref = { $typed: name, offset, length: typed.length };
     arrays.push(typed);
@@ -64,15 +86,26 @@ export function decodeMessage(data: string | ArrayBuffer | Uint8Array): unknown 
   if (8 + headerLength > bytes.length) throw new Error('Truncated binary message');
   const start = Math.ceil((8 + headerLength) / 8) * 8;
   const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLength));
+  const dataBytes = bytes.length - start;
   return JSON.parse(header, (_key, v) => {
-    if (v && typeof v === 'object' && typeof v.$typed === 'string' && v.$typed in CONSTRUCTORS) {
-      const Ctor = CONSTRUCTORS[v.$typed as TypedName];
-      const byteOffset = start + Number(v.offset);
-      const length = Number(v.length);
-      if (!Number.isInteger(length) || length < 0 || byteOffset + length * Ctor.BYTES_PER_ELEMENT > bytes.length)
-        throw new Error('Binary message refers outside its data');
-      return new Ctor(bytes.buffer, byteOffset, length);
-    }
-    return v;
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, '$typed')) return v;
+    // A reference is exactly what encodeMessage writes; anything else is a malformed frame.
+    const keys = Object.keys(v);
+    const Ctor = typeof v.$typed === 'string' ? KINDS.get(v.$typed) : undefined;
+    const { offset, length } = v as { offset: unknown; length: unknown };
+    if (
+      !Ctor ||
+      keys.length !== REF_KEYS.length ||
+      !REF_KEYS.every((k) => Object.hasOwn(v, k)) ||
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      (offset as number) < 0 ||
+      (offset as number) % 8 !== 0 ||
+      (length as number) < 0
+    )
+      throw new Error('Malformed typed array reference in a binary message');
+    if ((offset as number) + (length as number) * Ctor.BYTES_PER_ELEMENT > dataBytes)
+      throw new Error('Binary message refers outside its data');
+    return new Ctor(bytes.buffer, start + (offset as number), length as number);
   });
 }
