@@ -1,0 +1,341 @@
+// An independent float64 oracle for the fast engine's gradients: forward-mode directional
+// derivatives. The network is run once more here, densely, carrying beside every state
+// value its tangent along a random direction D in weight space (dual numbers). The spike's
+// tangent is the surrogate derivative times the membrane's tangent; a detached reset has
+// none. The result, dL/de of L(W + e D) at e = 0, must equal sum_i grad_i D_i from the fast
+// engine's reverse sweep (float64) to a relative 1e-9 of itself: no floor, no largest-gradient
+// scale. This shares no code with the engine beyond the compiled plan's constants (alpha,
+// beta, c, theta, topology) and the spike-batch data; the surrogates and losses are written
+// out again below (docs/model.md has the equations).
+import { describe, expect, it } from 'vitest';
+import type { SurrogateName } from '../../shared/graph/kinds';
+import { LOSSES, SURROGATES } from '../../shared/graph/kinds';
+import type { SpikeBatch } from '../data/types';
+import { Random } from '../util/random';
+import { FastEngine } from './fast/fastEngine';
+import { initWeights } from './init';
+import { compilePlan, type Plan } from './plan';
+import { buildGraph, type NetSpec, randomBatch } from './testing';
+
+function surrogateDerivative(name: SurrogateName, s: number): (x: number) => number {
+  switch (name) {
+    case 'fast-sigmoid':
+      return (x) => 1 / (s * Math.abs(x) + 1) ** 2;
+    case 'sigmoid':
+      return (x) => {
+        const g = 1 / (1 + Math.exp(-s * x));
+        return 4 * g * (1 - g);
+      };
+    case 'piecewise-linear':
+      return (x) => Math.max(0, 1 - s * Math.abs(x));
+    case 'exponential':
+      return (x) => Math.exp(-s * Math.abs(x));
+    case 'arctan':
+      return (x) => 1 / (1 + ((Math.PI * s * x) / 2) ** 2);
+  }
+}
+
+type Weights = Record<string, Float64Array>;
+
+/** Loss of the batch and its derivative along D, in forward mode. */
+function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { loss: number; dLoss: number } {
+  const B = batch.batchSize;
+  const T = plan.timeSteps;
+  const sg = surrogateDerivative(plan.training.surrogate, plan.training.surrogateScale);
+  let loss = 0;
+  let dLoss = 0;
+  for (let b = 0; b < B; b++) {
+    // Per population: spikes S[n][j] and tangents dS (input: data, no tangent); readout: trace.
+    const S: Float64Array[] = [];
+    const dS: Float64Array[] = [];
+    const Y: Float64Array[] = [];
+    const dY: Float64Array[] = [];
+    const input = new Float64Array(T * plan.inputUnits);
+    for (let n = 0; n < T; n++)
+      for (let e = batch.offsets[b * T + n] as number; e < (batch.offsets[b * T + n + 1] as number); e++)
+        input[n * plan.inputUnits + (batch.units[e] as number)] = 1;
+    S[0] = input;
+    dS[0] = new Float64Array(input.length);
+    for (const p of plan.populations) {
+      if (p.kind === 'input') continue;
+      const N = p.size;
+      const s = new Float64Array(T * N);
+      const ds = new Float64Array(T * N);
+      const y = new Float64Array((T + 1) * N);
+      const dy = new Float64Array((T + 1) * N);
+      let U = new Float64Array(N);
+      let dU = new Float64Array(N);
+      let I = new Float64Array(N);
+      let dI = new Float64Array(N);
+      const c = p.inputScale;
+      for (let n = 0; n < T; n++) {
+        if (p.kind === 'lif')
+          for (let j = 0; j < N; j++) {
+            const x = (U[j] as number) - p.threshold;
+            s[n * N + j] = x > 0 ? 1 : 0;
+            ds[n * N + j] = sg(x) * (dU[j] as number);
+          }
+        // drive[n] = sum_in W^T S_in[n] (+ V^T S[n]), and its tangent (product rule).
+        const drive = new Float64Array(N);
+        const dDrive = new Float64Array(N);
+        const conns = p.recurrent ? [...p.incoming, p.recurrent] : p.incoming;
+        for (const conn of conns) {
+          const w = W[conn.id] as Float64Array;
+          const dw = D[conn.id] as Float64Array;
+          const M = conn.sourceUnits;
+          const src = conn.recurrent ? s : (S[conn.source] as Float64Array);
+          const dsrc = conn.recurrent ? ds : (dS[conn.source] as Float64Array);
+          for (let i = 0; i < M; i++) {
+            const si = src[n * M + i] as number;
+            const dsi = dsrc[n * M + i] as number;
+            if (si === 0 && dsi === 0) continue;
+            for (let j = 0; j < N; j++) {
+              drive[j] = (drive[j] as number) + (w[i * N + j] as number) * si;
+              dDrive[j] = (dDrive[j] as number) + (dw[i * N + j] as number) * si + (w[i * N + j] as number) * dsi;
+            }
+          }
+        }
+        const nU = new Float64Array(N);
+        const ndU = new Float64Array(N);
+        const nI = new Float64Array(N);
+        const ndI = new Float64Array(N);
+        for (let j = 0; j < N; j++) {
+          nI[j] = p.alpha * (I[j] as number) + (drive[j] as number);
+          ndI[j] = p.alpha * (dI[j] as number) + (dDrive[j] as number);
+          const v = p.beta * (U[j] as number) + c * (I[j] as number);
+          const dv = p.beta * (dU[j] as number) + c * (dI[j] as number);
+          if (p.kind === 'readout') {
+            nU[j] = v;
+            ndU[j] = dv;
+            continue;
+          }
+          const sj = s[n * N + j] as number;
+          const dsReset = p.detachReset ? 0 : (ds[n * N + j] as number);
+          if (p.reset === 'zero') {
+            nU[j] = v * (1 - sj);
+            ndU[j] = dv * (1 - sj) - v * dsReset;
+          } else {
+            nU[j] = v - p.threshold * sj;
+            ndU[j] = dv - p.threshold * dsReset;
+          }
+        }
+        U = nU;
+        dU = ndU;
+        I = nI;
+        dI = ndI;
+        if (p.kind === 'readout') {
+          y.set(U, (n + 1) * N);
+          dy.set(dU, (n + 1) * N);
+        }
+      }
+      S[p.index] = s;
+      dS[p.index] = ds;
+      Y[p.index] = y;
+      dY[p.index] = dy;
+    }
+    const counts = (pop: number) => {
+      const N = plan.populations[pop]?.size as number;
+      const z = new Float64Array(N);
+      const dz = new Float64Array(N);
+      const s = S[pop] as Float64Array;
+      const ds = dS[pop] as Float64Array;
+      for (let n = 0; n < T; n++)
+        for (let j = 0; j < N; j++) {
+          z[j] = (z[j] as number) + (s[n * N + j] as number);
+          dz[j] = (dz[j] as number) + (ds[n * N + j] as number);
+        }
+      return { z, dz, N };
+    };
+    const label = batch.labels[b] as number;
+    const lp = plan.loss;
+    if (lp.kind === 'spike-count-mse') {
+      const { z, dz, N } = counts(lp.population);
+      for (let k = 0; k < N; k++) {
+        const d = (z[k] as number) - (k === label ? lp.targetCountCorrect : lp.targetCountWrong);
+        loss += (d * d) / N;
+        dLoss += (2 * d * (dz[k] as number)) / N;
+      }
+    } else {
+      const y = Y[lp.population] as Float64Array;
+      const dy = dY[lp.population] as Float64Array;
+      const K = plan.populations[lp.population]?.size as number;
+      const score = new Float64Array(K);
+      const dScore = new Float64Array(K);
+      for (let k = 0; k < K; k++) {
+        if (lp.kind === 'max-over-time') {
+          let at = 0;
+          for (let n = 1; n <= T; n++) if ((y[n * K + k] as number) > (y[at * K + k] as number)) at = n;
+          score[k] = y[at * K + k] as number;
+          dScore[k] = dy[at * K + k] as number;
+        } else if (lp.kind === 'sum-over-time') {
+          for (let n = 1; n <= T; n++) {
+            score[k] = (score[k] as number) + (y[n * K + k] as number) / T;
+            dScore[k] = (dScore[k] as number) + (dy[n * K + k] as number) / T;
+          }
+        } else {
+          score[k] = y[T * K + k] as number;
+          dScore[k] = dy[T * K + k] as number;
+        }
+      }
+      const max = Math.max(...score);
+      const lse = max + Math.log(score.reduce((a, v) => a + Math.exp(v - max), 0));
+      loss += lse - (score[label] as number);
+      for (let k = 0; k < K; k++)
+        dLoss += (Math.exp((score[k] as number) - lse) - (k === label ? 1 : 0)) * (dScore[k] as number);
+    }
+    for (const r of plan.regularizers) {
+      const { z, dz, N } = counts(r.population);
+      if (r.bound === 'lower') {
+        for (let j = 0; j < N; j++) {
+          const d = r.target - (z[j] as number);
+          if (d <= 0) continue;
+          loss += (r.strength * d * d) / N;
+          dLoss += (-2 * r.strength * d * (dz[j] as number)) / N;
+        }
+      } else {
+        const mean = z.reduce((a, v) => a + v, 0) / N;
+        const dMean = dz.reduce((a, v) => a + v, 0) / N;
+        const excess = mean - r.target;
+        if (excess <= 0) continue;
+        loss += r.power === 1 ? r.strength * excess : r.strength * excess * excess;
+        dLoss += (r.power === 1 ? r.strength : 2 * r.strength * excess) * dMean;
+      }
+    }
+  }
+  return { loss: loss / B, dLoss: dLoss / B };
+}
+
+function randomSpec(rng: Random, i: number): NetSpec {
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
+  const loss = LOSSES[i % LOSSES.length] as (typeof LOSSES)[number];
+  const surrogate = SURROGATES[Math.floor(i / LOSSES.length) % SURROGATES.length] as (typeof SURROGATES)[number];
+  const classes = 2 + rng.int(3);
+  const depth = 1 + (i % 3 === 2 ? 1 : rng.int(2));
+  const hidden = Array.from({ length: depth }, (_, d) => ({
+    size: d === depth - 1 && loss === 'spike-count-mse' ? classes : 3 + rng.int(8),
+    reset: pick(['zero', 'subtract'] as const),
+    detachReset: i % 2 === 0 ? rng.uniform() < 0.3 : rng.uniform() < 0.7,
+    scaleInput: rng.uniform() < 0.3,
+    recurrent: i % 4 < 2 || rng.uniform() < 0.4,
+    tauMem: pick([5, 10, 20]),
+    tauSyn: pick([2, 5, 10]),
+  }));
+  const scaleInput = hidden.some((h) => h.scaleInput);
+  return {
+    inputs: 4 + rng.int(10),
+    classes,
+    timeSteps: 15 + rng.int(20),
+    hidden,
+    readout: { scaleInput: rng.uniform() < 0.3, tauMem: pick([5, 10, 20]) },
+    loss: { loss, targetCountCorrect: 3, targetCountWrong: 1 },
+    regularizers:
+      rng.uniform() < 0.5
+        ? [
+            { bound: 'lower', strength: 0.5, target: 2 },
+            { bound: 'upper', strength: 0.1, target: 0.5, power: pick(['l1', 'l2'] as const) },
+          ]
+        : [],
+    // The examples train at 20 (fast sigmoid, Randman) and 100 (Fashion-MNIST, SHD).
+    training: { surrogate, surrogateScale: [1, 5, 20, 50, 100][i % 5] as number },
+    skip: rng.uniform() < 0.3 && loss !== 'spike-count-mse',
+    init: { init: 'normal', scale: scaleInput ? 20 : 3 },
+  };
+}
+
+function gaussian(rng: Random, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    out[i] = Math.sqrt(-2 * Math.log(1 - rng.uniform())) * Math.cos(2 * Math.PI * rng.uniform());
+  return out;
+}
+
+const CASES = 48;
+
+function check(spec: NetSpec, seed: number) {
+  const plan = compilePlan(buildGraph(spec));
+  const W: Weights = {};
+  for (const [k, v] of Object.entries(initWeights(plan, seed))) W[k] = Float64Array.from(v);
+  const batch = randomBatch(new Random(seed + 1000), 3, spec.timeSteps, spec.inputs, spec.classes, 0.15);
+  const fast = new FastEngine(plan, { precision: 'float64', matmul: 'js' }).gradients(batch, W);
+  const rng = new Random(seed + 77);
+  const results: { id: string; forward: number; reverse: number; error: number }[] = [];
+  const trainable = plan.connections.filter((c) => c.trainable);
+  // One direction per matrix (its gradient alone), and one through all of them at once.
+  const directions: [string, Weights][] = [
+    ...trainable.map((c): [string, Weights] => [c.id, { [c.id]: gaussian(rng, W[c.id]?.length ?? 0) }]),
+    ['all', Object.fromEntries(trainable.map((c) => [c.id, gaussian(rng, W[c.id]?.length ?? 0)]))],
+  ];
+  for (const [id, partial] of directions) {
+    const D: Weights = {};
+    for (const c of plan.connections) D[c.id] = partial[c.id] ?? new Float64Array(W[c.id]?.length ?? 0);
+    const { loss, dLoss } = directional(plan, batch, W, D);
+    expect(Math.abs(loss - fast.loss)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(loss)));
+    let reverse = 0;
+    for (const c of trainable) {
+      const g = fast.grads[c.id] as Float64Array;
+      const d = D[c.id] as Float64Array;
+      for (let k = 0; k < g.length; k++) reverse += (g[k] as number) * (d[k] as number);
+    }
+    results.push({ id, forward: dLoss, reverse, error: Math.abs(dLoss - reverse) / Math.abs(dLoss) });
+  }
+  return results;
+}
+
+describe('fast engine gradients match float64 forward-mode derivatives', () => {
+  it.each(Array.from({ length: CASES }, (_, i) => i))('random graph %i: relative error <= 1e-9', (i) => {
+    const spec = randomSpec(new Random(104729 * (i + 1)), i);
+    for (const r of check(spec, i)) {
+      // Exactly zero where no surrogate reaches (piecewise-linear at scale 50 has support
+      // |x| < 0.02) or no spike path leads to the loss: then the engine must say 0 too.
+      if (r.forward === 0) {
+        expect(r.reverse, `${r.id} in ${JSON.stringify(spec)}`).toBe(0);
+        continue;
+      }
+      expect(r.error, `${r.id} (forward ${r.forward}, reverse ${r.reverse}) in ${JSON.stringify(spec)}`).toBeLessThan(
+        1e-9,
+      );
+    }
+  });
+
+  it('most directional derivatives are nonzero, so the ratio above is what is tested', () => {
+    let zero = 0;
+    let all = 0;
+    for (let i = 0; i < CASES; i++)
+      for (const r of check(randomSpec(new Random(104729 * (i + 1)), i), i)) {
+        all++;
+        if (r.forward === 0) zero++;
+      }
+    expect(zero / all).toBeLessThan(0.1);
+  });
+
+  it('the cases cover recurrence, two layers, differentiated resets, every surrogate and loss, scales to 100', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < CASES; i++) {
+      const spec = randomSpec(new Random(104729 * (i + 1)), i);
+      seen.add(`layers${spec.hidden.length}`);
+      seen.add(`scale${spec.training?.surrogateScale}`);
+      for (const h of spec.hidden) {
+        seen.add(`${h.reset}-${h.detachReset ? 'detached' : 'differentiated'}`);
+        if (h.recurrent) seen.add('recurrent');
+        if (h.recurrent && spec.hidden.length === 2) seen.add('recurrent-two-layer');
+      }
+      seen.add(spec.training?.surrogate as string);
+      seen.add(spec.loss?.loss as string);
+    }
+    for (const want of [
+      'layers1',
+      'layers2',
+      'recurrent',
+      'recurrent-two-layer',
+      'zero-detached',
+      'zero-differentiated',
+      'subtract-detached',
+      'subtract-differentiated',
+      'scale20',
+      'scale100',
+      ...SURROGATES,
+      ...LOSSES,
+    ])
+      expect(seen, want).toContain(want);
+  });
+});
