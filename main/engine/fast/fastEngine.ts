@@ -18,7 +18,8 @@
 //   lu'       = gS[n] * sg(U[n] - theta) + beta * keep * lu
 //   li'       = alpha * li + c * keep * lu      keep = 1 - S[n] (zero reset) or 1
 // dW[i,:] accumulates gDrive[n] over the presynaptic spikes (b, n, i) only; the gradient to
-// a spiking source, gS_src[n] = W gDrive[n], is dense.
+// a spiking source, gS_src[n] = W gDrive[n], is dense. A recurrent population's backward
+// runs time-major over the samples, so its V li is one [B, N] x [N, N] product per step.
 import * as tf from '@tensorflow/tfjs';
 import type { SpikeBatch } from '../../data/types';
 import { sliceBatch, spikeTriples } from '../batch';
@@ -367,49 +368,77 @@ export class FastEngine implements Engine {
         const recC = p.recurrent;
         const V = recC ? (weights[recC.id] as FloatArray) : null;
         const dV = recC ? (grads[recC.id] as FloatArray) : null;
-        const recG = new Float64Array(N);
-        const { offsets, units } = ws.spikes;
+        // Steps after the last one that receives a gradient leave lu = li = 0: skip them
+        // (with a max-over-time loss nothing after the readout's arg-max step matters).
+        // gD[n] = dL/dI[n+1] vanishes from n = last on.
+        const lastOf = new Int32Array(B);
         for (let b = 0; b < B; b++) {
-          lu.fill(0);
-          li.fill(0);
-          const co = b * N;
-          // Steps after the last one that receives a gradient leave lu = li = 0: skip them
-          // (with a max-over-time loss nothing after the readout's arg-max step matters).
           let last = T - 1;
           if (!gCount) while (last >= 0 && isZero(gS, (b * T + last) * N, N)) last--;
-          // gD[n] = dL/dI[n+1] vanishes from n = last on.
+          lastOf[b] = last;
           lastActive[b] = last - 1;
           for (let n = T - 1; n > last; n--) gD.fill(0, (b * T + n) * N, (b * T + n + 1) * N);
-          for (let n = last; n >= 0; n--) {
-            const base = (b * T + n) * N;
-            if (V && dV) {
-              const end = offsets[b * T + n + 1] as number;
-              for (let e = offsets[b * T + n] as number; e < end; e++) addRow(dV, (units[e] as number) * N, li, 0, N);
-              for (let j = 0; j < N; j++) {
-                let acc = 0;
-                const row = j * N;
-                for (let k = 0; k < N; k++) acc += (V[row + k] as number) * (li[k] as number);
-                recG[j] = acc;
+        }
+        if (V) {
+          // Recurrent: time-major over all samples, so that the recurrence's gradient to the
+          // population's own spikes, gS[b, n, :] += V li[b, :], is one dense product per step
+          // ([B, N] x [N, N]) instead of B mat-vecs. The adjoint state is [B, N].
+          const LU = new this.F(B * N);
+          const LI = new this.F(B * N);
+          const product = new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array);
+          let top = -1;
+          for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
+          try {
+            for (let n = top; n >= 0; n--) {
+              const recG = product.apply(LI);
+              for (let b = 0; b < B; b++) {
+                if (n > (lastOf[b] as number)) continue;
+                const base = (b * T + n) * N;
+                const so = b * N;
+                for (let j = 0; j < N; j++) {
+                  const s = spiked[base + j] as number;
+                  const u = LU[so + j] as number;
+                  const l = LI[so + j] as number;
+                  gD[base + j] = l;
+                  let g = (gS[base + j] as number) + (recG[so + j] as number);
+                  if (gCount) g += gCount[so + j] as number;
+                  if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
+                  const keep = zero ? 1 - s : 1;
+                  LU[so + j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
+                  LI[so + j] = alpha * l + c * keep * u;
+                }
               }
             }
-            if (!V && !differentiated && !gCount && zero)
-              lifAdjointStep(lu, li, N, gD, gS, um, sg, theta, spiked, base, alpha, beta, c);
-            else
-              for (let j = 0; j < N; j++) {
-                const s = spiked[base + j] as number;
-                const u = lu[j] as number;
-                const l = li[j] as number;
-                gD[base + j] = l;
-                let g = gS[base + j] as number;
-                if (gCount) g += gCount[co + j] as number;
-                if (V) g += recG[j] as number;
-                if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
-                const keep = zero ? 1 - s : 1;
-                lu[j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
-                li[j] = alpha * l + c * keep * u;
-              }
+          } finally {
+            product.dispose();
           }
-        }
+        } else
+          for (let b = 0; b < B; b++) {
+            lu.fill(0);
+            li.fill(0);
+            const co = b * N;
+            for (let n = lastOf[b] as number; n >= 0; n--) {
+              const base = (b * T + n) * N;
+              if (!differentiated && !gCount && zero)
+                lifAdjointStep(lu, li, N, gD, gS, um, sg, theta, spiked, base, alpha, beta, c);
+              else
+                for (let j = 0; j < N; j++) {
+                  const s = spiked[base + j] as number;
+                  const u = lu[j] as number;
+                  const l = li[j] as number;
+                  gD[base + j] = l;
+                  let g = gS[base + j] as number;
+                  if (gCount) g += gCount[co + j] as number;
+                  if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
+                  const keep = zero ? 1 - s : 1;
+                  lu[j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
+                  li[j] = alpha * l + c * keep * u;
+                }
+            }
+          }
+        // The recurrent weights' gradient, as any incoming connection's: gD over presynaptic
+        // spikes, which are the population's own.
+        if (recC && dV) accumulateWeightGrad(dV, gD, ws.spikes, lastActive, B, T, N);
       }
 
       // The last step whose drive gradient may be nonzero, per sample (LIF: set above).
@@ -422,17 +451,7 @@ export class FastEngine implements Engine {
       for (const conn of p.incoming) {
         const src = this.spaces[conn.source] as Workspace;
         const { offsets, units } = this.spikesOf(src, batch);
-        const dW = grads[conn.id] as FloatArray;
-        // Weight gradient: only presynaptic spikes contribute, and only up to the last step
-        // whose drive gradient is nonzero.
-        for (let b = 0; b < B; b++) {
-          const stop = lastActive[b] as number;
-          for (let n = 0; n <= stop; n++) {
-            const o = (b * T + n) * N;
-            const end = offsets[b * T + n + 1] as number;
-            for (let e = offsets[b * T + n] as number; e < end; e++) addRow(dW, (units[e] as number) * N, gD, o, N);
-          }
-        }
+        accumulateWeightGrad(grads[conn.id] as FloatArray, gD, { offsets, units }, lastActive, B, T, N);
         if (conn.gradToSource) {
           const W = weights[conn.id] as FloatArray;
           const gSrc = src.gS as FloatArray;
@@ -449,6 +468,81 @@ export class FastEngine implements Engine {
       }
     }
     return grads;
+  }
+}
+
+/**
+ * Weight gradient dW[i, :] += gD[b, n, :] over the presynaptic spikes (b, n, i), and only up
+ * to each sample's last step whose drive gradient may be nonzero.
+ */
+function accumulateWeightGrad(
+  dW: FloatArray,
+  gD: FloatArray,
+  spikes: Spikes,
+  lastActive: Int32Array,
+  B: number,
+  T: number,
+  N: number,
+) {
+  const { offsets, units } = spikes;
+  for (let b = 0; b < B; b++) {
+    const stop = lastActive[b] as number;
+    for (let n = 0; n <= stop; n++) {
+      const o = (b * T + n) * N;
+      const end = offsets[b * T + n + 1] as number;
+      for (let e = offsets[b * T + n] as number; e < end; e++) addRow(dW, (units[e] as number) * N, gD, o, N);
+    }
+  }
+}
+
+/**
+ * out[b, j] = sum_k V[j, k] li[b, k] for all B samples at once: li [B, N] times V^T. V is
+ * transposed once per batch so both paths stream contiguous rows; with tfjs (WASM/XNNPACK)
+ * it is one matMul per step, in JS an axpy per nonzero li entry.
+ */
+class RecurrentProduct {
+  private readonly Vt: FloatArray;
+  private readonly out: FloatArray;
+  private readonly tensor: tf.Tensor2D | null;
+
+  constructor(
+    V: FloatArray,
+    private readonly N: number,
+    private readonly B: number,
+    useTf: boolean,
+  ) {
+    const Vt = V instanceof Float32Array ? new Float32Array(N * N) : new Float64Array(N * N);
+    for (let j = 0; j < N; j++) for (let k = 0; k < N; k++) Vt[k * N + j] = V[j * N + k] as number;
+    this.Vt = Vt;
+    this.out = V instanceof Float32Array ? new Float32Array(B * N) : new Float64Array(B * N);
+    this.tensor = useTf ? tf.tensor2d(Vt as Float32Array, [N, N]) : null;
+  }
+
+  apply(li: FloatArray): FloatArray {
+    const { N, B, Vt } = this;
+    if (this.tensor) {
+      const t = this.tensor;
+      const product = tf.tidy(() => tf.matMul(tf.tensor2d(li as Float32Array, [B, N]), t));
+      const data = product.dataSync() as Float32Array;
+      product.dispose();
+      return data;
+    }
+    const out = this.out;
+    out.fill(0);
+    for (let b = 0; b < B; b++) {
+      const o = b * N;
+      for (let k = 0; k < N; k++) {
+        const l = li[o + k] as number;
+        if (l === 0) continue;
+        const r = k * N;
+        for (let j = 0; j < N; j++) out[o + j] = (out[o + j] as number) + (Vt[r + j] as number) * l;
+      }
+    }
+    return out;
+  }
+
+  dispose() {
+    this.tensor?.dispose();
   }
 }
 

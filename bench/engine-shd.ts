@@ -1,0 +1,180 @@
+// Speed of one training step on the SHD example's shape, 700 - H (recurrent) - 20, T = 100,
+// batch 256, Adamax, fast sigmoid (100), max-over-time CE, on random input at SHD's density
+// (5% of (step, channel) cells spiking): Spikewright's fast engine against PyTorch written
+// the two ways its users write it (bench/torch_shd.py: SpyTorch tutorial, snnTorch idiom),
+// all with the same threads. Rounds alternate the sides; each result carries the machine's
+// load average (os.loadavg) when it ran, because this machine is shared.
+//
+//   npx tsx bench/engine-shd.ts [--hidden 200] [--batches 10] [--warmup 2] [--threads 2] [--rounds 1]
+//                               [--impls spytorch,snntorch] [--python /usr/bin/python3]
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function peakRssMiB(): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
+}
+
+async function runOurs(hidden: number, batches: number, warmup: number, threads: number) {
+  const { buildGraph, randomBatch } = await import('../main/engine/testing');
+  const { Random } = await import('../main/util/random');
+  const { compilePlan } = await import('../main/engine/plan');
+  const { initWeights } = await import('../main/engine/init');
+  const { initBackend } = await import('../main/engine/backend');
+  const { Optimizer } = await import('../main/engine/optimizer');
+  const { FastEngine } = await import('../main/engine/fast/fastEngine');
+  const { ParallelFastEngine } = await import('../main/engine/fast/parallelEngine');
+  // The SHD example (examples/shd.snn.json) with the hidden size varied.
+  const graph = buildGraph({
+    inputs: 700,
+    classes: 20,
+    timeSteps: 100,
+    hidden: [{ size: hidden, recurrent: true, tauMem: 10, tauSyn: 5 }],
+    readout: { tauMem: 10, tauSyn: 5 },
+    loss: { loss: 'max-over-time' },
+    regularizers: [
+      { bound: 'lower', strength: 100, target: 0.001, power: 'l2' },
+      { bound: 'upper', strength: 0.06, target: 100, power: 'l1' },
+    ],
+    training: {
+      batchSize: 256,
+      optimizer: 'adamax',
+      learningRate: 2e-4,
+      surrogate: 'fast-sigmoid',
+      surrogateScale: 100,
+    },
+    init: { init: 'normal', scale: 0.2 },
+  });
+  const backend = await initBackend();
+  const plan = compilePlan(graph);
+  const weights = initWeights(plan, 0);
+  const t = plan.training;
+  const optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum);
+  const engine = threads > 1 ? new ParallelFastEngine(plan, graph, threads) : new FastEngine(plan);
+  const rng = new Random(0);
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  let density = 0;
+  for (let i = 0; i < warmup + batches; i++) {
+    const batch = randomBatch(rng, 256, 100, 700, 20, 0.05);
+    density = (batch.offsets[256 * 100] as number) / (256 * 100 * 700);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const r = await engine.gradients(batch, weights);
+    optimizer.step(weights, r.grads);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    if (i >= warmup) {
+      times.push(ms);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+    }
+  }
+  (engine as { dispose?: () => void }).dispose?.();
+  return {
+    impl: 'spikewright-fast',
+    hidden,
+    backend,
+    threads,
+    density,
+    ms_per_batch_median: median(times),
+    // Only this (main) thread's CPU: worker threads are counted by process.cpuUsage too.
+    cpu_ms_per_batch_median: median(cpuTimes),
+    peak_rss_mib: peakRssMiB(),
+  };
+}
+
+function lastJsonLine(text: string): Record<string, unknown> {
+  const line = text
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no result in:\n${text.slice(-2000)}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+async function main() {
+  const batches = Number(arg('batches', '10'));
+  const warmup = Number(arg('warmup', '2'));
+  const threads = Number(arg('threads', '2'));
+  const hiddenList = arg('hidden', '200').split(',').map(Number);
+  if (process.argv.includes('--ours')) {
+    const result = await runOurs(hiddenList[0] as number, batches, warmup, threads);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const python = arg('python', '/usr/bin/python3');
+  const impls = arg('impls', 'spytorch,snntorch').split(',');
+  const rounds = Number(arg('rounds', '1'));
+  const common = ['--batches', String(batches), '--warmup', String(warmup), '--threads', String(threads)];
+  const timed = (run: () => Record<string, unknown>) => {
+    const before = loadavg()[0] as number;
+    const r = run();
+    return { ...r, load1_before: before, load1_after: loadavg()[0] as number };
+  };
+  const torch = (impl: string, hidden: number) =>
+    timed(() => {
+      const p = spawnSync(
+        python,
+        [path.join(here, 'torch_shd.py'), '--impl', impl, '--hidden', String(hidden), ...common],
+        { encoding: 'utf8', maxBuffer: 1 << 26, cwd: here },
+      );
+      if (p.status !== 0) throw new Error(`PyTorch ${impl} failed:\n${p.stderr}`);
+      return lastJsonLine(p.stdout);
+    });
+  const ours = (hidden: number) =>
+    timed(() => {
+      const p = spawnSync(
+        process.execPath,
+        [...process.execArgv, fileURLToPath(import.meta.url), '--ours', '--hidden', String(hidden), ...common],
+        { encoding: 'utf8', maxBuffer: 1 << 26, cwd: root },
+      );
+      if (p.status !== 0) throw new Error(`Spikewright run failed:\n${p.stderr.slice(-3000)}`);
+      return lastJsonLine(p.stdout);
+    });
+  const results: Record<string, unknown>[] = [];
+  for (const hidden of hiddenList)
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate which side goes first, so a burst of outside load is not always on one side.
+      const order = round % 2 ? ['ours', ...impls] : [...impls, 'ours'];
+      for (const who of order) {
+        const r = who === 'ours' ? ours(hidden) : torch(who, hidden);
+        results.push({ ...r, round });
+        process.stderr.write(`${JSON.stringify({ ...r, round })}\n`);
+      }
+    }
+  process.stdout.write(`SHD shape 700-H(rec)-20, T=100, batch 256, ${threads} threads, median of ${batches} steps\n`);
+  for (const hidden of hiddenList) {
+    const rows = results.filter((r) => r.hidden === hidden);
+    const best = (impl: string) =>
+      Math.min(...rows.filter((r) => r.impl === impl).map((r) => r.ms_per_batch_median as number));
+    const ref = Math.min(...impls.map((i) => best(`pytorch-${i}`)));
+    const us = best('spikewright-fast');
+    process.stdout.write(
+      `  H=${hidden}: ours ${us.toFixed(0)} ms; ${impls.map((i) => `${i} ${best(`pytorch-${i}`).toFixed(0)} ms`).join('; ')}; ratio ${(us / ref).toFixed(3)}\n`,
+    );
+  }
+  process.stdout.write(`${JSON.stringify({ results })}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
