@@ -2,7 +2,8 @@
 // Adam, fast sigmoid, max-over-time CE): Spikewright's fast engine against a PyTorch
 // SpyTorch-tutorial implementation (bench/torch_fashion.py), in one run on this machine.
 // Each side runs in its own process, one after the other, so neither competes with the
-// other and each peak RSS is its own. Median step time over --batches steps after warm-up.
+// other and each peak RSS is its own; each thread count is compared with PyTorch given the
+// same number of threads. Median step time over --batches steps after warm-up.
 //
 //   npx tsx bench/engine-fashion.ts [--batches 10] [--warmup 3] [--threads 1,2] [--rounds 1] [--python /usr/bin/python3]
 import { spawnSync } from 'node:child_process';
@@ -108,10 +109,19 @@ async function main() {
     .split(',')
     .map((x) => Number(x));
   const rounds = Number(arg('rounds', '1'));
-  const runTorch = () => {
+  // The reference gets the threads our side gets (torch's default here is one thread).
+  const runTorch = (threads: number) => {
     const torch = spawnSync(
       python,
-      [path.join(here, 'torch_fashion.py'), '--batches', String(batches), '--warmup', String(warmup)],
+      [
+        path.join(here, 'torch_fashion.py'),
+        '--batches',
+        String(batches),
+        '--warmup',
+        String(warmup),
+        '--threads',
+        String(threads),
+      ],
       { encoding: 'utf8', maxBuffer: 1 << 26 },
     );
     if (torch.status !== 0) throw new Error(`PyTorch baseline failed:\n${torch.stderr}`);
@@ -140,8 +150,10 @@ async function main() {
   // machine hits one round, not one side; the summary takes each side's best round.
   const results: Record<string, unknown>[] = [];
   for (let round = 1; round <= rounds; round++) {
-    results.push({ ...runTorch(), round });
-    for (const threads of threadList) results.push({ ...runSpikewright(threads), round });
+    for (const threads of threadList) {
+      results.push({ ...runTorch(threads), round });
+      results.push({ ...runSpikewright(threads), round });
+    }
   }
   const best = new Map<string, Record<string, unknown>>();
   for (const r of results) {
@@ -149,14 +161,15 @@ async function main() {
     const seen = best.get(key);
     if (!seen || (r.ms_per_batch_median as number) < (seen.ms_per_batch_median as number)) best.set(key, r);
   }
-  const base = best.get('pytorch-spytorch') as Record<string, unknown>;
-  const torchMs = base.ms_per_batch_median as number;
-  const torchCpu = base.cpu_ms_per_batch_median as number;
+  // Each side is compared with the reference on the same number of threads.
+  const reference = (r: Record<string, unknown>) => best.get(`pytorch-spytorch-${r.threads}thread`) ?? r;
   process.stdout.write(`Fashion-MNIST 784-100-10, T=100, batch 256: median training step over ${batches} batches\n`);
   process.stdout.write(`  (CPU ms counts all threads; on a busy machine it is steadier than wall time)\n`);
   const line = (r: Record<string, unknown>) => {
     const ms = r.ms_per_batch_median as number;
     const cpu = r.cpu_ms_per_batch_median as number;
+    const torchMs = reference(r).ms_per_batch_median as number;
+    const torchCpu = reference(r).cpu_ms_per_batch_median as number;
     return `  ${String(r.impl).padEnd(28)} wall ${ms.toFixed(1).padStart(7)} ms (ratio ${(ms / torchMs).toFixed(3)})  CPU ${cpu.toFixed(1).padStart(7)} ms (ratio ${(cpu / torchCpu).toFixed(3)})  peak RSS ${r.peak_rss_mib} MiB\n`;
   };
   if (rounds > 1) {

@@ -128,7 +128,7 @@ def main():
             cpu_times.append(dc)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
-        "impl": "pytorch-spytorch",
+        "impl": f"pytorch-spytorch-{torch.get_num_threads()}thread",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "ms_per_batch_median": statistics.median(times),
