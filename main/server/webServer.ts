@@ -9,7 +9,8 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocket, WebSocketServer } from 'ws';
+import { pipeline } from 'node:stream/promises';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { type ApiHandlers, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
 import { encodeMessage } from '../../shared/api/wire';
 import { CSP } from '../services/csp';
@@ -22,7 +23,15 @@ export interface WebServerOptions {
   host?: '127.0.0.1' | '::1' | 'localhost';
   token?: string;
   log?: (message: string) => void;
+  /** The largest WebSocket message accepted; a bigger one closes that connection (1009). */
+  maxMessageBytes?: number;
 }
+
+/**
+ * The largest request the contract allows (a 700 MB base64 NIR file) plus its envelope. A frame
+ * that declares more is refused from its header, before anything is buffered.
+ */
+export const MAX_MESSAGE_BYTES = 701 * 1024 * 1024;
 
 export interface WebServer {
   url: string;
@@ -82,8 +91,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function serveStatic(req: IncomingMessage, res: ServerResponse) {
     if (!hostAllowed(req)) return refuse(res, 403, 'Forbidden: unexpected Host header.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    let path = decodeURIComponent(url.pathname);
+    const path0 = requestPath(req.url);
+    if (path0 === null) return refuse(res, 400, 'Bad request: malformed URL or %-encoding.');
+    const { url } = path0;
+    let path = path0.path;
     if (path === '/' || path === '/index.html') {
       if (!tokenMatches(url.searchParams.get('token')))
         return refuse(
@@ -106,21 +117,29 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       ...(path === '/index.html' ? { 'Content-Security-Policy': CSP } : {}),
     });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).pipe(res);
+    // pipeline, not pipe: a read error or a client gone mid-transfer ends this response only.
+    await pipeline(createReadStream(file), res).catch((error) => {
+      log(`static file ${path}: ${(error as Error).message}`);
+      res.destroy();
+    });
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 600 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const reason = !hostAllowed(req)
-      ? 'unexpected Host'
-      : !originAllowed(req)
-        ? 'foreign Origin'
-        : url.pathname !== '/api'
-          ? 'unknown path'
-          : !tokenMatches(url.searchParams.get('token'))
-            ? 'missing or wrong token'
-            : null;
+    // A connection reset during the handshake must not become an uncaught 'error'.
+    socket.on('error', (error) => log(`WebSocket handshake: ${error.message}`));
+    const url = requestPath(req.url)?.url ?? null;
+    const reason = !url
+      ? 'malformed URL'
+      : !hostAllowed(req)
+        ? 'unexpected Host'
+        : !originAllowed(req)
+          ? 'foreign Origin'
+          : url.pathname !== '/api'
+            ? 'unknown path'
+            : !tokenMatches(url.searchParams.get('token'))
+              ? 'missing or wrong token'
+              : null;
     if (reason) {
       log(`refused WebSocket: ${reason} (Origin ${req.headers.origin ?? 'none'}, Host ${req.headers.host ?? 'none'})`);
       socket.end(
@@ -132,18 +151,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   wss.on('connection', (ws) => {
-    ws.on('message', async (data) => {
-      let message: { id?: unknown; method?: unknown; params?: unknown };
-      try {
-        message = JSON.parse(data.toString());
-      } catch {
-        ws.send(JSON.stringify({ id: null, ok: false, error: 'Malformed message: not JSON.' }));
-        return;
-      }
-      const response = await dispatch(message.method, message.params);
-      if (ws.readyState === WebSocket.OPEN) ws.send(encodeMessage({ id: message.id ?? null, ...response }));
+    // A malformed frame (bad opcode, RSV bits, invalid UTF-8, an oversized length, a stray
+    // continuation, an unmasked frame) makes ws emit 'error' and close this connection with the
+    // matching status code; without a listener that error would end the whole server.
+    ws.on('error', (error) => log(`closed a WebSocket connection: ${error.message}`));
+    ws.on('message', (data, isBinary) => {
+      void answer(ws, data, isBinary).catch((error) => log(`internal error: ${(error as Error)?.stack ?? error}`));
     });
   });
+
+  /** Parses, validates and answers one message; every failure becomes a reply or a log line. */
+  async function answer(ws: WebSocket, data: RawData, isBinary: boolean) {
+    const request = parseRequest(data, isBinary);
+    const reply = (message: unknown) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.send(encodeMessage(message), (error) => error && log(`reply not sent: ${error.message}`));
+    };
+    if (!request.ok) return reply({ id: request.id, ok: false, error: request.error });
+    const response = await dispatch(request.method, request.params);
+    reply({ id: request.id, ...response });
+  }
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -172,6 +199,47 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         server.closeAllConnections();
       }),
   };
+}
+
+/** The request's URL and decoded path, or null when either is malformed. */
+function requestPath(raw: string | undefined): { url: URL; path: string } | null {
+  try {
+    const url = new URL(raw ?? '/', 'http://placeholder');
+    const path = decodeURIComponent(url.pathname);
+    return path.includes('\0') ? null : { url, path };
+  } catch {
+    return null;
+  }
+}
+
+type Request =
+  | { ok: true; id: RequestId; method: unknown; params: unknown }
+  | { ok: false; id: RequestId; error: string };
+type RequestId = string | number | null;
+
+/** A request is a JSON object `{id, method, params}`; anything else is answered as malformed. */
+export function parseRequest(data: RawData, isBinary: boolean): Request {
+  if (isBinary) return { ok: false, id: null, error: 'Malformed message: requests are JSON text frames.' };
+  let message: unknown;
+  try {
+    message = JSON.parse(rawText(data));
+  } catch {
+    return { ok: false, id: null, error: 'Malformed message: not JSON.' };
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return { ok: false, id: null, error: 'Malformed message: expected an object {id, method, params}.' };
+  const { id, method, params } = message as Record<string, unknown>;
+  const validId: RequestId = typeof id === 'string' || typeof id === 'number' ? id : null;
+  if (id !== undefined && id !== null && validId === null)
+    return { ok: false, id: null, error: 'Malformed message: id must be a string or a number.' };
+  if (typeof method !== 'string')
+    return { ok: false, id: validId, error: 'Malformed message: method must be a string.' };
+  return { ok: true, id: validId, method, params };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
 function refuse(res: ServerResponse, status: number, message: string) {
