@@ -1,7 +1,7 @@
 // The editor end to end: draw the Fashion-MNIST network from an empty canvas with the mouse,
 // set it up in the inspector, break and fix it, undo and redo, save, reopen, compare.
 import { writeFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { expect, target, test } from './fixtures';
 import { EditorPage } from './pages/EditorPage';
 
 test('builds, validates, undoes, saves and reopens the Fashion-MNIST network', async ({ app }) => {
@@ -224,7 +224,7 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
 
   // Opening over unsaved changes asks first. A file that is not a Spikewright document gives
   // a readable message and the document stays, whether from the server or uploaded.
-  const bad = test.info().outputPath('not-a-network.json');
+  const bad = test.info().outputPath('not-a-network.snn.json');
   writeFileSync(bad, '{"hello": 1}');
   await canvas.clickEmpty();
   await app.keyboard.press('ControlOrMeta+KeyO');
@@ -233,8 +233,15 @@ test('commands: palette, context menu, train hook and file errors', async ({ app
   await dialog.getByTestId('open-path').fill(bad);
   await dialog.getByTestId('open-submit').click();
   await expect(dialog.getByTestId('open-error')).toContainText('is not a Spikewright document');
+  // Web mode opens documents only inside its workspace folder, and only Spikewright's files.
+  if (target === 'web') {
+    await expect(dialog.getByTestId('workspace-help')).toContainText('test-results');
+    await dialog.getByTestId('open-path').fill('/etc/passwd');
+    await dialog.getByTestId('open-submit').click();
+    await expect(dialog.getByTestId('open-error')).toContainText('/etc/passwd is outside the workspace folder');
+  }
   await dialog.getByTestId('open-file-input').setInputFiles(bad);
-  await expect(dialog.getByTestId('open-error')).toContainText('not-a-network.json is not a Spikewright document');
+  await expect(dialog.getByTestId('open-error')).toContainText('not-a-network.snn.json is not a Spikewright document');
   await expect(canvas.nodes()).toHaveCount(6);
   await expect(editor.fileName()).toHaveText('randman.snn.json');
   await expect(editor.dirtyMarker()).toBeVisible();

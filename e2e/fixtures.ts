@@ -2,9 +2,9 @@
 // (`tsx main/server/cli.ts`, after the renderer is built), and a page opened at its URL.
 // Where an Electron binary exists the same specs are meant to run against Electron instead.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { _electron, test as base, expect, type Page } from '@playwright/test';
 
 export interface AppServer {
@@ -20,8 +20,19 @@ export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'spikewright-state-'));
 }
 
-export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', '--port', '0'], {
+/**
+ * The folder web mode's documents are confined to in the specs: Playwright's output folder,
+ * where `test.info().outputPath()` puts the files specs save and open.
+ */
+export const E2E_WORKSPACE = resolve('test-results');
+
+export async function startAppServer(
+  extraEnv: Record<string, string> = {},
+  workspace = E2E_WORKSPACE,
+): Promise<AppServer> {
+  mkdirSync(workspace, { recursive: true });
+  const args = ['--import', 'tsx', 'main/server/cli.ts', '--port', '0', '--workspace', workspace];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, SPIKEWRIGHT_STATE_DIR: freshStateDir(), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

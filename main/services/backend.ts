@@ -1,11 +1,14 @@
 // The services behind the API, shared by the Electron main process and the web-mode server.
+import { basename } from 'node:path';
 import type { ApiHandlers, ApiParams, TrainingEvent } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/contract';
+import { withDocumentExtension } from '../../shared/api/documentPaths';
 import { parseGraphDocument, restoreParams } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
 import type { SpikeDataset } from '../data/types';
 import { exportNirDocument, importNirDocument, NirExportError, NirImportError } from '../nir/index';
-import { readDocument, writeFileAtomic } from './documents';
+import type { DocumentAccess } from './documentAccess';
+import { readBytes, writeFileAtomic } from './documents';
 import { listExamples, readExample } from './examples';
 import { createRecentFiles, createRecoveryStore } from './recovery';
 import type { TrainingService } from './training';
@@ -17,6 +20,8 @@ export interface BackendOptions {
   training: TrainingService;
   /** Folder for the recovery file and recent files. */
   stateDir: string;
+  /** Which paths openDocument and saveDocument accept (documentAccess.ts). */
+  access: DocumentAccess;
   /** The desktop shell's native parts; web mode has none and the UI uses its own. */
   shell?: DesktopShell;
 }
@@ -30,25 +35,48 @@ export interface DesktopShell {
 }
 
 export function createHandlers(options: BackendOptions): ApiHandlers {
+  const { access } = options;
   const recovery = createRecoveryStore(options.stateDir);
   const recent = createRecentFiles(options.stateDir);
   const remember = async (path: string) => options.shell?.recentChanged?.(await recent.add(path));
+  // The recent list is the user's own choice of files: they may be opened again (Electron).
+  const recentGranted = recent.list().then((paths) => {
+    for (const p of paths) access.grant(p);
+  });
+  const importNir = async (bytes: Uint8Array, fileName: string) => {
+    try {
+      const name = fileName.replace(/\.(nir|h5|hdf5)$/i, '');
+      const result = await importNirDocument(bytes, { appVersion: options.appVersion, name });
+      return { text: result.text, unmapped: [...result.unmapped, ...result.problems] };
+    } catch (error) {
+      if (error instanceof NirImportError) throw new ApiError(`${fileName}: ${error.message}`);
+      throw error;
+    }
+  };
   return {
+    listExamples: () => listExamples(options.examplesDir),
+    openExample: ({ id }) => readExample(options.examplesDir, id),
     appInfo: async () => ({
       name: 'Spikewright',
       version: options.appVersion,
       transport: options.transport,
       platform: process.platform,
+      ...(access.workspace ? { workspace: access.workspace } : {}),
     }),
-    listExamples: () => listExamples(options.examplesDir),
-    openExample: ({ id }) => readExample(options.examplesDir, id),
     openDocument: async ({ path }) => {
-      const opened = await readDocument(path);
-      await remember(opened.path);
-      return opened;
+      await recentGranted;
+      const allowed = await access.forRead(path);
+      const bytes = await readBytes(allowed.path);
+      const name = basename(allowed.path);
+      await remember(allowed.path);
+      if (allowed.kind === 'document') return { text: bytes.toString('utf8'), path: allowed.path, name };
+      // A NIR file opens as a new, unsaved document (it has no .snn.json path yet).
+      const imported = await importNir(bytes, name);
+      return { text: imported.text, path: null, name: `${name.replace(/\.nir$/i, '')}.snn.json` };
     },
     saveDocument: async ({ path, text }) => {
-      const saved = await writeFileAtomic(path, text);
+      await recentGranted;
+      const saved = await writeFileAtomic(await access.forWrite(path), text);
       await remember(saved);
       return { path: saved };
     },
@@ -67,10 +95,7 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       options.training.resume(runId);
       return {};
     },
-    stopTraining: async ({ runId }) => {
-      options.training.stop(runId);
-      return {};
-    },
+    stopTraining: ({ runId }) => options.training.stop(runId),
     exportDocument: async ({ document }) => {
       try {
         const out = await exportNirDocument(document, { appVersion: options.appVersion });
@@ -80,16 +105,7 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
         throw error;
       }
     },
-    importDocument: async ({ data, fileName }) => {
-      try {
-        const name = fileName.replace(/\.(nir|h5|hdf5)$/i, '');
-        const result = await importNirDocument(Buffer.from(data, 'base64'), { appVersion: options.appVersion, name });
-        return { text: result.text, unmapped: [...result.unmapped, ...result.problems] };
-      } catch (error) {
-        if (error instanceof NirImportError) throw new ApiError(`${fileName}: ${error.message}`);
-        throw error;
-      }
-    },
+    importDocument: ({ data, fileName }) => importNir(Buffer.from(data, 'base64'), fileName),
     readRecovery: () => recovery.read(),
     writeRecovery: async ({ text, name, path }) => {
       await recovery.write(text, name, path);
@@ -99,14 +115,21 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       await recovery.clear();
       return {};
     },
-    showOpenDialog: async ({ purpose }) =>
-      options.shell
-        ? { available: true, path: await options.shell.showOpenDialog(purpose ?? 'document') }
-        : { available: false, path: null },
-    showSaveDialog: async ({ defaultName, purpose }) =>
-      options.shell
-        ? { available: true, path: await options.shell.showSaveDialog(defaultName, purpose ?? 'document') }
-        : { available: false, path: null },
+    // A path the user picks in a native dialog is one the UI may then open or save.
+    showOpenDialog: async ({ purpose }) => {
+      if (!options.shell) return { available: false, path: null };
+      const path = await options.shell.showOpenDialog(purpose ?? 'document');
+      if (path) access.grant(path);
+      return { available: true, path };
+    },
+    showSaveDialog: async ({ defaultName, purpose }) => {
+      if (!options.shell) return { available: false, path: null };
+      const chosen = await options.shell.showSaveDialog(defaultName, purpose ?? 'document');
+      // The UI saves documents under the name with the extension; that is the path granted.
+      const path = chosen && (purpose ?? 'document') === 'document' ? withDocumentExtension(chosen) : chosen;
+      if (path) access.grant(path);
+      return { available: true, path };
+    },
     recentFiles: () => recent.list(),
     previewDataset: async ({ params, samples }) => {
       const { DatasetError, datasetPreview, defaultCacheDir, openDataset } = await import('../data/index');

@@ -1,6 +1,7 @@
-// Hot exit: the unsaved document is written to a recovery file (atomically: temporary file,
-// then rename) while the user edits, so a crash of the app, the server or the machine loses
-// nothing; the next start offers to restore it.
+// Hot exit: the unsaved document is written to a recovery file (atomically and durably:
+// temporary file, fsync, rename, fsync of the folder; see documents.ts) while the user edits,
+// so a crash of the app, the server or the machine loses at most the last second of work; the
+// next start offers to restore it.
 import { readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

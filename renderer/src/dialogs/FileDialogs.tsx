@@ -9,11 +9,42 @@ import { Modal } from './Modal';
 
 const close = () => useAppStore.getState().openDialog(null);
 
+/** The server's workspace folder (web mode): the only place documents are opened from or saved to. */
+function useWorkspace(): string | null {
+  const [workspace, setWorkspace] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    api
+      .appInfo({})
+      .then((info) => alive && setWorkspace(info.workspace ?? null))
+      .catch(() => {});
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return workspace;
+}
+
+function WorkspaceHelp({ workspace, extra }: { workspace: string | null; extra?: string }) {
+  if (!workspace && !extra) return null;
+  return (
+    <div className="field__help" data-testid="workspace-help">
+      {workspace && (
+        <>
+          Paths are inside the workspace folder <code>{workspace}</code>; a relative path starts there.{' '}
+        </>
+      )}
+      {extra}
+    </div>
+  );
+}
+
 export function OpenDialog() {
   const [path, setPath] = useState(useAppStore.getState().filePath ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const workspace = useWorkspace();
   const finish = (result: string | null) => {
     setBusy(false);
     if (result) setError(result);
@@ -39,7 +70,7 @@ export function OpenDialog() {
             id="open-path"
             value={path}
             onChange={(e) => setPath(e.target.value)}
-            placeholder="/home/me/networks/model.snn.json"
+            placeholder="networks/model.snn.json"
             data-testid="open-path"
             spellCheck={false}
           />
@@ -52,6 +83,7 @@ export function OpenDialog() {
             Open
           </button>
         </div>
+        <WorkspaceHelp workspace={workspace} extra="Opens .snn.json documents and .nir files." />
       </form>
       <div className="dialog-or">or</div>
       <div className="dialog-form">
@@ -100,6 +132,7 @@ export function SaveAsDialog() {
   const [path, setPath] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const workspace = useWorkspace();
   return (
     <Modal title="Save as" testId="save-as-dialog">
       <form
@@ -136,9 +169,10 @@ export function SaveAsDialog() {
             Save
           </button>
         </div>
-        <div className="field__help">
-          The file is written on the machine running Spikewright; “.snn.json” is added if missing.
-        </div>
+        <WorkspaceHelp
+          workspace={workspace}
+          extra="The file is written on the machine running Spikewright; “.snn.json” is added if missing."
+        />
       </form>
       {error && (
         <div className="dialog-error" role="alert" data-testid="save-error">

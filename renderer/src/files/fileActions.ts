@@ -1,5 +1,7 @@
 // File commands behind small functions, so Electron's native dialogs can replace the in-app
 // ones later without touching the commands. A failed load never replaces the open document.
+
+import { withDocumentExtension } from '../../../shared/api/documentPaths';
 import { FILE_EXTENSION, serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import { isDirty, useAppStore } from '../store';
@@ -87,7 +89,7 @@ export async function save(): Promise<void> {
 
 /** Writes the document to a path on the backend's disk. Returns an error sentence, or null. */
 export async function saveTo(path: string): Promise<string | null> {
-  const withExtension = path.endsWith('.json') ? path : `${path}${FILE_EXTENSION}`;
+  const withExtension = withDocumentExtension(path);
   const text = serializeSnnFile(store().toFile());
   try {
     const result = await api.saveDocument({ path: withExtension, text });
