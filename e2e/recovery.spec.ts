@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, freshStateDir, startAppServer, stopAppServer, test, waitForDocument, webOnly } from './fixtures';
 
 test('unsaved work survives the server being killed mid-edit and is offered back', async ({ page }) => {
@@ -51,3 +52,118 @@ test('unsaved work survives the server being killed mid-edit and is offered back
     await stopAppServer(second);
   }
 });
+
+test('continuous editing every 250 ms for 10 s, then kill -9: at most 2 s of edits are lost', async ({ page }) => {
+  webOnly();
+  const stateDir = freshStateDir();
+  const first = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
+  await page.goto(first.url);
+  await waitForDocument(page);
+
+  // 40 edits, one every 250 ms, as a user typing into the inspector would make them: each
+  // renames the hidden population to `edit-<n>`.
+  const edits = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let n = 0;
+        const timer = setInterval(() => {
+          const store = window.__spikewright?.store;
+          const state = store?.getState();
+          if (!store || !state) return;
+          store.setState({
+            graph: {
+              ...state.graph,
+              nodes: state.graph.nodes.map((node) => (node.id === 'hidden' ? { ...node, name: `edit-${n}` } : node)),
+            },
+          });
+          n++;
+          if (n === 40) {
+            clearInterval(timer);
+            resolve(n);
+          }
+        }, 250);
+      }),
+  );
+  expect(edits).toBe(40);
+  // The server dies right after the last edit.
+  first.process.kill('SIGKILL');
+  await new Promise((resolve) => first.process.once('exit', resolve));
+
+  const second = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
+  try {
+    await page.goto(second.url);
+    await waitForDocument(page);
+    await page.getByTestId('recovery-restore').click();
+    const restored = await page.evaluate(
+      () => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name ?? '',
+    );
+    const kept = Number(/^edit-(\d+)$/.exec(restored)?.[1] ?? -1);
+    const lost = edits - 1 - kept;
+    console.log(
+      `autosave under continuous editing: kept edit ${kept} of 0..${edits - 1}; lost ${lost} (${lost * 250} ms)`,
+    );
+    // At most 2 s of edits (8 at 250 ms) may be lost.
+    expect(kept).toBeGreaterThanOrEqual(edits - 1 - 8);
+  } finally {
+    await stopAppServer(second);
+  }
+});
+
+test('an unwritable state folder shows a warning, which goes away once recovery can be written', async ({ page }) => {
+  webOnly();
+  // A file where the state folder should be: no folder can be made there, whoever runs this.
+  const base = freshStateDir();
+  const stateDir = join(base, 'state');
+  writeFileSync(stateDir, 'not a folder');
+  const server = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
+  try {
+    await page.goto(server.url);
+    await waitForDocument(page);
+    await expect(page.getByTestId('recovery-warning')).toHaveCount(0);
+    await renameHidden(page, 'cortex');
+    const warning = page.getByTestId('recovery-warning');
+    await expect(warning).toBeVisible();
+    await expect(warning).toContainText('Unsaved changes are not being kept for recovery');
+    await expect(warning).toContainText('recovery.json');
+    await screenshots(page, 'recovery-warning');
+
+    // The folder becomes writable: the next retry writes the file and the warning goes.
+    rmSync(stateDir);
+    mkdirSync(stateDir);
+    await expect(warning).toHaveCount(0, { timeout: 10_000 });
+    expect(existsSync(join(stateDir, 'recovery.json'))).toBe(true);
+  } finally {
+    await stopAppServer(server);
+  }
+});
+
+async function renameHidden(page: Page, name: string) {
+  await page.evaluate((newName) => {
+    const store = window.__spikewright?.store;
+    const state = store?.getState();
+    if (!store || !state) return;
+    store.setState({
+      graph: {
+        ...state.graph,
+        nodes: state.graph.nodes.map((n) => (n.id === 'hidden' ? { ...n, name: newName } : n)),
+      },
+    });
+  }, name);
+}
+
+/** The page at 1280x800 and 1920x1080 in both themes, into the test's output folder. */
+async function screenshots(page: Page, name: string) {
+  const original = page.viewportSize();
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => window.__spikewright?.store.setState({ theme: t }), theme);
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: test.info().outputPath(`${name}-${theme}-${width}x${height}.png`) });
+    }
+  }
+  await page.evaluate(() => window.__spikewright?.store.setState({ theme: 'light' }));
+  if (original) await page.setViewportSize(original);
+}

@@ -1,12 +1,13 @@
 // Hot exit in the UI: while the document has unsaved changes it is written to the backend's
-// recovery file a moment after each edit; once saved (or back to its saved state) the file is
-// removed. At start, a recovery file left by a crash is offered back.
+// recovery file a moment after each edit, and at least every second while editing goes on
+// (autosave.ts); once saved (or back to its saved state) the file is removed. When it cannot
+// be written the UI says so until it can again. At start, a recovery file left by a crash is
+// offered back.
 import { useEffect, useState } from 'react';
 import { serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import { isDirty, useAppStore } from '../store';
-
-const AUTOSAVE_DELAY_MS = 800;
+import { createAutosave } from './autosave';
 
 export interface RecoveredDocument {
   text: string;
@@ -18,6 +19,7 @@ export interface RecoveredDocument {
 export function useRecovery() {
   const [offer, setOffer] = useState<RecoveredDocument | null>(null);
   const [checked, setChecked] = useState(false);
+  const [writeError, setWriteError] = useState<string | null>(null);
 
   useEffect(() => {
     let alive = true;
@@ -35,41 +37,46 @@ export function useRecovery() {
   // before the user has had the chance to restore it.
   useEffect(() => {
     if (!checked || offer) return;
-    let timer: ReturnType<typeof setTimeout> | null = null;
     let written = false;
-    const flush = () => {
-      timer = null;
-      const state = useAppStore.getState();
-      if (isDirty(state)) {
-        written = true;
-        void api
-          .writeRecovery({ text: serializeSnnFile(state.toFile()), name: state.fileName, path: state.filePath })
-          .catch(() => {});
-      } else if (written) {
-        written = false;
-        void api.clearRecovery({}).catch(() => {});
-      }
-    };
+    const autosave = createAutosave({
+      write: async () => {
+        const state = useAppStore.getState();
+        if (isDirty(state)) {
+          await api.writeRecovery({
+            text: serializeSnnFile(state.toFile()),
+            name: state.fileName,
+            path: state.filePath,
+          });
+          written = true;
+        } else if (written) {
+          await api.clearRecovery({});
+          written = false;
+        }
+      },
+      onStatus: setWriteError,
+    });
     const unsubscribe = useAppStore.subscribe((state, previous) => {
       if (
         state.graph === previous.graph &&
         state.layout === previous.layout &&
         state.savedText === previous.savedText &&
         state.metadata === previous.metadata &&
-        state.weights === previous.weights
+        state.weights === previous.weights &&
+        state.fileName === previous.fileName
       )
         return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(flush, AUTOSAVE_DELAY_MS);
+      autosave.changed();
     });
     return () => {
       unsubscribe();
-      if (timer) clearTimeout(timer);
+      autosave.dispose();
     };
   }, [checked, offer]);
 
   return {
     offer,
+    /** Why the recovery file cannot be written (unsaved work is then at risk), or null. */
+    writeError,
     restore() {
       if (!offer) return;
       const store = useAppStore.getState();
