@@ -7,5 +7,11 @@ export type WorkerCommand =
   | { type: 'resume' }
   | { type: 'stop' };
 
-/** Training events for the UI, plus checkpoints the backend keeps in case the worker dies. */
-export type WorkerMessage = TrainingEvent | { type: 'checkpoint'; runId: string; document: string };
+/**
+ * Training events for the UI, plus checkpoints the backend keeps in case the worker dies and
+ * heartbeats that tell the backend the process is alive (services/watchdog.ts).
+ */
+export type WorkerMessage =
+  | TrainingEvent
+  | { type: 'checkpoint'; runId: string; document: string }
+  | { type: 'heartbeat' };

@@ -11,6 +11,7 @@ import { defaultCacheDir, openDataset } from '../data/index';
 import type { SpikeBatch, SpikeDataset } from '../data/types';
 import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from '../engine/snnWeights';
 import { Trainer, type TrainerEvent } from '../engine/trainer';
+import { HEARTBEAT_MS } from '../services/watchdog';
 import type { WorkerCommand, WorkerMessage } from './protocol';
 
 const ACTIVITY_INTERVAL_MS = 400;
@@ -42,6 +43,8 @@ function connectParent(): ParentPort {
 
 const parent = connectParent();
 let currentRunId: string | null = null;
+// Signs of life for the backend's watchdog (services/watchdog.ts), from the first moment on.
+setInterval(() => parent.post({ type: 'heartbeat' }), HEARTBEAT_MS).unref();
 
 // tfjs's wasm module rethrows errors as uncaught ones; report them as a failed run instead
 // of dying silently (the backend would still say the process exited).

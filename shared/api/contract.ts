@@ -27,13 +27,18 @@ export const apiMethods = {
       version: z.string(),
       transport: z.enum(['electron', 'web']),
       platform: z.string(),
+      /** Web mode: the folder documents are opened from and saved to (relative paths start there). */
+      workspace: z.string().optional(),
     }),
   },
   listExamples: { params: z.object({}), result: z.array(exampleSchema) },
   openExample: { params: z.object({ id: z.string().max(100) }), result: openedSchema },
-  /** Reads a document from the backend's file system (the user's machine in Electron). */
+  /**
+   * Reads a document (.snn.json, or a .nir file imported as a new document) from the backend's
+   * file system: inside the workspace in web mode, a path the user chose in Electron.
+   */
   openDocument: { params: z.object({ path: z.string().min(1).max(4096) }), result: openedSchema },
-  /** Writes a document atomically (temporary file, then rename). */
+  /** Writes a .snn.json document atomically and durably (same rules for the path as openDocument). */
   saveDocument: {
     params: z.object({ path: z.string().min(1).max(4096), text: z.string().max(512 * 1024 * 1024) }),
     result: z.object({ path: z.string() }),
@@ -51,7 +56,14 @@ export const apiMethods = {
   },
   pauseTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
   resumeTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
-  stopTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
+  /**
+   * Answers once the run's process is gone: `stopped` (it stopped as asked; its 'done' event
+   * carries the weights), `terminated` or `killed` (it was stalled or too slow and was ended).
+   */
+  stopTraining: {
+    params: z.object({ runId: z.string() }),
+    result: z.object({ ended: z.enum(['stopped', 'terminated', 'killed']) }),
+  },
   exportDocument: {
     params: z.object({ document: z.string(), format: z.enum(['nir']) }),
     /** The exported file, base64, with a suggested name. */

@@ -105,6 +105,10 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
     batch: z.number().optional(),
   }),
   z.object({ type: z.literal('paused'), runId }),
+  /** The training process has been silent too long (suspended, hung, swapping); Stop ends it. */
+  z.object({ type: z.literal('stalled'), runId, silentSeconds: z.number(), message: z.string() }),
+  /** A stalled training process has answered again. */
+  z.object({ type: z.literal('responding'), runId }),
   z.object({ type: z.literal('resumed'), runId }),
   runDoneSchema.extend({ runId }),
   runFailedSchema.extend({ runId }),

@@ -241,6 +241,11 @@ export function TrainingPanel() {
           The graph has changed since this run began; the run keeps training the graph as it was.
         </div>
       )}
+      {run.stalled && active && (
+        <div className="banner banner--warn" role="alert" data-testid="training-stalled">
+          {run.stalled}
+        </div>
+      )}
       {run.error && (
         <div className="banner banner--error training-error" role="alert" data-testid="training-error">
           <span>{run.error}</span>

@@ -44,6 +44,8 @@ export interface TrainingRun {
   pending: 'pausing' | 'stopping' | null;
   /** When the first batch arrived and how many batches it brought: the time estimate starts there, after compiling. */
   firstBatchAt: number | null;
+  /** Why the training process looks stuck (the backend's watchdog), or null while it answers. */
+  stalled: string | null;
   /** The graph as it was when the run began, to tell the user it has changed since. */
   graphAtStart: string | null;
   resumeWeights: boolean;
@@ -89,6 +91,7 @@ export const idleRun: TrainingRun = {
   norms: {},
   pending: null,
   firstBatchAt: null,
+  stalled: null,
   graphAtStart: null,
   resumeWeights: false,
 };
@@ -188,7 +191,14 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       // Events of another run (a second window, an old run finishing) are not ours to show.
       if (run.runId !== null && event.runId !== run.runId) return;
       if (run.runId === null && run.status !== 'starting') return;
+      // Any event but a stall report means the process is alive.
+      if (event.type !== 'stalled' && run.stalled) patch({ stalled: null });
       switch (event.type) {
+        case 'stalled':
+          patch({ stalled: event.message });
+          return;
+        case 'responding':
+          return;
         case 'started':
           patch({
             runId: event.runId,
