@@ -33,3 +33,24 @@ export function rendererFilePath(
   if (segments.some((s) => s === '..' || s.includes('\\') || s.includes('\0'))) return null;
   return join(rendererDir, ...segments);
 }
+
+/**
+ * Whether a link may leave the app for the user's browser: https only, and only to pages
+ * listed here (the datasets' homepages the app names). Anything else a page tries to open, a
+ * link in a hostile document for instance, is dropped.
+ */
+export function isAllowedExternalUrl(url: string, allowed: readonly string[]): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return false;
+  return allowed.some((entry) => {
+    const base = new URL(entry);
+    if (parsed.host !== base.host) return false;
+    const prefix = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+    return parsed.pathname === base.pathname || parsed.pathname.startsWith(prefix);
+  });
+}

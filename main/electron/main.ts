@@ -17,18 +17,23 @@ import {
 } from 'electron';
 import { type AppEvent, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
 import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX, IPC_PORT_CHANNEL } from '../../shared/api/methods';
+import { CATALOG } from '../data/catalog';
 import { createHandlers } from '../services/backend';
 import { CSP } from '../services/csp';
+import { grantedAccess } from '../services/documentAccess';
 import { createRecentFiles } from '../services/recovery';
+import { usePrivateTempFolder } from '../services/tempFolder';
 import { createTrainingService, type WorkerHandle } from '../services/training';
 import type { WorkerCommand, WorkerMessage } from '../worker/protocol';
-import { APP_ORIGIN, isTrustedSenderUrl, rendererFilePath } from './ipcGuard';
+import { APP_ORIGIN, isAllowedExternalUrl, isTrustedSenderUrl, rendererFilePath } from './ipcGuard';
 import { createDesktopShell, documentPathFromArgs } from './shell';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
+// NIR import and export pass files through os.tmpdir(): ours, removed when the app exits.
+usePrivateTempFolder();
 const appRoot = app.getAppPath();
 const rendererDir = join(appRoot, 'dist', 'renderer');
 let mainWindow: BrowserWindow | null = null;
@@ -52,12 +57,31 @@ function forkUtilityWorker(): WorkerHandle {
     send: (command: WorkerCommand) => child.postMessage(command),
     onMessage: (listener) => child.on('message', (m) => listener(m as WorkerMessage)),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),
-    kill: () => void child.kill(),
+    // utilityProcess.kill() sends SIGTERM; SIGKILL (which also ends a stopped process) goes by pid.
+    kill: (signal = 'SIGKILL') => {
+      if (signal === 'SIGKILL' && child.pid !== undefined) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+          return;
+        } catch {
+          // Already gone, or a platform without signals: fall back to Electron's own kill.
+        }
+      }
+      child.kill();
+    },
     ...(child.pid !== undefined ? { pid: child.pid } : {}),
   };
 }
 
-const sendAppEvent = (event: AppEvent) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event);
+/** The pages a link may open in the user's browser; nothing else leaves the app. */
+const EXTERNAL_PAGES = [...new Set(Object.values(CATALOG).map((entry) => entry.homepage))];
+// The renderer may open or save only the paths the user chose: dialogs, recent files, and
+// documents opened from outside (granted here, before the page hears of them).
+const access = grantedAccess();
+const sendAppEvent = (event: AppEvent) => {
+  if (event.type === 'open-file') access.grant(event.path);
+  mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event);
+};
 const desktop = createDesktopShell(() => mainWindow, sendAppEvent);
 // A document to open once the page is ready: from the command line or the OS (macOS open-file).
 let pendingOpen: string | null = documentPathFromArgs(process.argv);
@@ -76,6 +100,7 @@ const dispatch = createApiDispatcher(
     transport: 'electron',
     training,
     stateDir: process.env.SPIKEWRIGHT_STATE_DIR ?? app.getPath('userData'),
+    access,
     shell: desktop,
   }),
   (error) => console.error('spikewright: internal error', error),
@@ -127,7 +152,8 @@ app.on('web-contents-created', (_event, contents) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url, EXTERNAL_PAGES)) void shell.openExternal(url);
+    else console.error(`spikewright: refused to open ${url} outside the app (not on the allow-list)`);
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
