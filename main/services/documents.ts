@@ -67,7 +67,8 @@ export function describeFsError(error: unknown): string {
     case 'EISDIR':
       return 'it is a folder';
     case 'ENOTDIR':
-      return 'a part of the path is not a folder';
+    case 'EEXIST':
+      return 'a part of the path is a file, not a folder';
     case 'ENOSPC':
       return 'the disk is full';
     case 'EROFS':

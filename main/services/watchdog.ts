@@ -5,8 +5,6 @@
 // worker asks politely first (SIGTERM) and insists after a grace period (SIGKILL), which also
 // ends a stopped process.
 
-/** How often the training worker sends a heartbeat. */
-export const HEARTBEAT_MS = 1000;
 /** A worker silent this long is reported stalled (SPIKEWRIGHT_WORKER_SILENT_S overrides it). */
 export const DEFAULT_SILENT_AFTER_MS = 10_000;
 /** Between SIGTERM and SIGKILL. */

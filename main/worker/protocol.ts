@@ -15,3 +15,6 @@ export type WorkerMessage =
   | TrainingEvent
   | { type: 'checkpoint'; runId: string; document: string }
   | { type: 'heartbeat' };
+
+/** How often the worker sends a heartbeat; the backend's watchdog (services/watchdog.ts) listens. */
+export const HEARTBEAT_MS = 1000;

@@ -11,8 +11,7 @@ import { defaultCacheDir, openDataset } from '../data/index';
 import type { SpikeBatch, SpikeDataset } from '../data/types';
 import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from '../engine/snnWeights';
 import { Trainer, type TrainerEvent } from '../engine/trainer';
-import { HEARTBEAT_MS } from '../services/watchdog';
-import type { WorkerCommand, WorkerMessage } from './protocol';
+import { HEARTBEAT_MS, type WorkerCommand, type WorkerMessage } from './protocol';
 
 const ACTIVITY_INTERVAL_MS = 400;
 const CONFUSION_MAX_SAMPLES = 2048;
