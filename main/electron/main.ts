@@ -22,7 +22,7 @@ import { createHandlers } from '../services/backend';
 import { CSP } from '../services/csp';
 import { grantedAccess } from '../services/documentAccess';
 import { createRecentFiles } from '../services/recovery';
-import { usePrivateTempFolder } from '../services/tempFolder';
+import { adoptPrivateTempFolder } from '../services/tempFolder';
 import { createTrainingService, type WorkerHandle } from '../services/training';
 import type { WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { APP_ORIGIN, isAllowedExternalUrl, isTrustedSenderUrl, rendererFilePath } from './ipcGuard';
@@ -33,7 +33,7 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 // NIR import and export pass files through os.tmpdir(): ours, removed when the app exits.
-usePrivateTempFolder();
+adoptPrivateTempFolder();
 const appRoot = app.getAppPath();
 const rendererDir = join(appRoot, 'dist', 'renderer');
 let mainWindow: BrowserWindow | null = null;

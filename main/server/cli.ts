@@ -7,7 +7,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { createHandlers } from '../services/backend';
 import { workspaceAccess } from '../services/documentAccess';
 import { defaultStateDir } from '../services/recovery';
-import { usePrivateTempFolder } from '../services/tempFolder';
+import { adoptPrivateTempFolder } from '../services/tempFolder';
 import { createTrainingService, forkWorker } from '../services/training';
 import { startWebServer, type WebServer } from './webServer';
 
@@ -57,7 +57,7 @@ async function main() {
   }
   const { port, workspace } = parseOptions(process.argv.slice(2));
   // NIR import and export pass files through os.tmpdir(): ours, removed when the server exits.
-  usePrivateTempFolder();
+  adoptPrivateTempFolder();
   const access = await workspaceAccess(workspace).catch((error: Error) => fail(error.message));
   let server: WebServer | null = null;
   const training = createTrainingService({

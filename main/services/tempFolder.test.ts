@@ -35,9 +35,9 @@ describe('temporary files of the backend', () => {
 
   it('a backend removes its own folder when it exits', () => {
     const base = mkdtempSync(join(tmpdir(), 'spikewright-own-'));
-    const script = `import { usePrivateTempFolder } from './main/services/tempFolder.ts';
+    const script = `import { adoptPrivateTempFolder } from './main/services/tempFolder.ts';
       import { tmpdir } from 'node:os'; import { writeFileSync } from 'node:fs';
-      const folder = usePrivateTempFolder(${JSON.stringify(base)});
+      const folder = adoptPrivateTempFolder(${JSON.stringify(base)});
       writeFileSync(tmpdir() + '/spikewright-x.nir', 'x');
       console.log(folder === tmpdir() ? folder : 'tmpdir not moved');`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -47,7 +47,7 @@ export function sweepTempLeftovers(base: string, now = Date.now()): string[] {
 }
 
 /** Points os.tmpdir() at a fresh private folder, removed when this process exits. */
-export function usePrivateTempFolder(base = tmpdir()): string {
+export function adoptPrivateTempFolder(base = tmpdir()): string {
   sweepTempLeftovers(base);
   const folder = mkdtempSync(join(base, `${PREFIX}${process.pid}-`));
   process.env.TMPDIR = folder;
