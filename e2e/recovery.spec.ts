@@ -1,7 +1,16 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, freshStateDir, startAppServer, stopAppServer, test, waitForDocument, webOnly } from './fixtures';
+import {
+  type AppServer,
+  expect,
+  freshStateDir,
+  startAppServer,
+  stopAppServer,
+  test,
+  waitForDocument,
+  webOnly,
+} from './fixtures';
 
 test('unsaved work survives the server being killed mid-edit and is offered back', async ({ page }) => {
   webOnly();
@@ -12,27 +21,12 @@ test('unsaved work survives the server being killed mid-edit and is offered back
   await expect(page).toHaveTitle('randman.snn.json — Spikewright');
 
   // An edit through the store, as the inspector makes it: rename the hidden population.
-  await page.evaluate(() => {
-    const store = window.__spikewright?.store;
-    const state = store?.getState();
-    if (!store || !state) return;
-    store.setState({
-      graph: {
-        ...state.graph,
-        nodes: state.graph.nodes.map((n) => (n.id === 'hidden' ? { ...n, name: 'cortex' } : n)),
-      },
-    });
-  });
+  await renameHidden(page, 'cortex');
   await expect(page).toHaveTitle('• randman.snn.json — Spikewright');
   await expect.poll(() => existsSync(join(stateDir, 'recovery.json'))).toBe(true);
 
-  first.process.kill('SIGKILL');
-  await new Promise((resolve) => first.process.once('exit', resolve));
-
-  const second = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
+  const second = await killAndRestart(page, first, stateDir);
   try {
-    await page.goto(second.url);
-    await waitForDocument(page);
     await expect(page.getByTestId('recovery-banner')).toContainText('randman.snn.json');
     await page.getByTestId('recovery-restore').click();
     await expect(page.getByTestId('recovery-banner')).toHaveCount(0);
@@ -86,13 +80,8 @@ test('continuous editing every 250 ms for 10 s, then kill -9: at most 2 s of edi
   );
   expect(edits).toBe(40);
   // The server dies right after the last edit.
-  first.process.kill('SIGKILL');
-  await new Promise((resolve) => first.process.once('exit', resolve));
-
-  const second = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
+  const second = await killAndRestart(page, first, stateDir);
   try {
-    await page.goto(second.url);
-    await waitForDocument(page);
     await page.getByTestId('recovery-restore').click();
     const restored = await page.evaluate(
       () => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name ?? '',
@@ -136,6 +125,16 @@ test('an unwritable state folder shows a warning, which goes away once recovery 
     await stopAppServer(server);
   }
 });
+
+/** kill -9 of the server, a new one on the same state folder, and the page reloaded from it. */
+async function killAndRestart(page: Page, server: AppServer, stateDir: string): Promise<AppServer> {
+  server.process.kill('SIGKILL');
+  await new Promise((resolve) => server.process.once('exit', resolve));
+  const next = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
+  await page.goto(next.url);
+  await waitForDocument(page);
+  return next;
+}
 
 async function renameHidden(page: Page, name: string) {
   await page.evaluate((newName) => {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApiDispatcher } from '../../shared/api/contract';
 import { withDocumentExtension } from '../../shared/api/documentPaths';
-import { createHandlers } from './backend';
-import { grantedAccess, workspaceAccess } from './documentAccess';
+import { createHandlers, type DesktopShell } from './backend';
+import { type DocumentAccess, grantedAccess, workspaceAccess } from './documentAccess';
 import type { TrainingService } from './training';
 
 const DOC = readFileSync(new URL('../../examples/randman.snn.json', import.meta.url), 'utf8');
@@ -32,17 +32,21 @@ const noTraining: TrainingService = {
   dispose() {},
 };
 
-async function webApi(workspace: string) {
+/** The real API over `access`, as a transport would call it. */
+function api(access: DocumentAccess, shell?: DesktopShell) {
   const handlers = createHandlers({
     examplesDir: 'examples',
     appVersion: '0.0.0',
-    transport: 'web',
+    transport: shell ? 'electron' : 'web',
     training: noTraining,
     stateDir: mkdtempSync(join(tmpdir(), 'spikewright-state-')),
-    access: await workspaceAccess(workspace),
+    access,
+    ...(shell ? { shell } : {}),
   });
   return createApiDispatcher(handlers);
 }
+
+const webApi = async (workspace: string) => api(await workspaceAccess(workspace));
 
 describe('web mode: documents are confined to the workspace', () => {
   it('a client with the token cannot read /etc/passwd or /proc/self/environ', async () => {
@@ -170,20 +174,11 @@ describe('Electron: only paths the user chose', () => {
     const { workspace } = scene();
     const access = grantedAccess();
     const chosen = join(workspace, 'model');
-    const handlers = createHandlers({
-      examplesDir: 'examples',
-      appVersion: '0.0.0',
-      transport: 'electron',
-      training: noTraining,
-      stateDir: mkdtempSync(join(tmpdir(), 'spikewright-state-')),
-      access,
-      shell: {
-        showOpenDialog: async () => null,
-        showSaveDialog: async () => chosen,
-        setWindowState() {},
-      },
+    const call = api(access, {
+      showOpenDialog: async () => null,
+      showSaveDialog: async () => chosen,
+      setWindowState() {},
     });
-    const call = createApiDispatcher(handlers);
     expect(await call('saveDocument', { path: withDocumentExtension(chosen), text: DOC })).toMatchObject({ ok: false });
     expect(await call('showSaveDialog', { defaultName: 'model' })).toMatchObject({
       ok: true,
