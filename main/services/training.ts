@@ -123,7 +123,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
               type: 'stalled',
               runId,
               silentSeconds: Math.round(silentMs / 1000),
-              message: `The training process has not answered for ${Math.round(silentMs / 1000)} s: it may be stuck, suspended or starved of memory. Stop ends it (the weights of the last completed epoch are kept); it may also recover by itself.`,
+              message: `The training process has not answered for ${Math.round(silentMs / 1000)} s: it may be stuck, suspended or starved of memory. Stop ends it, keeping the weights of the last completed epoch if there is one; it may also recover by itself.`,
             }),
           onAlive: () => options.emit({ type: 'responding', runId }),
         }),
