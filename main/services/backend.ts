@@ -38,7 +38,12 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
   const { access } = options;
   const recovery = createRecoveryStore(options.stateDir);
   const recent = createRecentFiles(options.stateDir);
-  const remember = async (path: string) => options.shell?.recentChanged?.(await recent.add(path));
+  // Recorded in every mode (web mode lists them in its Open dialog and File menu); Electron
+  // also hands the list to the OS's recent documents and the native menu.
+  const remember = async (path: string) => {
+    const list = await recent.add(path);
+    options.shell?.recentChanged?.(list);
+  };
   // The recent list is the user's own choice of files: they may be opened again (Electron).
   const recentGranted = recent.list().then((paths) => {
     for (const p of paths) access.grant(p);

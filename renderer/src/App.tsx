@@ -15,7 +15,7 @@ export function App() {
   useShortcuts();
   useDesktopShell();
   useTheme();
-  useEffect(openStartupDocument, []);
+  useEffect(() => void openStartupDocument(), []);
   return (
     <div className="app">
       <Toolbar>

@@ -3,7 +3,15 @@
 // two later (behind the functions in files/fileActions).
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
-import { downloadDocument, openExample, openLocalFile, openServerPath, saveTo } from '../files/fileActions';
+import {
+  dirName,
+  downloadDocument,
+  openExample,
+  openLocalFile,
+  openServerPath,
+  recentFiles,
+  saveTo,
+} from '../files/fileActions';
 import { useAppStore } from '../store';
 import { Modal } from './Modal';
 
@@ -39,8 +47,21 @@ function WorkspaceHelp({ workspace, extra }: { workspace: string | null; extra?:
   );
 }
 
+function useRecentFiles(): string[] | null {
+  const [recent, setRecent] = useState<string[] | null>(null);
+  useEffect(() => {
+    let alive = true;
+    void recentFiles().then((list) => alive && setRecent(list));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return recent;
+}
+
 export function OpenDialog() {
   const [path, setPath] = useState(useAppStore.getState().filePath ?? '');
+  const recent = useRecentFiles();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -52,6 +73,30 @@ export function OpenDialog() {
   };
   return (
     <Modal title="Open a document" testId="open-dialog">
+      {recent && recent.length > 0 && (
+        <>
+          <div className="field__label">Recent files</div>
+          <div className="recent-list" data-testid="recent-files">
+            {recent.map((p) => (
+              <button
+                key={p}
+                type="button"
+                className="recent-list__item"
+                title={p}
+                onClick={() => {
+                  setBusy(true);
+                  setError(null);
+                  void openServerPath(p).then(finish);
+                }}
+                data-testid="recent-file"
+              >
+                <strong>{p.split(/[\\/]/).pop()}</strong>
+                <span className="recent-list__dir">{dirName(p)}</span>
+              </button>
+            ))}
+          </div>
+        </>
+      )}
       <form
         className="dialog-form"
         onSubmit={(e) => {
@@ -127,9 +172,34 @@ export function OpenDialog() {
   );
 }
 
+/** Where Save as proposes to write: the document's own folder, else the workspace, else the last folder used. */
+function useProposedFolder(): string | null {
+  const filePath = useAppStore.getState().filePath;
+  const [folder, setFolder] = useState<string | null>(filePath ? dirName(filePath) : null);
+  useEffect(() => {
+    if (filePath) return;
+    let alive = true;
+    void Promise.all([api.appInfo({}).catch(() => null), recentFiles()]).then(([info, recent]) => {
+      const workspace = info?.workspace;
+      const dir = workspace || (recent[0] ? dirName(recent[0]) : '');
+      if (alive && dir) setFolder(dir);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [filePath]);
+  return folder;
+}
+
 export function SaveAsDialog() {
-  const initial = useAppStore.getState().filePath ?? useAppStore.getState().fileName;
-  const [path, setPath] = useState(initial);
+  const { filePath, fileName } = useAppStore.getState();
+  const folder = useProposedFolder();
+  const [path, setPath] = useState(filePath ?? '');
+  const [edited, setEdited] = useState(false);
+  useEffect(() => {
+    if (!edited && !filePath && folder) setPath(`${folder.replace(/[\\/]$/, '')}/${fileName}`);
+    else if (!edited && !filePath) setPath(fileName);
+  }, [folder, edited, filePath, fileName]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const workspace = useWorkspace();
@@ -156,7 +226,10 @@ export function SaveAsDialog() {
           <input
             id="save-path"
             value={path}
-            onChange={(e) => setPath(e.target.value)}
+            onChange={(e) => {
+              setEdited(true);
+              setPath(e.target.value);
+            }}
             data-testid="save-path"
             spellCheck={false}
           />
@@ -168,6 +241,9 @@ export function SaveAsDialog() {
           >
             Save
           </button>
+        </div>
+        <div className="save-folder" data-testid="save-folder">
+          {dirName(path) ? `Saves into ${dirName(path)}` : 'Saves into the folder Spikewright was started in'}
         </div>
         <WorkspaceHelp
           workspace={workspace}

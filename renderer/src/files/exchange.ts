@@ -38,8 +38,10 @@ export async function saveAsWithDialog() {
 export async function exportNir() {
   try {
     const out = await api.exportDocument({ document: serializeSnnFile(store().toFile()), format: 'nir' });
-    downloadFile(out.fileName, base64ToBytes(out.data), 'application/x-hdf5');
-    store().showToast(`Exported ${out.fileName}`);
+    // Named after the file, as every export is (the backend names it after the network).
+    const name = `${stem()}.nir`;
+    downloadFile(name, base64ToBytes(out.data), 'application/x-hdf5');
+    store().showToast(`Exported ${name}`);
   } catch (error) {
     store().showToast((error as Error).message, 'error');
   }

@@ -27,7 +27,46 @@ export function guardUnsaved(action: () => void, what: string) {
 export function newDocument() {
   guardUnsaved(() => {
     store().newDocument();
+    rememberLast({ kind: 'new' });
   }, 'Start a new document');
+}
+
+/** What was open last, so a reload or the next start opens it again. */
+type LastDocument = { kind: 'path'; path: string } | { kind: 'example'; id: string } | { kind: 'new' };
+const LAST_KEY = 'spikewright.lastDocument';
+
+export function rememberLast(last: LastDocument) {
+  try {
+    globalThis.localStorage?.setItem(LAST_KEY, JSON.stringify(last));
+  } catch {
+    // No storage (private mode): the next start falls back to the recent files.
+  }
+}
+
+function lastDocument(): LastDocument | null {
+  try {
+    const raw = JSON.parse(globalThis.localStorage?.getItem(LAST_KEY) ?? 'null') as Partial<LastDocument> | null;
+    if (raw?.kind === 'path' && typeof raw.path === 'string') return { kind: 'path', path: raw.path };
+    if (raw?.kind === 'example' && typeof raw.id === 'string') return { kind: 'example', id: raw.id };
+    if (raw?.kind === 'new') return { kind: 'new' };
+  } catch {
+    // Damaged entry: ignore it.
+  }
+  return null;
+}
+
+/** The backend's recent files, newest first; [] when it cannot say. */
+export async function recentFiles(): Promise<string[]> {
+  try {
+    return await api.recentFiles({});
+  } catch {
+    return [];
+  }
+}
+
+export function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i > 0 ? path.slice(0, i) : i === 0 ? path.slice(0, 1) : '';
 }
 
 /** Opens text as the document; shows why not when it cannot. Returns the error, if any. */
@@ -43,7 +82,9 @@ export function openDocumentText(text: string, path: string | null, name: string
 export async function openExample(id: string): Promise<string | null> {
   try {
     const opened = await api.openExample({ id });
-    return openDocumentText(opened.text, opened.path, opened.name);
+    const error = openDocumentText(opened.text, opened.path, opened.name);
+    if (!error) rememberLast({ kind: 'example', id });
+    return error;
   } catch (error) {
     const message = (error as Error).message;
     store().showToast(message, 'error');
@@ -55,7 +96,9 @@ export async function openExample(id: string): Promise<string | null> {
 export async function openServerPath(path: string): Promise<string | null> {
   try {
     const opened = await api.openDocument({ path });
-    return openDocumentText(opened.text, opened.path, opened.name);
+    const error = openDocumentText(opened.text, opened.path, opened.name);
+    if (!error) rememberLast({ kind: 'path', path: opened.path ?? path });
+    return error;
   } catch (error) {
     return (error as Error).message;
   }
@@ -95,6 +138,7 @@ export async function saveTo(path: string): Promise<string | null> {
     const result = await api.saveDocument({ path: withExtension, text });
     // Edits made while the write was in flight stay dirty: what was written is what is saved.
     useAppStore.setState({ filePath: result.path, fileName: baseName(result.path), savedText: text });
+    rememberLast({ kind: 'path', path: result.path });
     store().showToast(`Saved ${result.path}`);
     return null;
   } catch (error) {
@@ -112,6 +156,33 @@ export async function downloadDocument(): Promise<void> {
   );
 }
 
-export function openStartupDocument() {
-  void openExample('randman');
+/**
+ * At start (and on reload): the document that was open, with its unsaved edits when the
+ * recovery file holds them; else the last file or example this window opened or saved (kept
+ * in its local storage, which Electron keeps across restarts); else the Randman example. A
+ * fresh browser profile starts on Randman; its recent files are one click away in File.
+ */
+export async function openStartupDocument(): Promise<void> {
+  const last = lastDocument();
+  try {
+    const recovered = await api.readRecovery({});
+    // Only the edits of the document this window had open are reopened by themselves; a
+    // recovery file from elsewhere (another browser, a crash long ago) is offered by the banner.
+    const ours =
+      recovered && last !== null && (last.kind === 'path' ? recovered.path === last.path : recovered.path === null);
+    if (recovered && ours && !store().openText(recovered.text, recovered.path, recovered.name)) {
+      // Restored work is unsaved work: it stays dirty until the user saves it.
+      useAppStore.setState({ savedText: '' });
+      return;
+    }
+  } catch {
+    // No recovery to read: open the last document instead.
+  }
+  if (last?.kind === 'new') {
+    store().newDocument();
+    return;
+  }
+  if (last?.kind === 'example' && !(await openExample(last.id))) return;
+  if (last?.kind === 'path' && !(await openServerPath(last.path))) return;
+  await openExample('randman');
 }

@@ -5,6 +5,7 @@ import { detectMac, formatBinding } from '../commands/keys';
 import { isEnabled } from '../commands/registry';
 import { isDirty, useAppStore } from '../store';
 import { trainBlocker } from '../training/trainStatus';
+import { FileMenu } from './FileMenu';
 
 const isMac = detectMac();
 
@@ -64,6 +65,7 @@ export function Toolbar({ children }: { children?: React.ReactNode }) {
         Spikewright
       </span>
       <div className="toolbar__group">
+        <FileMenu />
         <CommandButton id="file.new" text="New" />
         <CommandButton id="file.open" text="Open" />
         <CommandButton id="file.save" text="Save" />

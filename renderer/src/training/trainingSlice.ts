@@ -126,6 +126,12 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       batchAcc: [...run.batchAcc, ...events.map((e) => e.acc)],
       dropped: run.dropped + events.reduce((n, e) => n + (e.dropped ?? 0), 0),
       firstBatchAt: run.firstBatchAt ?? Date.now(),
+      ...appendNorms(
+        run,
+        events
+          .filter((e) => e.norms && e.norms.length > 0)
+          .map((e) => ({ x: (e.epoch - 1) * e.batches + e.batch, norms: e.norms ?? [] })),
+      ),
     });
   }
 
@@ -227,24 +233,9 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           });
           return;
         }
-        case 'activity': {
-          const norms = event.norms;
-          if (!norms || norms.length === 0) {
-            patch({ activity: event, activityFrames: run.activityFrames + 1 });
-            return;
-          }
-          const x = ((event.epoch ?? run.epoch) - 1) * run.batchesPerEpoch + (event.batch ?? run.batch);
-          const length = run.normX.length;
-          const next: TrainingRun['norms'] = {};
-          const byEdge = new Map(norms.map((n) => [n.edgeId, n]));
-          for (const id of new Set([...Object.keys(run.norms), ...byEdge.keys()])) {
-            const had = run.norms[id] ?? { weight: new Array(length).fill(null), grad: new Array(length).fill(null) };
-            const n = byEdge.get(id);
-            next[id] = { weight: [...had.weight, n?.weight ?? null], grad: [...had.grad, n?.grad ?? null] };
-          }
-          patch({ activity: event, activityFrames: run.activityFrames + 1, normX: [...run.normX, x], norms: next });
+        case 'activity':
+          patch({ activity: event, activityFrames: run.activityFrames + 1 });
           return;
-        }
         case 'paused':
           patch({ status: 'paused', pending: run.pending === 'stopping' ? 'stopping' : null });
           return;
@@ -290,6 +281,32 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     });
   }
 };
+
+type Norms = { edgeId: string; weight: number; grad?: number | undefined }[];
+
+/** The norm history with these snapshots appended (every connection keeps one value per snapshot). */
+export function appendNorms(
+  run: Pick<TrainingRun, 'normX' | 'norms'>,
+  snapshots: { x: number; norms: Norms }[],
+): Pick<TrainingRun, 'normX' | 'norms'> {
+  if (snapshots.length === 0) return { normX: run.normX, norms: run.norms };
+  const normX = [...run.normX];
+  const norms: TrainingRun['norms'] = {};
+  for (const [id, n] of Object.entries(run.norms)) norms[id] = { weight: [...n.weight], grad: [...n.grad] };
+  for (const snap of snapshots) {
+    const length = normX.length;
+    const byEdge = new Map(snap.norms.map((n) => [n.edgeId, n]));
+    for (const id of byEdge.keys())
+      norms[id] ??= { weight: new Array(length).fill(null), grad: new Array(length).fill(null) };
+    for (const [id, series] of Object.entries(norms)) {
+      const n = byEdge.get(id);
+      series.weight.push(n?.weight ?? null);
+      series.grad.push(n?.grad ?? null);
+    }
+    normX.push(snap.x);
+  }
+  return { normX, norms };
+}
 
 /** True when the document's graph differs from the one the run is training. */
 export function graphChangedSinceStart(state: AppState): boolean {
