@@ -22,7 +22,7 @@ test('a reload reopens the open document, its unsaved edits included, and lists 
   // Saved and clean: a reload opens the same file.
   await app.reload();
   await expect(editor.fileName()).toHaveText('my-net.snn.json');
-  expect(await docName(app)).toBe('Fashion-MNIST');
+  await expect.poll(() => docName(app)).toBe('Fashion-MNIST');
   await expect(editor.dirtyMarker()).toBeHidden();
 
   // An unsaved edit: the reload brings it back, still unsaved.
