@@ -86,8 +86,33 @@ const dataCommand = defineCommand({
   },
 });
 
+const sweepCommand = defineCommand({
+  name: 'sweep',
+  summary: 'Sweep parameters of a graph on all cores or a Slurm cluster (npm run cli -- sweep --help).',
+  args: [],
+  options: {},
+  // Sub-commands (status, resume, heatmap, task) of its own.
+  raw: async (argv) => (await import('./sweep')).runSweepCommand(argv),
+});
+
+const runsCommand = defineCommand({
+  name: 'runs',
+  summary: 'List, show and compare the recorded runs beside a graph (npm run cli -- runs --help).',
+  args: [],
+  options: {},
+  raw: async (argv) => (await import('./runs')).runRunsCommand(argv),
+});
+
 /** Every command, in the order `help` lists them. */
-export const COMMANDS: readonly Command[] = [trainCommand, runCommand, exportCommand, importCommand, dataCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  runCommand,
+  exportCommand,
+  importCommand,
+  dataCommand,
+  sweepCommand,
+  runsCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

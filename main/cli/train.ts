@@ -53,6 +53,21 @@ Exit code 0 when training finished, 1 when it failed, 2 for a mistake in the arg
     });
     const json = values.json === true;
     const bar = json ? null : new ProgressBar();
+    // Every run is recorded beside the graph (net.snn.json -> net.runs/<run id>/).
+    const { RunRecorder, newRunId, runsFolderFor } = await import('../experiments/runStore');
+    const recorder = new RunRecorder(path.join(runsFolderFor(userPath(file0)), newRunId()), {
+      name: path.basename(file0),
+      source: 'cli',
+      engine,
+      threads,
+      seed: trainer.seed,
+      settings: {
+        ...(values.epochs !== undefined ? { epochs: values.epochs } : {}),
+        ...(values['max-batches'] !== undefined ? { maxBatches: values['max-batches'] } : {}),
+        ...(values['max-eval-batches'] !== undefined ? { maxEvalBatches: values['max-eval-batches'] } : {}),
+      },
+      document: serializeSnnFile(file),
+    });
     let failed = false;
     const save = async (results: { testAcc?: number; trainAcc?: number; backend: string; epochs: number }) => {
       if (!out) return;
@@ -78,12 +93,14 @@ Exit code 0 when training finished, 1 when it failed, 2 for a mistake in the arg
         switch (ev.type) {
           case 'started':
             backend = ev.backend;
+            recorder.started(ev);
             for (const note of ev.notes) process.stderr.write(`note: ${note}\n`);
             process.stderr.write(
               `Training ${path.basename(file0)} on ${dataset.name}: ${ev.epochs} epochs x ${ev.batchesPerEpoch} batches, engine ${ev.engine} (${threads} thread${threads > 1 ? 's' : ''}), backend ${ev.backend}\n`,
             );
             break;
           case 'batch':
+            recorder.batch(ev);
             if (json)
               process.stdout.write(
                 `${JSON.stringify({ epoch: ev.epoch, batch: ev.batch, loss: ev.loss, acc: ev.acc, ms: round(ev.ms, 2) })}\n`,
@@ -92,6 +109,7 @@ Exit code 0 when training finished, 1 when it failed, 2 for a mistake in the arg
             break;
           case 'epoch': {
             epochsDone = ev.epoch;
+            recorder.epoch(ev);
             bar?.clear();
             const val =
               ev.valAcc !== undefined ? ` val_loss ${ev.valLoss?.toFixed(4)} val_acc ${ev.valAcc.toFixed(4)}` : '';
@@ -103,6 +121,7 @@ Exit code 0 when training finished, 1 when it failed, 2 for a mistake in the arg
           case 'failed':
             bar?.clear();
             failed = true;
+            recorder.finish('failed', { error: ev.message });
             process.stderr.write(`error: ${ev.message}\n`);
             // A run that never had finite weights has nothing to save.
             if (ev.hadGoodWeights !== false) await save({ backend, epochs: epochsDone });
@@ -116,6 +135,23 @@ Exit code 0 when training finished, 1 when it failed, 2 for a mistake in the arg
               engine: ev.engine,
             };
             process.stdout.write(`${JSON.stringify(final)}\n`);
+            recorder.finish('done', {
+              final: {
+                epochs: ev.epochs,
+                ...(ev.testAcc !== undefined ? { testAcc: ev.testAcc } : {}),
+                ...(ev.testLoss !== undefined ? { testLoss: ev.testLoss } : {}),
+                ...(ev.trainAcc !== undefined ? { trainAcc: ev.trainAcc } : {}),
+              },
+              seconds: ev.seconds,
+              weights: serializeSnnFile(
+                withTrainedWeights(
+                  file,
+                  trainer.getWeights(),
+                  { epochs: ev.epochs, backend: ev.backend, engine: ev.engine },
+                  trainer.getOptimizerState(),
+                ),
+              ),
+            });
             await save({
               ...(ev.testAcc !== undefined ? { testAcc: ev.testAcc } : {}),
               ...(ev.trainAcc !== undefined ? { trainAcc: ev.trainAcc } : {}),
@@ -126,8 +162,12 @@ Exit code 0 when training finished, 1 when it failed, 2 for a mistake in the arg
           }
         }
       }
+    } catch (e) {
+      recorder.finish('failed', { error: (e as Error).message });
+      throw e;
     } finally {
       trainer.dispose();
+      if (recorder.status === 'running') recorder.finish('stopped', {});
     }
     return failed ? 1 : 0;
   },

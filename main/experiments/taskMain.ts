@@ -1,0 +1,22 @@
+// A sweep pool's worker process: `taskMain <sweep folder> <index> <threads>` runs one
+// configuration into its run folder. SIGTERM (the pool's stop) marks the run stopped.
+import { runSweepTask } from './sweep';
+
+const [sweepDir, index, threads] = process.argv.slice(2);
+const controller = new AbortController();
+process.on('SIGTERM', () => controller.abort());
+process.on('SIGINT', () => controller.abort());
+
+runSweepTask(sweepDir as string, Number(index), {
+  threads: Math.max(1, Number(threads) || 1),
+  source: 'sweep',
+  signal: controller.signal,
+})
+  .then((status) => {
+    process.send?.({ status });
+    process.exit(status === 'failed' ? 1 : 0);
+  })
+  .catch((e) => {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.exit(2);
+  });
