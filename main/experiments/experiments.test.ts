@@ -5,8 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gridConfigs } from '../../shared/api/sweepPlan';
-import { newSnnFile, serializeSnnFile } from '../../shared/file/snnFile';
-import { buildGraph } from '../engine/testing';
 import {
   deleteRun,
   listRuns,
@@ -19,21 +17,9 @@ import {
   writeJsonAtomic,
 } from './runStore';
 import { createSweep, remainingConfigs, runLocalSweep, sweepStatus } from './sweep';
+import { smallRandmanDocument } from './testing';
 
 const taskEntry = fileURLToPath(new URL('./taskMain.ts', import.meta.url));
-
-export function smallRandmanDocument(): string {
-  const graph = buildGraph({
-    inputs: 20,
-    classes: 3,
-    timeSteps: 40,
-    hidden: [{ size: 24, tauMem: 20, tauSyn: 10 }],
-    training: { batchSize: 16, learningRate: 2e-3, surrogateScale: 20, epochs: 1 },
-  });
-  const data = graph.nodes.find((n) => n.kind === 'dataset');
-  if (data?.kind === 'dataset') Object.assign(data.params, { dataset: 'randman', samplesPerClass: 40 });
-  return serializeSnnFile(newSnnFile(graph, { positions: {} }, { name: 'small', description: '' }, '0.0.0'));
-}
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'spikewright-runs-'));
 

@@ -226,12 +226,12 @@ export function heatmapGrid(
 /** The grid as CSV: one row per cell (x, y, mean metric, runs averaged). */
 export function heatmapCsv(grid: HeatmapGrid): string {
   const lines = [`${grid.x.path},${grid.y.path},${grid.metric},runs`];
-  grid.y.values.forEach((y, yi) =>
+  grid.y.values.forEach((y, yi) => {
     grid.x.values.forEach((x, xi) => {
       const v = grid.cells[yi]?.[xi];
       lines.push(`${x},${y},${v === null || v === undefined ? '' : v},${grid.counts[yi]?.[xi] ?? 0}`);
-    }),
-  );
+    });
+  });
   return `${lines.join('\n')}\n`;
 }
 
@@ -307,11 +307,11 @@ export function heatmapSvg(
       `<text x="${left - 6}" y="${py + cell / 2 + 4}" text-anchor="end" fill="${fg}">${formatTick(grid.y.values[yi] as number)}</text>`,
     );
   }
-  grid.x.values.forEach((x, xi) =>
+  grid.x.values.forEach((x, xi) => {
     parts.push(
       `<text x="${left + xi * cell + cell / 2}" y="${top + ny * cell + 16}" text-anchor="middle" fill="${fg}">${formatTick(x)}</text>`,
-    ),
-  );
+    );
+  });
   parts.push(
     `<text x="${left + (nx * cell) / 2}" y="${top + ny * cell + 40}" text-anchor="middle" fill="${fg}">${esc(grid.x.path)}</text>`,
     `<text transform="translate(18 ${top + (ny * cell) / 2}) rotate(-90)" text-anchor="middle" fill="${fg}">${esc(grid.y.path)}</text>`,
