@@ -43,7 +43,7 @@ function smallRandmanFile(): string {
 describe('cli', () => {
   it('rejects bad commands and options with a sentence', async () => {
     await expect(main(['fly'])).rejects.toThrow(
-      /^Unknown command 'fly' \(commands: train, run, export, import, data\)\.$/,
+      /^Unknown command 'fly' \(commands: train, run, export, import, data, sweep, runs\)\.$/,
     );
     await expect(main(['train'])).rejects.toThrow(/^train needs a graph file\.$/);
     await expect(main(['train', 'x.snn.json', '--epochs', 'zero'])).rejects.toThrow(
