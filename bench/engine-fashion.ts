@@ -1,36 +1,8 @@
-// Speed of one training step on the Fashion-MNIST example (784-100-10, T = 100, batch 256,
-// Adam, fast sigmoid, max-over-time CE): Spikewright's fast engine against a PyTorch
-// SpyTorch-tutorial implementation (bench/torch_fashion.py), in one run on this machine.
-// Each side runs in its own process, one after the other, so neither competes with the
-// other and each peak RSS is its own; each thread count is compared with PyTorch given the
-// same number of threads. Median step time over --batches steps after warm-up.
-//
-//   npx tsx bench/engine-fashion.ts [--batches 10] [--warmup 3] [--threads 1,2] [--rounds 1] [--python /usr/bin/python3]
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSnnFile } from '../shared/file/snnFile';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-function peakRssMiB(): number {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
+import { arg, benchDir as here, median, peakRssMiB, repoRoot as root, runSide, timedStep } from './common';
 
 /** One side of the benchmark: the fast engine with `threads` threads, in this process. */
 async function runOurs(batches: number, warmup: number, threads: number) {
@@ -58,16 +30,11 @@ async function runOurs(batches: number, warmup: number, threads: number) {
   const losses: number[] = [];
   let i = 0;
   for (const batch of dataset.batches('train', { batchSize: t.batchSize, shuffleSeed: 0, epoch: 0, dropLast: true })) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const r = await engine.gradients(batch, weights);
-    optimizer.step(weights, r.grads);
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(c0);
-    losses.push(r.loss);
+    const { ms, cpuMs, loss } = await timedStep(engine, optimizer, batch, weights);
+    losses.push(loss);
     if (i >= warmup) {
       times.push(ms);
-      cpuTimes.push((cpu.user + cpu.system) / 1000);
+      cpuTimes.push(cpuMs);
     }
     if (++i >= warmup + batches) break;
   }
@@ -80,20 +47,10 @@ async function runOurs(batches: number, warmup: number, threads: number) {
     ms_per_batch_all: times.map((x) => Math.round(x * 10) / 10),
     // All threads of the process together.
     cpu_ms_per_batch_median: median(cpuTimes),
-    peak_rss_mib: Math.round(peakRssMiB() * 10) / 10,
+    peak_rss_mib: peakRssMiB(),
     loss_first: losses[0],
     loss_last: losses.at(-1),
   };
-}
-
-function lastJsonLine(text: string): Record<string, unknown> {
-  const line = text
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{'));
-  if (!line) throw new Error(`no result in:\n${text.slice(-2000)}`);
-  return JSON.parse(line) as Record<string, unknown>;
 }
 
 async function main() {
@@ -110,42 +67,28 @@ async function main() {
     .map((x) => Number(x));
   const rounds = Number(arg('rounds', '1'));
   // The reference gets the threads our side gets (torch's default here is one thread).
-  const runTorch = (threads: number) => {
-    const torch = spawnSync(
-      python,
-      [
-        path.join(here, 'torch_fashion.py'),
-        '--batches',
-        String(batches),
-        '--warmup',
-        String(warmup),
-        '--threads',
-        String(threads),
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 26 },
-    );
-    if (torch.status !== 0) throw new Error(`PyTorch baseline failed:\n${torch.stderr}`);
-    return lastJsonLine(torch.stdout);
-  };
-  const runSpikewright = (threads: number) => {
-    const ours = spawnSync(
-      process.execPath,
-      [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        '--ours',
-        '--threads',
-        String(threads),
-        '--batches',
-        String(batches),
-        '--warmup',
-        String(warmup),
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 26, cwd: root },
-    );
-    if (ours.status !== 0) throw new Error(`Spikewright run failed:\n${ours.stderr.slice(-3000)}`);
-    return lastJsonLine(ours.stdout);
-  };
+  const runTorch = (threads: number) =>
+    runSide('PyTorch baseline', python, [
+      path.join(here, 'torch_fashion.py'),
+      '--batches',
+      String(batches),
+      '--warmup',
+      String(warmup),
+      '--threads',
+      String(threads),
+    ]);
+  const runSpikewright = (threads: number) =>
+    runSide('Spikewright run', process.execPath, [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      '--ours',
+      '--threads',
+      String(threads),
+      '--batches',
+      String(batches),
+      '--warmup',
+      String(warmup),
+    ]);
   // Rounds alternate the implementations, so a burst of load from elsewhere on a shared
   // machine hits one round, not one side; the summary takes each side's best round.
   const results: Record<string, unknown>[] = [];

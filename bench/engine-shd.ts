@@ -1,36 +1,8 @@
-// Speed of one training step on the SHD example's shape, 700 - H (recurrent) - 20, T = 100,
-// batch 256, Adamax, fast sigmoid (100), max-over-time CE, on random input at SHD's density
-// (5% of (step, channel) cells spiking): Spikewright's fast engine against PyTorch written
-// the two ways its users write it (bench/torch_shd.py: SpyTorch tutorial, snnTorch idiom),
-// all with the same threads. Rounds alternate the sides; each result carries the machine's
-// load average (os.loadavg) when it ran, because this machine is shared.
-//
-//   npx tsx bench/engine-shd.ts [--hidden 200] [--batches 10] [--warmup 2] [--threads 2] [--rounds 1]
-//                               [--impls spytorch,snntorch] [--python /usr/bin/python3]
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-function peakRssMiB(): number {
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
-  return Math.round(kb / 102.4) / 10;
-}
+import { arg, benchDir as here, median, peakRssMiB, runSide, timedStep } from './common';
 
 async function runOurs(hidden: number, batches: number, warmup: number, threads: number) {
   const { buildGraph, randomBatch } = await import('../main/engine/testing');
@@ -75,15 +47,10 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
   for (let i = 0; i < warmup + batches; i++) {
     const batch = randomBatch(rng, 256, 100, 700, 20, 0.05);
     density = (batch.offsets[256 * 100] as number) / (256 * 100 * 700);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const r = await engine.gradients(batch, weights);
-    optimizer.step(weights, r.grads);
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(c0);
+    const { ms, cpuMs } = await timedStep(engine, optimizer, batch, weights);
     if (i >= warmup) {
       times.push(ms);
-      cpuTimes.push((cpu.user + cpu.system) / 1000);
+      cpuTimes.push(cpuMs);
     }
   }
   (engine as { dispose?: () => void }).dispose?.();
@@ -98,16 +65,6 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
     cpu_ms_per_batch_median: median(cpuTimes),
     peak_rss_mib: peakRssMiB(),
   };
-}
-
-function lastJsonLine(text: string): Record<string, unknown> {
-  const line = text
-    .trim()
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{'));
-  if (!line) throw new Error(`no result in:\n${text.slice(-2000)}`);
-  return JSON.parse(line) as Record<string, unknown>;
 }
 
 async function main() {
@@ -130,25 +87,25 @@ async function main() {
     return { ...r, load1_before: before, load1_after: loadavg()[0] as number };
   };
   const torch = (impl: string, hidden: number) =>
-    timed(() => {
-      const p = spawnSync(
+    timed(() =>
+      runSide(
+        `PyTorch ${impl}`,
         python,
         [path.join(here, 'torch_shd.py'), '--impl', impl, '--hidden', String(hidden), ...common],
-        { encoding: 'utf8', maxBuffer: 1 << 26, cwd: here },
-      );
-      if (p.status !== 0) throw new Error(`PyTorch ${impl} failed:\n${p.stderr}`);
-      return lastJsonLine(p.stdout);
-    });
+        here,
+      ),
+    );
   const ours = (hidden: number) =>
-    timed(() => {
-      const p = spawnSync(
-        process.execPath,
-        [...process.execArgv, fileURLToPath(import.meta.url), '--ours', '--hidden', String(hidden), ...common],
-        { encoding: 'utf8', maxBuffer: 1 << 26, cwd: root },
-      );
-      if (p.status !== 0) throw new Error(`Spikewright run failed:\n${p.stderr.slice(-3000)}`);
-      return lastJsonLine(p.stdout);
-    });
+    timed(() =>
+      runSide('Spikewright run', process.execPath, [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        '--ours',
+        '--hidden',
+        String(hidden),
+        ...common,
+      ]),
+    );
   const results: Record<string, unknown>[] = [];
   for (const hidden of hiddenList)
     for (let round = 1; round <= rounds; round++) {

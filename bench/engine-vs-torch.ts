@@ -12,12 +12,9 @@ import { FastEngine } from '../main/engine/fast/fastEngine';
 import { initWeights } from '../main/engine/init';
 import { compilePlan } from '../main/engine/plan';
 import { loadSnnFile } from '../shared/file/snnFile';
+import { arg } from './common';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 
 const loaded = loadSnnFile(readFileSync(path.join(here, '../examples/fashion-mnist.snn.json'), 'utf8'));
 if (!loaded.ok) throw new Error(loaded.error);

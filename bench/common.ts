@@ -1,0 +1,65 @@
+// What the engine benchmarks share: options, medians, peak memory, running a side in its
+// own process and reading its JSON result, and timing one training step.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SpikeBatch } from '../main/data/types';
+import type { Optimizer } from '../main/engine/optimizer';
+import type { WeightSet } from '../main/engine/plan';
+import type { Engine } from '../main/engine/types';
+
+export const benchDir = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(benchDir, '..');
+
+/** The value after `--name` on the command line, or `fallback`. */
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** This process's peak resident memory (Linux VmHWM), MiB to one decimal. */
+export function peakRssMiB(): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
+}
+
+/** The last line of `text` that is a JSON object: a benchmark side's result. */
+export function lastJsonLine(text: string): Record<string, unknown> {
+  const line = text
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no result in:\n${text.slice(-2000)}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+/** Runs one side in its own process (so neither competes with the other) and returns its result. */
+export function runSide(what: string, command: string, args: string[], cwd = repoRoot): Record<string, unknown> {
+  const p = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26, cwd });
+  if (p.status !== 0) throw new Error(`${what} failed:\n${p.stderr.slice(-3000)}`);
+  return lastJsonLine(p.stdout);
+}
+
+/** One training step (gradients and the optimizer's update): wall ms and this process's CPU ms. */
+export async function timedStep(
+  engine: Engine,
+  optimizer: Optimizer,
+  batch: SpikeBatch,
+  weights: WeightSet,
+): Promise<{ ms: number; cpuMs: number; loss: number }> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const r = await engine.gradients(batch, weights);
+  optimizer.step(weights, r.grads);
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, loss: r.loss };
+}
