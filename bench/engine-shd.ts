@@ -1,3 +1,12 @@
+// Speed of one training step on the SHD example's shape, 700 - H (recurrent) - 20, T = 100,
+// batch 256, Adamax, fast sigmoid (100), max-over-time CE, on random input at SHD's density
+// (5% of (step, channel) cells spiking): Spikewright's fast engine against PyTorch written
+// the two ways its users write it (bench/torch_shd.py: SpyTorch tutorial, snnTorch idiom),
+// all with the same threads. Rounds alternate the sides; each result carries the machine's
+// load average (os.loadavg) when it ran, because this machine is shared.
+//
+//   npx tsx bench/engine-shd.ts [--hidden 200] [--batches 10] [--warmup 2] [--threads 2] [--rounds 1]
+//                               [--impls spytorch,snntorch] [--python /usr/bin/python3]
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
