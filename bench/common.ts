@@ -8,6 +8,7 @@ import type { SpikeBatch } from '../main/data/types';
 import type { Optimizer } from '../main/engine/optimizer';
 import type { WeightSet } from '../main/engine/plan';
 import type { Engine } from '../main/engine/types';
+import type { GraphDocument } from '../shared/graph/document';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(benchDir, '..');
@@ -62,4 +63,25 @@ export async function timedStep(
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, loss: r.loss };
+}
+
+/**
+ * The fast engine (split over `threads`), initial weights (seed 0) and the graph's optimizer,
+ * on the best backend. The engine modules load here, in the side that measures, not in the
+ * process that only drives the sides.
+ */
+export async function fastEngineSetup(graph: GraphDocument, threads: number) {
+  const { compilePlan } = await import('../main/engine/plan');
+  const { initWeights } = await import('../main/engine/init');
+  const { initBackend } = await import('../main/engine/backend');
+  const { Optimizer } = await import('../main/engine/optimizer');
+  const { FastEngine } = await import('../main/engine/fast/fastEngine');
+  const { ParallelFastEngine } = await import('../main/engine/fast/parallelEngine');
+  const backend = await initBackend();
+  const plan = compilePlan(graph);
+  const weights = initWeights(plan, 0);
+  const t = plan.training;
+  const optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum);
+  const engine: Engine = threads > 1 ? new ParallelFastEngine(plan, graph, threads) : new FastEngine(plan);
+  return { backend, plan, weights, optimizer, engine };
 }

@@ -10,29 +10,28 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSnnFile } from '../shared/file/snnFile';
-import { arg, benchDir as here, median, peakRssMiB, repoRoot as root, runSide, timedStep } from './common';
+import {
+  arg,
+  fastEngineSetup,
+  benchDir as here,
+  median,
+  peakRssMiB,
+  repoRoot as root,
+  runSide,
+  timedStep,
+} from './common';
 
 /** One side of the benchmark: the fast engine with `threads` threads, in this process. */
 async function runOurs(batches: number, warmup: number, threads: number) {
   const { openDataset } = await import('../main/data/index');
-  const { compilePlan } = await import('../main/engine/plan');
-  const { initWeights } = await import('../main/engine/init');
-  const { initBackend } = await import('../main/engine/backend');
-  const { Optimizer } = await import('../main/engine/optimizer');
-  const { FastEngine } = await import('../main/engine/fast/fastEngine');
-  const { ParallelFastEngine } = await import('../main/engine/fast/parallelEngine');
   const loaded = loadSnnFile(readFileSync(path.join(root, 'examples/fashion-mnist.snn.json'), 'utf8'));
   if (!loaded.ok) throw new Error(loaded.error);
   const graph = loaded.file.graph;
   const node = graph.nodes.find((n) => n.kind === 'dataset');
   if (node?.kind !== 'dataset') throw new Error('no dataset node');
   const dataset = await openDataset(node.params, {});
-  const backend = await initBackend();
-  const plan = compilePlan(graph);
-  const weights = initWeights(plan, 0);
+  const { backend, plan, weights, optimizer, engine } = await fastEngineSetup(graph, threads);
   const t = plan.training;
-  const optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum);
-  const engine = threads > 1 ? new ParallelFastEngine(plan, graph, threads) : new FastEngine(plan);
   const times: number[] = [];
   const cpuTimes: number[] = [];
   const losses: number[] = [];

@@ -11,17 +11,11 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { arg, benchDir as here, median, peakRssMiB, runSide, timedStep } from './common';
+import { arg, fastEngineSetup, benchDir as here, median, peakRssMiB, runSide, timedStep } from './common';
 
 async function runOurs(hidden: number, batches: number, warmup: number, threads: number) {
   const { buildGraph, randomBatch } = await import('../main/engine/testing');
   const { Random } = await import('../main/util/random');
-  const { compilePlan } = await import('../main/engine/plan');
-  const { initWeights } = await import('../main/engine/init');
-  const { initBackend } = await import('../main/engine/backend');
-  const { Optimizer } = await import('../main/engine/optimizer');
-  const { FastEngine } = await import('../main/engine/fast/fastEngine');
-  const { ParallelFastEngine } = await import('../main/engine/fast/parallelEngine');
   // The SHD example (examples/shd.snn.json) with the hidden size varied.
   const graph = buildGraph({
     inputs: 700,
@@ -43,12 +37,7 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
     },
     init: { init: 'normal', scale: 0.2 },
   });
-  const backend = await initBackend();
-  const plan = compilePlan(graph);
-  const weights = initWeights(plan, 0);
-  const t = plan.training;
-  const optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum);
-  const engine = threads > 1 ? new ParallelFastEngine(plan, graph, threads) : new FastEngine(plan);
+  const { backend, weights, optimizer, engine } = await fastEngineSetup(graph, threads);
   const rng = new Random(0);
   const times: number[] = [];
   const cpuTimes: number[] = [];
