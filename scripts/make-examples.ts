@@ -17,6 +17,18 @@ interface Example {
 
 const signal = (id: string, source: string, target: string): GraphEdge => ({ id, kind: 'signal', source, target });
 
+/** What every example shares: the readout's scores and the labels go to the loss. */
+const lossSignals = (): GraphEdge[] => [signal('s_scores', 'out', 'loss'), signal('s_labels', 'data', 'loss')];
+/** dataset → hidden → readout → loss in a row; the training settings sit above the dataset. */
+const row = (extra: Layout['positions'] = {}): Layout['positions'] => ({
+  data: { x: 0, y: 120 },
+  hidden: { x: 280, y: 120 },
+  out: { x: 560, y: 120 },
+  loss: { x: 840, y: 120 },
+  ...extra,
+  train: { x: 0, y: -80 },
+});
+
 const randman: Example = {
   file: 'randman.snn.json',
   name: 'Randman',
@@ -51,18 +63,10 @@ const randman: Example = {
   edges: [
     newConnection('w_in', 'data', 'hidden', { init: 'spytorch', scale: 7 }),
     newConnection('w_out', 'hidden', 'out', { init: 'spytorch', scale: 7 }),
-    signal('s_scores', 'out', 'loss'),
-    signal('s_labels', 'data', 'loss'),
+    ...lossSignals(),
     signal('s_rates', 'hidden', 'reg'),
   ],
-  positions: {
-    data: { x: 0, y: 120 },
-    hidden: { x: 280, y: 120 },
-    out: { x: 560, y: 120 },
-    loss: { x: 840, y: 120 },
-    reg: { x: 560, y: 300 },
-    train: { x: 0, y: -80 },
-  },
+  positions: row({ reg: { x: 560, y: 300 } }),
 };
 
 const fashion: Example = {
@@ -95,16 +99,9 @@ const fashion: Example = {
   edges: [
     newConnection('w_in', 'data', 'hidden', { init: 'spytorch', scale: 7 }),
     newConnection('w_out', 'hidden', 'out', { init: 'spytorch', scale: 7 }),
-    signal('s_scores', 'out', 'loss'),
-    signal('s_labels', 'data', 'loss'),
+    ...lossSignals(),
   ],
-  positions: {
-    data: { x: 0, y: 120 },
-    hidden: { x: 280, y: 120 },
-    out: { x: 560, y: 120 },
-    loss: { x: 840, y: 120 },
-    train: { x: 0, y: -80 },
-  },
+  positions: row(),
 };
 
 const shd: Example = {
@@ -133,20 +130,11 @@ const shd: Example = {
     newConnection('w_in', 'data', 'hidden', { init: 'normal', scale: 0.2 }),
     newConnection('w_rec', 'hidden', 'hidden', { init: 'normal', scale: 0.2 }),
     newConnection('w_out', 'hidden', 'out', { init: 'normal', scale: 0.2 }),
-    signal('s_scores', 'out', 'loss'),
-    signal('s_labels', 'data', 'loss'),
+    ...lossSignals(),
     signal('s_lo', 'hidden', 'reg_lo'),
     signal('s_hi', 'hidden', 'reg_hi'),
   ],
-  positions: {
-    data: { x: 0, y: 120 },
-    hidden: { x: 280, y: 120 },
-    out: { x: 560, y: 120 },
-    loss: { x: 840, y: 120 },
-    reg_lo: { x: 440, y: 320 },
-    reg_hi: { x: 680, y: 320 },
-    train: { x: 0, y: -80 },
-  },
+  positions: row({ reg_lo: { x: 440, y: 320 }, reg_hi: { x: 680, y: 320 } }),
 };
 
 for (const example of [randman, fashion, shd]) {
