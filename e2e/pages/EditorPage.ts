@@ -151,17 +151,17 @@ export class EditorPage {
     await expect(this.canvas.nodes()).toHaveCount(0);
   }
   async saveAs(path: string) {
-    await this.page.keyboard.press('ControlOrMeta+Shift+KeyS');
-    const dialog = this.page.getByTestId('save-as-dialog');
-    await dialog.getByTestId('save-path').fill(path);
-    await dialog.getByTestId('save-submit').click();
-    await expect(dialog).toBeHidden();
+    await this.submitPathDialog('ControlOrMeta+Shift+KeyS', 'save-as-dialog', 'save', path);
   }
   async openPath(path: string) {
-    await this.page.keyboard.press('ControlOrMeta+KeyO');
-    const dialog = this.page.getByTestId('open-dialog');
-    await dialog.getByTestId('open-path').fill(path);
-    await dialog.getByTestId('open-submit').click();
+    await this.submitPathDialog('ControlOrMeta+KeyO', 'open-dialog', 'open', path);
+  }
+  /** Opens a file dialog by its shortcut, submits a server path and waits for it to close. */
+  private async submitPathDialog(keys: string, dialogId: string, prefix: string, path: string) {
+    await this.page.keyboard.press(keys);
+    const dialog = this.page.getByTestId(dialogId);
+    await dialog.getByTestId(`${prefix}-path`).fill(path);
+    await dialog.getByTestId(`${prefix}-submit`).click();
     await expect(dialog).toBeHidden();
   }
 }
