@@ -32,6 +32,7 @@ import { judgeConnection } from '../graph/connectionRules';
 import { useAppStore } from '../store';
 import { ConnectionLine } from './ConnectionLine';
 import { registerCanvasControls } from './canvasControls';
+import { EmptyCanvas } from './EmptyCanvas';
 import { edgeTypes } from './edges';
 import { rememberKindSize, useFlowEdges, useFlowNodes } from './flowElements';
 import { SnnNode } from './SnnNode';
@@ -60,6 +61,7 @@ export function GraphCanvas() {
 function Canvas() {
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const { theme, snapToGrid, showMinimap } = useAppStore(
     useShallow((s) => ({ theme: s.theme, snapToGrid: s.snapToGrid, showMinimap: s.showMinimap })),
@@ -100,6 +102,7 @@ function Canvas() {
         const y = (a.internals.positionAbsolute.y + b.internals.positionAbsolute.y) / 2 + 40;
         void flow.setCenter(x, y, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
       },
+      pointer: () => (pointer.current ? flow.screenToFlowPosition(pointer.current) : null),
       viewportCenter: () => {
         const rect = wrapper.current?.getBoundingClientRect();
         if (!rect) return { x: 0, y: 0 };
@@ -249,7 +252,19 @@ function Canvas() {
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a pointer-only surface; the keyboard has commands for the same.
-    <div className={far ? 'canvas is-far' : 'canvas'} data-testid="canvas" ref={wrapper} onDoubleClick={onDoubleClick}>
+    <div
+      className={far ? 'canvas is-far' : 'canvas'}
+      data-testid="canvas"
+      ref={wrapper}
+      onDoubleClick={onDoubleClick}
+      onPointerMove={(e) => {
+        pointer.current = { x: e.clientX, y: e.clientY };
+      }}
+      onPointerLeave={() => {
+        pointer.current = null;
+      }}
+    >
+      {nodes.length === 0 && <EmptyCanvas />}
       {/* No onlyRenderVisibleElements: measured on the 500-node benchmark, culling made opening
           2-4x slower (two render passes around the fit) for little gain while panning. */}
       <ReactFlow

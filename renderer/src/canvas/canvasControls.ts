@@ -9,6 +9,8 @@ export interface CanvasControls {
   centerOnEdge(id: string): void;
   /** The centre of the visible canvas in flow coordinates. */
   viewportCenter(): Position;
+  /** Where the pointer is over the canvas, in flow coordinates; null when it is elsewhere. */
+  pointer(): Position | null;
   /** Rendered sizes of nodes, for auto-layout. */
   nodeSizes(): Record<string, { width: number; height: number }>;
   zoomIn(): void;

@@ -118,7 +118,8 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
     keys: ['Mod+KeyV'],
     when: (s) => s.clipboard !== null,
     places: ['canvasMenu'],
-    run: (s) => s.paste(),
+    // At the pointer when it is over the canvas (a key press or the canvas menu), else beside the originals.
+    run: (s) => s.paste(canvasControls()?.pointer() ?? undefined),
   },
   {
     id: 'edit.duplicate',
@@ -259,8 +260,15 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
     id: 'view.commandPalette',
     label: 'Command palette…',
     category: 'View',
-    keys: ['Mod+Shift+KeyP', 'F1'],
+    keys: ['Mod+Shift+KeyP'],
     run: (s) => s.openDialog({ kind: 'palette' }),
+  },
+  {
+    id: 'help.guide',
+    label: 'Help: a short guide',
+    category: 'Help',
+    keys: ['F1'],
+    run: (s) => s.openDialog({ kind: 'help' }),
   },
   {
     id: 'run.train',

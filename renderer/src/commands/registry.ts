@@ -3,7 +3,7 @@
 // command palette.
 import { isTypingTarget, type KeyEventLike, matchesBinding } from './keys';
 
-export type CommandCategory = 'File' | 'Edit' | 'Selection' | 'View' | 'Insert' | 'Run';
+export type CommandCategory = 'File' | 'Edit' | 'Selection' | 'View' | 'Insert' | 'Run' | 'Help';
 
 /** Where a command is offered besides the palette. */
 export type CommandPlace = 'canvasMenu' | 'nodeMenu' | 'edgeMenu';

@@ -4,6 +4,7 @@ import { useAppStore } from '../store';
 import { CommandPalette } from './CommandPalette';
 import { ContextMenu } from './ContextMenu';
 import { ConfirmDialog, ExamplesDialog, OpenDialog, SaveAsDialog } from './FileDialogs';
+import { HelpDialog } from './HelpDialog';
 import { QuickAdd } from './QuickAdd';
 
 export function Overlays() {
@@ -16,6 +17,7 @@ export function Overlays() {
       {dialog?.kind === 'open' && <OpenDialog />}
       {dialog?.kind === 'saveAs' && <SaveAsDialog />}
       {dialog?.kind === 'examples' && <ExamplesDialog />}
+      {dialog?.kind === 'help' && <HelpDialog />}
       {dialog?.kind === 'confirm' && (
         <ConfirmDialog
           title={dialog.title}

@@ -17,6 +17,7 @@ const MENU_OF: Record<string, MenuCommand['menu']> = {
   Insert: 'Edit',
   View: 'View',
   Run: 'Run',
+  Help: 'Help',
 };
 
 export function windowTitle(state: AppState): string {

@@ -25,7 +25,8 @@ export interface EditSlice {
   deleteSelection(): void;
   copySelection(): void;
   cutSelection(): void;
-  paste(): void;
+  /** Pastes the clipboard with its top-left corner at `at` (the pointer), else a step from the originals. */
+  paste(at?: Position): void;
   duplicateSelection(): void;
 }
 
@@ -37,15 +38,18 @@ const snap = (v: number) => Math.round(v / GRID) * GRID + 0;
 export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, get) => {
   const doc = () => currentDoc(get());
   const select = (nodes: string[], edges: string[] = []) => set({ selectedNodeIds: nodes, selectedEdgeIds: edges });
-  const insert = (fragment: edits.Fragment, step: number) => {
-    const {
-      doc: next,
-      nodeIds,
-      edgeIds,
-    } = edits.pasteFragment(doc(), fragment, {
-      x: PASTE_STEP * step,
-      y: PASTE_STEP * step,
-    });
+  const insert = (fragment: edits.Fragment, step: number, at?: Position) => {
+    let offset = { x: PASTE_STEP * step, y: PASTE_STEP * step };
+    if (at) {
+      const points = Object.values(fragment.positions);
+      const minX = Math.min(...points.map((p) => p.x));
+      const minY = Math.min(...points.map((p) => p.y));
+      if (Number.isFinite(minX) && Number.isFinite(minY)) {
+        const target = get().snapToGrid ? { x: snap(at.x), y: snap(at.y) } : at;
+        offset = { x: target.x - minX, y: target.y - minY };
+      }
+    }
+    const { doc: next, nodeIds, edgeIds } = edits.pasteFragment(doc(), fragment, offset);
     get().commit(next);
     select(nodeIds, edgeIds);
   };
@@ -108,10 +112,10 @@ export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, 
       get().deleteSelection();
       set({ pasteCount: -1 });
     },
-    paste() {
+    paste(at) {
       const { clipboard, pasteCount } = get();
       if (!clipboard) return;
-      insert(clipboard, pasteCount + 1);
+      insert(clipboard, pasteCount + 1, at);
       set({ pasteCount: pasteCount + 1 });
     },
     duplicateSelection() {

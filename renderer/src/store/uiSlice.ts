@@ -12,6 +12,7 @@ export type Dialog =
   | { kind: 'open' }
   | { kind: 'saveAs' }
   | { kind: 'examples' }
+  | { kind: 'help' }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; onConfirm: () => void };
 
 export interface ContextMenu {
