@@ -96,7 +96,7 @@ describe('command registry', () => {
       'Mod+KeyN': 'file.new',
       'Mod+Enter': 'run.train',
       'Mod+Shift+KeyP': 'view.commandPalette',
-      F1: 'view.commandPalette',
+      F1: 'help.guide',
     };
     for (const [k, id] of Object.entries(required)) expect(seen.get(k), k).toBe(id);
   });
