@@ -191,11 +191,26 @@ async function fetchInto(
     received += chunk.length;
     progress(received, total);
   });
-  try {
-    await pipeline(response, out);
-  } catch (error) {
-    throw new Error(`connection lost after ${received} bytes (${(error as Error).message})`, { cause: error });
-  }
+  // Not `pipeline`: on a dropped connection it destroys the file stream, and whatever that
+  // stream still buffered is never written, so the next attempt would resume from fewer bytes
+  // than arrived (or from none). Here the file is always ended and flushed first.
+  const failure = await new Promise<Error | undefined>((resolve) => {
+    let lost: Error | undefined;
+    response.on('error', (error) => {
+      lost ??= error;
+    });
+    response.on('close', () => {
+      if (!response.complete) lost ??= new Error('the connection closed early');
+      if (!out.writableEnded) out.end();
+    });
+    out.on('finish', () => resolve(lost));
+    out.on('error', (error) => {
+      response.destroy();
+      resolve(error);
+    });
+    response.pipe(out);
+  });
+  if (failure) throw new Error(`connection lost after ${received} bytes (${failure.message})`, { cause: failure });
   if (!response.complete) throw new Error(`connection lost after ${received} bytes`);
   if (total !== undefined && received !== total) throw new Error(`connection closed at ${received} of ${total} bytes`);
   return total ?? received;
