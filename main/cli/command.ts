@@ -3,6 +3,7 @@
 // reports (an unknown option, a missing value) becomes one sentence naming the option; the
 // entry point prints it as `error: ...` and exits 2.
 import { parseArgs } from 'node:util';
+import { describeParseArgsError } from '../util/parseArgsError';
 
 /** A mistake in what was typed or in the files named: exit code 2, one line, no stack trace. */
 export class UsageError extends Error {}
@@ -102,7 +103,7 @@ export function parseCommand<O extends OptionDecls>(command: Command<O>, argv: s
   try {
     parsed = parseArgs({ args: argv, options: config, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(explainParseError(command.name, e));
+    throw new UsageError(describeParseArgsError(e, command.name));
   }
   const required = command.args.filter((a) => !a.optional).length;
   const missing = command.args[parsed.positionals.length];
@@ -137,24 +138,6 @@ function checkValue(name: string, o: OptionDecl, raw: string | boolean): string 
   if (o.type === 'choice' && !o.choices.includes(raw as string))
     throw new UsageError(`--${name} must be ${orList(o.choices)} (got ${String(raw)}).`);
   return raw;
-}
-
-/** parseArgs' messages run to three lines and suggest `--`; ours name the option in one. */
-function explainParseError(commandName: string, e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const code = (e as { code?: string }).code;
-  // parseArgs quotes the option as '--name', '-x' or '-o, --out <value>'.
-  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
-  const flag = /--[^\s,<]+/.exec(quoted)?.[0] ?? quoted.split(/[\s,]/)[0] ?? quoted;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-    return `Unknown option ${flag} for ${commandName} (npm run cli -- ${commandName} --help lists its options).`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    if (/does not take an argument/.test(message)) return `${flag} takes no value.`;
-    if (/ambiguous/.test(message))
-      return `${flag} needs a value (write ${flag}=VALUE for one that starts with a dash).`;
-    return `${flag} needs a value.`;
-  }
-  return message.split('\n')[0] ?? message;
 }
 
 function flagName(name: string, o: OptionDecl): string {

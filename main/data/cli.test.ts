@@ -47,6 +47,8 @@ describe('data CLI', () => {
     expect(await runDataCommand(['frobnicate'], c.io)).toBe(2);
     expect(await runDataCommand(['preview', 'mnist', '--dir'], c.io)).toBe(2);
     expect(c.err.at(-1)).toMatch(/--dir needs a value/);
+    expect(await runDataCommand(['list', '--bogus'], c.io)).toBe(2);
+    expect(c.err.at(-1)).toMatch(/^Unknown option --bogus for data/);
     // Files already in place: nothing is fetched (tests never reach the network).
     const dir = join(temp.dir, 'present');
     mkdirSync(join(dir, 'mnist'), { recursive: true });

@@ -1,7 +1,9 @@
 // `spikewright data ...`: list, download and preview datasets from the command line.
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { defaultsOf } from '../../shared/graph/fields';
 import { DATASETS, type DatasetName, type DatasetParams, datasetFields } from '../../shared/graph/kinds';
+import { describeParseArgsError } from '../util/parseArgsError';
 import { defaultCacheDir } from './cacheFolder';
 import { CATALOG, isDownloadable } from './catalog';
 import { DatasetError } from './datasetError';
@@ -32,9 +34,9 @@ const USAGE = [
 /** Runs `data ...` (argv without the leading "data", which is tolerated); returns the exit code. */
 export async function runDataCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const args = argv[0] === 'data' ? argv.slice(1) : argv;
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseDataArgs>;
   try {
-    parsed = parseArgs(args);
+    parsed = parseDataArgs(args);
   } catch (error) {
     io.err((error as Error).message);
     return 2;
@@ -68,25 +70,25 @@ export async function runDataCommand(argv: string[], io: CliIo = defaultIo): Pro
   }
 }
 
-function parseArgs(args: string[]): {
+function parseDataArgs(args: string[]): {
   command: string | undefined;
   positional: string[];
-  flags: Record<string, string>;
+  flags: { dir?: string; path?: string; samples?: string };
 } {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg.startsWith('--') && arg !== '--help') {
-      const [key, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new Error(`Option --${key} needs a value.`);
-      flags[key] = value;
-    } else {
-      positional.push(arg);
-    }
+  // `--help` anywhere is the help command; the rest is parsed strictly.
+  const rest = args.filter((a) => a !== '--help');
+  if (rest.length !== args.length) return { command: '--help', positional: [], flags: {} };
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { dir: { type: 'string' }, path: { type: 'string' }, samples: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { command: positionals[0], positional: positionals.slice(1), flags: values };
+  } catch (error) {
+    throw new Error(describeParseArgsError(error, 'data'));
   }
-  return { command: positional.shift(), positional, flags };
 }
 
 function checkName(name: string | undefined, io: CliIo): DatasetName | undefined {
