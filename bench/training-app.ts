@@ -109,7 +109,7 @@ async function main() {
 
   // The raster in the page: 100,000 spikes drawn into the panel's canvas size.
   const raster = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=raster]');
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=plot-raster]');
     const w = canvas?.width || 400;
     const h = canvas?.height || 200;
     const ctx = (canvas ?? document.createElement('canvas')).getContext('2d');
