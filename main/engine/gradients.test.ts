@@ -126,6 +126,19 @@ describe('fast engine gradients match the reference engine', () => {
       expect(seen, want).toContain(want);
   });
 
+  it('with the sparse backward on, both engines apply the same window', () => {
+    const spec: NetSpec = {
+      inputs: 10,
+      classes: 3,
+      timeSteps: 25,
+      hidden: [{ size: 8, recurrent: true }],
+      training: { surrogateScale: 10, sparseBackward: true, sparseWindow: 0.3 },
+      init: { init: 'normal', scale: 3 },
+    };
+    const { errors } = compare(spec, 3);
+    for (const [id, e] of Object.entries(errors)) expect(e, id).toBeLessThan(1e-4);
+  });
+
   it('float32 fast engine stays within 1e-4 too (the precision training uses)', () => {
     const spec: NetSpec = {
       inputs: 10,

@@ -30,3 +30,19 @@ export function surrogate(name: SurrogateName, s: number): SurrogateFn {
       };
   }
 }
+
+/**
+ * The surrogate of the training settings: with `sparseBackward`, zero outside |x| < window
+ * (Perez-Nieves & Goodman 2021), an approximation the settings name as one.
+ */
+export function trainingSurrogate(t: {
+  surrogate: SurrogateName;
+  surrogateScale: number;
+  sparseBackward?: boolean;
+  sparseWindow?: number;
+}): SurrogateFn {
+  const sg = surrogate(t.surrogate, t.surrogateScale);
+  if (!t.sparseBackward) return sg;
+  const w = t.sparseWindow ?? 0.5;
+  return (x) => (x < w && x > -w ? sg(x) : 0);
+}

@@ -213,6 +213,20 @@ export const trainingFields = {
     default: 'fast-sigmoid',
   },
   surrogateScale: { type: 'number', label: 'Surrogate scale', default: 100, min: 0, exclusiveMin: true },
+  sparseBackward: {
+    type: 'boolean',
+    label: 'Sparse backward (approximate)',
+    default: false,
+    help: 'Perez-Nieves & Goodman (2021): the surrogate is taken as zero where |U - threshold| exceeds the window. An approximation of the exact gradient.',
+  },
+  sparseWindow: {
+    type: 'number',
+    label: 'Sparse backward window',
+    default: 0.5,
+    min: 0,
+    exclusiveMin: true,
+    help: 'Half-width around the threshold, in membrane units, inside which the surrogate is kept.',
+  },
   validationSplit: {
     type: 'enum',
     label: 'Validate on',

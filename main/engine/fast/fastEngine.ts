@@ -25,7 +25,7 @@ import type { SpikeBatch } from '../../data/types';
 import { sliceBatch, spikeTriples } from '../batch';
 import { type FloatArray, readoutLoss, regularizerPenalty, spikeCountLoss } from '../loss';
 import type { Plan, PopulationPlan, WeightSet } from '../plan';
-import { type SurrogateFn, surrogate } from '../surrogate';
+import { type SurrogateFn, trainingSurrogate } from '../surrogate';
 import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
 
 export interface FastEngineOptions {
@@ -85,7 +85,7 @@ export class FastEngine implements Engine {
     options: FastEngineOptions = {},
   ) {
     this.F = options.precision === 'float64' ? Float64Array : Float32Array;
-    this.sg = surrogate(plan.training.surrogate, plan.training.surrogateScale);
+    this.sg = trainingSurrogate(plan.training);
     const fastBackend = ['wasm', 'tensorflow'].includes(tf.getBackend() ?? '');
     this.matmul = options.matmul ?? (fastBackend && this.F === Float32Array ? 'tfjs' : 'js');
   }

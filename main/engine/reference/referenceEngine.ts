@@ -41,12 +41,17 @@ export class ReferenceEngine implements Engine {
   private readonly spike: (x: tf.Tensor) => tf.Tensor;
 
   constructor(readonly plan: Plan) {
-    const { surrogate, surrogateScale } = plan.training;
+    const { surrogate, surrogateScale, sparseBackward, sparseWindow } = plan.training;
+    const derivative = (x: tf.Tensor) => {
+      const sg = surrogateTensor(surrogate, surrogateScale, x);
+      // Sparse backward: the surrogate only inside |x| < window.
+      return sparseBackward ? tf.mul(sg, tf.cast(tf.less(tf.abs(x), sparseWindow), 'float32')) : sg;
+    };
     this.spike = tf.customGrad((x, save) => {
       (save as tf.GradSaveFunc)([x as tf.Tensor]);
       return {
         value: tf.step(x as tf.Tensor),
-        gradFunc: (dy, saved) => tf.mul(dy, surrogateTensor(surrogate, surrogateScale, saved[0] as tf.Tensor)),
+        gradFunc: (dy, saved) => tf.mul(dy, derivative(saved[0] as tf.Tensor)),
       };
     }) as (x: tf.Tensor) => tf.Tensor;
   }
