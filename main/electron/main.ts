@@ -18,6 +18,7 @@ import {
 import { type AppEvent, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
 import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX, IPC_PORT_CHANNEL } from '../../shared/api/methods';
 import { CATALOG } from '../data/catalog';
+import { createRunHistory } from '../experiments/appRuns';
 import { createHandlers } from '../services/backend';
 import { CSP } from '../services/csp';
 import { grantedAccess } from '../services/documentAccess';
@@ -86,11 +87,16 @@ const desktop = createDesktopShell(() => mainWindow, sendAppEvent);
 // A document to open once the page is ready: from the command line or the OS (macOS open-file).
 let pendingOpen: string | null = documentPathFromArgs(process.argv);
 
+const stateDir = process.env.SPIKEWRIGHT_STATE_DIR ?? app.getPath('userData');
+const runHistory = createRunHistory(stateDir);
 const training = createTrainingService({
   spawn: forkUtilityWorker,
   // Metrics go over a dedicated MessagePort (structured clone keeps typed arrays as such).
-  emit: (event: TrainingEvent) =>
-    trainingPort ? trainingPort.postMessage(event) : mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event),
+  emit: (event: TrainingEvent) => {
+    runHistory.onEvent(event);
+    if (trainingPort) trainingPort.postMessage(event);
+    else mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event);
+  },
 });
 
 const dispatch = createApiDispatcher(
@@ -99,7 +105,8 @@ const dispatch = createApiDispatcher(
     appVersion: app.getVersion(),
     transport: 'electron',
     training,
-    stateDir: process.env.SPIKEWRIGHT_STATE_DIR ?? app.getPath('userData'),
+    stateDir,
+    runHistory,
     access,
     shell: desktop,
   }),

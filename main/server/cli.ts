@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
+import { createRunHistory } from '../experiments/appRuns';
 import { createHandlers } from '../services/backend';
 import { workspaceAccess } from '../services/documentAccess';
 import { defaultStateDir } from '../services/recovery';
@@ -60,16 +61,22 @@ async function main() {
   adoptPrivateTempFolder();
   const access = await workspaceAccess(workspace).catch((error: Error) => fail(error.message));
   let server: WebServer | null = null;
+  const stateDir = defaultStateDir();
+  const runHistory = createRunHistory(stateDir);
   const training = createTrainingService({
     spawn: () => forkWorker(`${root}main/worker/trainingWorker.ts`),
-    emit: (event) => server?.broadcast(event),
+    emit: (event) => {
+      runHistory.onEvent(event);
+      server?.broadcast(event);
+    },
   });
   const handlers = createHandlers({
     examplesDir: `${root}examples`,
     appVersion: pkg.version,
     transport: 'web',
     training,
-    stateDir: defaultStateDir(),
+    stateDir,
+    runHistory,
     access,
   });
   server = await startWebServer({

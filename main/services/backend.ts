@@ -6,6 +6,7 @@ import { withDocumentExtension } from '../../shared/api/documentPaths';
 import { parseGraphDocument, restoreParams } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
 import type { SpikeDataset } from '../data/types';
+import type { RunHistory } from '../experiments/appRuns';
 import { exportNirDocument, importNirDocument, NirExportError, NirImportError } from '../nir/index';
 import type { DocumentAccess } from './documentAccess';
 import { readBytes, writeFileAtomic } from './documents';
@@ -18,6 +19,8 @@ export interface BackendOptions {
   appVersion: string;
   transport: 'electron' | 'web';
   training: TrainingService;
+  /** Records every training run in a runs folder (the app's data folder for now). */
+  runHistory?: RunHistory;
   /** Folder for the recovery file and recent files. */
   stateDir: string;
   /** Which paths openDocument and saveDocument accept (documentAccess.ts). */
@@ -90,8 +93,16 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       if (!parsed.ok) return parsed.errors.map((message) => ({ severity: 'error' as const, message }));
       return validateGraph(parsed.graph);
     },
-    startTraining: ({ document, engine, resumeWeights }) =>
-      options.training.start({ document, engine: engine ?? 'fast', resumeWeights: resumeWeights ?? false }),
+    startTraining: async ({ document, engine, resumeWeights }) => {
+      const started = await options.training.start({
+        document,
+        engine: engine ?? 'fast',
+        resumeWeights: resumeWeights ?? false,
+      });
+      // Every app run is kept (main/experiments/appRuns.ts); its events are recorded as they come.
+      options.runHistory?.begin(started.runId, { document, engine: engine ?? 'fast' });
+      return started;
+    },
     pauseTraining: async ({ runId }) => {
       options.training.pause(runId);
       return {};
