@@ -3,6 +3,12 @@
 // with one sentence on stderr and exit code 2 (1 when training itself failed), never a
 // stack trace. A new command is one `defineCommand(...)` added to COMMANDS.
 import path from 'node:path';
+import {
+  applyMachineMemoryLimit,
+  MEMORY_LIMIT_VARIABLE,
+  machineMemoryLimit,
+  parseMemorySize,
+} from '../util/memoryLimit';
 import { type Command, commandHelp, defineCommand, parseCommand, UsageError } from './command';
 import { userPath } from './files';
 import { runCommand } from './run';
@@ -123,6 +129,9 @@ function overview(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     `'${PREFIX} <command> --help' shows a command's arguments and options.`,
+    '',
+    'Every command takes --memory-limit SIZE (e.g. 6GB): the memory a graph may need to be',
+    `trained, exported or imported; default $${MEMORY_LIMIT_VARIABLE}, else half of this machine's memory.`,
   ].join('\n');
 }
 
@@ -130,6 +139,40 @@ const wantsHelp = (argv: string[]) => {
   const end = argv.indexOf('--');
   return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
 };
+
+/**
+ * Takes the global `--memory-limit SIZE` out of the arguments and makes it (else the
+ * environment's or the machine's limit, main/util/memoryLimit.ts) the budget of every check
+ * in this process: validation, the engine's plan, NIR import and export.
+ */
+function applyMemoryLimit(argv: string[]): string[] {
+  const rest: string[] = [];
+  let given: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--memory-limit') {
+      given = argv[++i];
+      if (given === undefined) throw new UsageError('--memory-limit needs a size, e.g. 6GB.');
+    } else if (arg.startsWith('--memory-limit=')) given = arg.slice('--memory-limit='.length);
+    else rest.push(arg);
+  }
+  if (given !== undefined) {
+    const bytes = parseMemorySize(given);
+    if (bytes === null) throw new UsageError(`--memory-limit must be a size such as 6GB or 512MB (got '${given}').`);
+    applyMachineMemoryLimit(bytes);
+    return rest;
+  }
+  try {
+    applyMachineMemoryLimit(machineMemoryLimit());
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} Unset ${MEMORY_LIMIT_VARIABLE} or pass --memory-limit.`);
+  }
+  return rest;
+}
 
 /** Runs one command line (without `node` and the script); returns the exit code or throws a UsageError. */
 export async function main(argv: string[]): Promise<number> {
@@ -142,12 +185,13 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   if (!command)
     throw new UsageError(`Unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}).`);
-  if (command.raw) return command.raw(rest);
-  if (wantsHelp(rest) || !command.run) {
+  const args = applyMemoryLimit(rest);
+  if (command.raw) return command.raw(args);
+  if (wantsHelp(args) || !command.run) {
     process.stdout.write(`${commandHelp(command, PREFIX)}\n`);
     return command.run ? 0 : 2;
   }
-  return command.run(parseCommand(command, rest));
+  return command.run(parseCommand(command, args));
 }
 
 const isEntry = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);

@@ -1,22 +1,11 @@
 // Reader for spike recordings in HDF5 with the SHD/SSC layout (vlen arrays) or its flat variant.
 import { open } from 'node:fs/promises';
 import type { Dataset, Group } from 'h5wasm';
+import { clearHdf5Diagnostics, hdf5Failure, loadH5wasm } from '../util/h5wasm';
 import { DatasetError } from './datasetError';
 import type { SpikeRecording } from './spikeFile';
 
 type H5Module = typeof import('h5wasm');
-
-let h5wasmReady: Promise<H5Module> | undefined;
-
-/** Loads h5wasm's Node build once (WebAssembly; reads files straight from the host filesystem). */
-export function loadH5wasm(): Promise<H5Module> {
-  h5wasmReady ??= (async () => {
-    const h5 = (await import('h5wasm/node')) as unknown as H5Module;
-    await h5.ready;
-    return h5;
-  })();
-  return h5wasmReady;
-}
 
 /**
  * Reads /spikes/times, /spikes/units and /labels. Two layouts are accepted:
@@ -29,9 +18,10 @@ export async function readHdf5Spikes(path: string): Promise<SpikeRecording> {
   const h5 = await loadH5wasm();
   let file: InstanceType<H5Module['File']>;
   try {
+    clearHdf5Diagnostics();
     file = new h5.File(path, 'r');
   } catch (error) {
-    throw new DatasetError(path, 'cannot open as HDF5 (missing, unreadable or not an HDF5 file)', { cause: error });
+    throw new DatasetError(path, `cannot open as HDF5: ${hdf5Failure(error)}`, { cause: error });
   }
   try {
     const times = datasetAt(file, 'spikes/times', path);

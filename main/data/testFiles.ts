@@ -45,7 +45,7 @@ export async function writeFlatSpikeH5(
   samples: { times: number[]; units: number[]; label: number }[],
   options: { omit?: 'labels' | 'units' | 'offsets' } = {},
 ): Promise<void> {
-  const { loadH5wasm } = await import('./hdf5SpikeFile');
+  const { loadH5wasm } = await import('../util/h5wasm');
   const h5 = await loadH5wasm();
   const file = new h5.File(path, 'w');
   try {

@@ -9,6 +9,7 @@ import { outputSize } from '../../shared/graph/shapes';
 import { findLoop } from '../../shared/graph/validate';
 import { weightsFromFile } from '../engine/snnWeights';
 import { cubaFieldsOf, MS_PER_SECOND, NIR_VERSION } from './convention';
+import { EXTRAS_FORMAT, type SpikewrightNirExtras } from './extras';
 import { dataset, group, type H5Group, writeH5 } from './h5';
 
 export interface NirExportOptions {
@@ -26,21 +27,6 @@ export class NirExportError extends Error {
   constructor(readonly problems: string[]) {
     super(`Cannot export to NIR: ${problems.join('; ')}`);
   }
-}
-
-/** What a NIR file written by Spikewright keeps in /node/metadata/spikewright (JSON text). */
-export interface SpikewrightNirExtras {
-  format: 'spikewright.nir-extras';
-  version: 1;
-  /** Our node behind each NIR neuron or Input node, by NIR node name. */
-  nodes: Record<string, { id: string; name: string; params: Record<string, unknown> }>;
-  /** Our connection behind each NIR Linear node, by NIR node name. */
-  connections: Record<string, { id: string; params: Record<string, unknown> }>;
-  /** Nodes NIR has no place for (loss, regularisers, training) and the signal edges into them. */
-  dropped: { nodes: GraphNode[]; edges: GraphEdge[] };
-  metadata: SnnFile['metadata'];
-  /** The document's order of node and edge ids (HDF5 lists groups by name). */
-  order?: { nodes: string[]; edges: string[] };
 }
 
 export const TIME_CONVENTION =
@@ -147,7 +133,7 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
   const edges: [string, string][] = [];
   const outputEdges: [string, string][] = [];
   const extras: SpikewrightNirExtras = {
-    format: 'spikewright.nir-extras',
+    format: EXTRAS_FORMAT,
     version: 1,
     nodes: {},
     connections: {},

@@ -1,10 +1,9 @@
 // Checks an HDF5 tree against the rules the reference NIR reader (nir 1.0.7) enforces, plus
 // the stricter habits of our writer. Tests run it on every file we write; the CLI can run it
 // on any file to say why another tool would refuse it.
-import type { H5Dataset, H5Group, H5Node } from './h5';
-import { NIR_FIELDS } from './import';
 
-const NEURONS = new Set(['LI', 'LIF', 'I', 'IF', 'CubaLI', 'CubaLIF']);
+import { NEURON_TYPES, nirFieldsOf } from './fields';
+import type { H5Dataset, H5Group, H5Node } from './h5';
 
 /** Every rule the tree breaks, as sentences naming the path; empty when it is a clean NIR file. */
 export function nirRuleViolations(root: H5Group, options: { strict?: boolean } = {}): string[] {
@@ -46,7 +45,7 @@ function checkGraph(graph: H5Group, path: string, out: string[], strict: boolean
       continue;
     }
     const type = str(n.children.type);
-    const spec = type ? NIR_FIELDS[type] : undefined;
+    const spec = type ? nirFieldsOf(type) : undefined;
     if (!type || !spec) {
       out.push(`${at}/type is ${type === null ? 'missing or not a string dataset' : `'${type}', not a NIR type`}`);
       continue;
@@ -66,7 +65,7 @@ function checkGraph(graph: H5Group, path: string, out: string[], strict: boolean
         out.push(`${at}/${f} is a 0-d array; use shape (n,)`);
     }
     const shape = (d: H5Node | undefined) => (d && d.kind === 'dataset' ? d.shape : null);
-    if (NEURONS.has(type)) {
+    if (NEURON_TYPES.has(type)) {
       const params = Object.entries(n.children).filter(([f, d]) => f !== 'type' && d.kind === 'dataset');
       const first = shape(params[0]?.[1]);
       for (const [f, d] of params) {

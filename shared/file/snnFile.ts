@@ -168,14 +168,16 @@ export function restoreSnnFile(json: unknown, fileName = 'the file'): LoadResult
 /** Stored weights that do not fit the graph; the engine re-initialises those connections. */
 export function weightProblems(graph: GraphDocument, weights: Record<string, StoredTensor>): string[] {
   const problems: string[] = [];
+  const edges = new Map(graph.edges.map((e) => [e.id, e]));
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const [edgeId, tensor] of Object.entries(weights)) {
-    const edge = graph.edges.find((e) => e.id === edgeId);
+    const edge = edges.get(edgeId);
     if (edge?.kind !== 'connection') {
       problems.push(`Stored weights for '${edgeId}' belong to no connection and are ignored.`);
       continue;
     }
     const values = base64ToFloat32(tensor.data);
-    const expected = weightCount(graph, edge);
+    const expected = weightCount(graph, edge, byId);
     const shapeCount = tensor.shape.reduce((a, b) => a * b, 1);
     if (!values || values.length !== shapeCount || shapeCount !== expected)
       problems.push(`Stored weights for connection '${edgeId}' do not match its size and will be re-initialised.`);

@@ -28,10 +28,14 @@ export function outputSize(node: GraphNode): number | null {
   }
 }
 
-export function weightCount(graph: GraphDocument, edge: GraphEdge): number {
+/**
+ * Weights an edge holds (source units x target units). Pass `byId` when asking for many edges:
+ * looking nodes up in the list costs a pass over it each time.
+ */
+export function weightCount(graph: GraphDocument, edge: GraphEdge, byId?: ReadonlyMap<string, GraphNode>): number {
   if (edge.kind !== 'connection') return 0;
-  const source = graph.nodes.find((n) => n.id === edge.source);
-  const target = graph.nodes.find((n) => n.id === edge.target);
+  const source = byId ? byId.get(edge.source) : graph.nodes.find((n) => n.id === edge.source);
+  const target = byId ? byId.get(edge.target) : graph.nodes.find((n) => n.id === edge.target);
   if (!source || !target) return 0;
   const a = outputSize(source);
   const b = outputSize(target);

@@ -1,5 +1,6 @@
 // Judges whether a graph document describes a network Spikewright can train, and says what
 // is wrong in sentences that name the node or edge concerned. Never throws on user data.
+import { budgetProblems, defaultMemoryLimit } from './budgets';
 import { type GraphDocument, type GraphEdge, type GraphNode, nodesOfKind } from './document';
 import { type FieldSet, fieldProblem } from './fields';
 import { connectionFields, type NodeKind, nodeKindFields, nodeKindInfo } from './kinds';
@@ -17,7 +18,12 @@ export interface Problem {
 const SPIKE_SOURCES: readonly NodeKind[] = ['dataset', 'lif'];
 const CONNECTION_TARGETS: readonly NodeKind[] = ['lif', 'readout'];
 
-export function validateGraph(graph: GraphDocument): Problem[] {
+export interface ValidateOptions {
+  /** Bytes a training run may use (see budgets.ts); default: the process default, 8 GB unless set. */
+  memoryLimitBytes?: number;
+}
+
+export function validateGraph(graph: GraphDocument, options: ValidateOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const byId = new Map<string, GraphNode>();
   for (const node of graph.nodes) byId.set(node.id, node);
@@ -146,6 +152,7 @@ export function validateGraph(graph: GraphDocument): Problem[] {
       target: { type: 'node', id: cycle[0] as string },
       message: `Connections form a loop through ${cycle.map((id) => `'${byId.get(id)?.name ?? id}'`).join(' → ')}; only a population connecting to itself (recurrence) is supported`,
     });
+  problems.push(...budgetProblems(graph, options.memoryLimitBytes ?? defaultMemoryLimit()));
   return problems;
 }
 
@@ -171,30 +178,45 @@ function findCycle(graph: GraphDocument, byId: Map<string, GraphNode>): string[]
   return findLoop(graph.edges.filter((e) => e.kind === 'connection' && byId.has(e.source) && byId.has(e.target)));
 }
 
-/** A loop through the given edges longer than a self-loop (self-loops are recurrence), as node ids, or null. */
+/**
+ * A loop through the given edges longer than a self-loop (self-loops are recurrence), as node
+ * ids, or null. Depth-first with an explicit stack: a chain of any length cannot overflow.
+ */
 export function findLoop(edges: readonly { source: string; target: string }[]): string[] | null {
   const next = new Map<string, string[]>();
   for (const e of edges) if (e.source !== e.target) push(next, e.source, e.target);
   const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    state.set(id, 1);
-    stack.push(id);
-    for (const n of next.get(id) ?? []) {
-      if (state.get(n) === 1) return stack.slice(stack.indexOf(n));
-      if (!state.has(n)) {
-        const found = visit(n);
-        if (found) return found;
+  const path: string[] = [];
+  const onPath = new Map<string, number>();
+  // Per frame on the path: which successor to try next.
+  const cursor: number[] = [];
+  for (const root of next.keys()) {
+    if (state.has(root)) continue;
+    state.set(root, 1);
+    onPath.set(root, 0);
+    path.push(root);
+    cursor.push(0);
+    while (path.length) {
+      const top = path.length - 1;
+      const id = path[top] as string;
+      const succ = next.get(id) ?? [];
+      const k = cursor[top] as number;
+      if (k < succ.length) {
+        cursor[top] = k + 1;
+        const n = succ[k] as string;
+        if (state.get(n) === 1) return path.slice(onPath.get(n));
+        if (!state.has(n)) {
+          state.set(n, 1);
+          onPath.set(n, path.length);
+          path.push(n);
+          cursor.push(0);
+        }
+      } else {
+        path.pop();
+        cursor.pop();
+        onPath.delete(id);
+        state.set(id, 2);
       }
-    }
-    stack.pop();
-    state.set(id, 2);
-    return null;
-  };
-  for (const id of next.keys()) {
-    if (!state.has(id)) {
-      const found = visit(id);
-      if (found) return found;
     }
   }
   return null;
@@ -212,8 +234,8 @@ export function topologicalOrder(graph: GraphDocument): GraphNode[] {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const queue = graph.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
   const out: GraphNode[] = [];
-  while (queue.length) {
-    const id = queue.shift() as string;
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head] as string;
     out.push(byId.get(id) as GraphNode);
     for (const n of next.get(id) ?? []) {
       const d = (indegree.get(n) ?? 0) - 1;
