@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSnnFile, serializeSnnFile } from '../../shared/file/snnFile';
+import { validateGraph } from '../../shared/graph/validate';
 import { exportNir, importNir, NirExportError, NirImportError } from '../nir/index';
 import { writeFileAtomic } from '../services/documents';
 
@@ -27,6 +28,15 @@ export async function exportCommand(
   const text = new TextDecoder().decode(await readBytes(input, 'The graph file'));
   const loaded = loadSnnFile(text, path.basename(input));
   if (!loaded.ok) throw new ExchangeError(loaded.error);
+  // Judged like a graph about to be trained (sizes, budgets) before anything is allocated.
+  const errors = validateGraph(loaded.file.graph).filter((p) => p.severity === 'error');
+  if (errors.length)
+    throw new ExchangeError(
+      `${path.basename(input)} cannot be exported:\n  ${errors
+        .slice(0, 10)
+        .map((e) => e.message)
+        .join('\n  ')}`,
+    );
   let bytes: Uint8Array;
   try {
     bytes = await exportNir(loaded.file, { appVersion });

@@ -3,14 +3,16 @@
 // parameters, equal shapes across every edge. docs/nir-mapping.md explains the mapping.
 import { writeFile } from 'node:fs/promises';
 import { restoreSnnFile, type SnnFile } from '../../shared/file/snnFile';
+import { defaultMemoryLimit, formatBytes } from '../../shared/graph/budgets';
 import type { GraphEdge, GraphNode } from '../../shared/graph/document';
-import { nodeKindInfo } from '../../shared/graph/kinds';
+import { lifFields, nodeKindInfo } from '../../shared/graph/kinds';
 import { outputSize } from '../../shared/graph/shapes';
 import { findLoop } from '../../shared/graph/validate';
 import { weightsFromFile } from '../engine/snnWeights';
 import { cubaFieldsOf, MS_PER_SECOND, NIR_VERSION } from './convention';
 import { EXTRAS_FORMAT, type SpikewrightNirExtras } from './extras';
 import { dataset, group, type H5Group, writeH5 } from './h5';
+import { uniqueNames } from './names';
 
 export interface NirExportOptions {
   /** Weights to export by connection id, row-major [source, target]; default: the file's stored weights. */
@@ -19,6 +21,8 @@ export interface NirExportOptions {
   keepSpikewrightMetadata?: boolean;
   /** Written to /node/metadata/source. */
   appVersion?: string;
+  /** Bytes the export may take (default: the process limit, shared/graph/budgets.ts). */
+  memoryLimitBytes?: number;
 }
 
 /** Thrown when the graph holds something NIR cannot express; `problems` names each node. */
@@ -36,13 +40,37 @@ export const TIME_CONVENTION =
   'v[n+1] = v_reset if S[n] else v[n] + dt/tau_mem (v_leak - v[n] + r I[n]); I[0] = v[0] = 0. ' +
   'CubaLI: the same without spikes or reset.';
 
+const MAX_UNITS = lifFields.size.max;
+
+/**
+ * Refuses, before allocating, a graph whose export would not fit: every neuron field is a
+ * float64 per unit (8 fields), every weight is decoded and transposed (8 bytes), and the file
+ * holds them again. Sizes past the editor's bounds are left to the per-node check below.
+ */
+function checkExportBudget(file: SnnFile, limitBytes: number) {
+  const byId = new Map(file.graph.nodes.map((n) => [n.id, n]));
+  let bytes = 0;
+  const sizeOf = (n: GraphNode | undefined) => {
+    const s = n ? outputSize(n) : null;
+    return s !== null && Number.isInteger(s) && s >= 1 && s <= MAX_UNITS ? s : 0;
+  };
+  for (const n of file.graph.nodes) bytes += sizeOf(n) * 8 * 8;
+  for (const e of file.graph.edges)
+    if (e.kind === 'connection') bytes += sizeOf(byId.get(e.source)) * sizeOf(byId.get(e.target)) * 12;
+  if (bytes > limitBytes)
+    throw new NirExportError([
+      `the NIR file would need about ${formatBytes(bytes)} to write; this machine allows ${formatBytes(limitBytes)}`,
+    ]);
+}
+
 const label = (node: GraphNode) => `${nodeKindInfo[node.kind].label} '${node.name || node.id}'`;
 
 /** The NIR file as an in-memory HDF5 tree (exportNir writes it). Throws NirExportError. */
 export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5Group {
   const graph = file.graph;
-  const weights = options.weights ?? weightsFromFile(file);
   const problems: string[] = [];
+  checkExportBudget(file, options.memoryLimitBytes ?? defaultMemoryLimit());
+  const weights = options.weights ?? weightsFromFile(file);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const connections = graph.edges.filter(
     (e): e is Extract<GraphEdge, { kind: 'connection' }> => e.kind === 'connection',
@@ -64,8 +92,10 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
 
   for (const node of members) {
     const size = outputSize(node);
-    if (size === null || !Number.isInteger(size) || size < 1)
-      problems.push(`${label(node)}: its size must be a positive whole number (it is ${size})`);
+    if (size === null || !Number.isInteger(size) || size < 1 || size > MAX_UNITS)
+      problems.push(
+        `${label(node)}: its size must be a whole number from 1 to ${MAX_UNITS.toLocaleString('en-US')} (it is ${size})`,
+      );
     if (node.kind === 'lif' || node.kind === 'readout') {
       for (const key of ['tauMem', 'tauSyn'] as const) {
         const tau = node.params[key];
@@ -118,16 +148,11 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
   if (problems.length) throw new NirExportError(problems);
 
   // NIR node names are HDF5 group names: keep them readable and unique.
-  const used = new Set<string>();
-  const unique = (wanted: string) => {
-    const base = wanted.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'node';
-    let name = base;
-    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
-    used.add(name);
-    return name;
-  };
+  const unique = uniqueNames();
+  const nirNameOf = (wanted: string) =>
+    unique(wanted.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'node');
   const nirName = new Map<string, string>();
-  for (const node of members) nirName.set(node.id, unique(node.name || node.id));
+  for (const node of members) nirName.set(node.id, nirNameOf(node.name || node.id));
 
   const nodes: Record<string, H5Group> = {};
   const edges: [string, string][] = [];
@@ -182,7 +207,7 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     // Ours is [in, out] row-major; NIR's Linear weight is (out, in).
     const t = new Float32Array(rows * cols);
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j] as number;
-    const name = unique(source.id === target.id ? `${from}_rec` : `${from}_to_${to}`);
+    const name = nirNameOf(source.id === target.id ? `${from}_rec` : `${from}_to_${to}`);
     nodes[name] = group({ type: dataset('Linear'), weight: dataset(t, [cols, rows]) });
     extras.connections[name] = { id: edge.id, params: { ...edge.params } };
     edges.push([from, name], [name, to]);
@@ -196,12 +221,13 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
       .map((e) => e.source)
       .filter((id) => byId.get(id)?.kind === 'lif'),
   );
+  const feeding = new Set(connections.filter((e) => e.target !== e.source).map((e) => e.source));
   for (const node of members) {
-    const feedsOthers = connections.some((e) => e.source === node.id && e.target !== node.id);
+    const feedsOthers = feeding.has(node.id);
     const isOutput = node.kind === 'readout' || (node.kind === 'lif' && (!feedsOthers || scoredByLoss.has(node.id)));
     if (!isOutput) continue;
     const from = nirName.get(node.id) as string;
-    const name = unique(`${from}_output`);
+    const name = nirNameOf(`${from}_output`);
     nodes[name] = group({
       type: dataset('Output'),
       shape: dataset(BigInt64Array.of(BigInt(outputSize(node) as number))),

@@ -18,6 +18,7 @@ import { decayOf, MS_PER_SECOND, tauMsOfDecay, tidy } from './convention';
 import type { H5Dataset } from './h5';
 import { type FlatGraph, type FlatNode, NirImportError, numbers, requireField } from './importRead';
 import { close, type WriterReading } from './importWriters';
+import { uniqueNames } from './names';
 
 /** Units one population may hold: the editor's own bound. */
 export const MAX_POPULATION_UNITS = lifFields.size.max;
@@ -77,10 +78,10 @@ export function mapNetwork(
   const dtMs = tidy(dtSeconds * MS_PER_SECOND);
   const pops = new Map<string, Population>();
   const ids = new Set<string>();
+  const unique = uniqueNames();
   const idFor = (wanted: string) => {
-    const base = wanted.replace(/[^A-Za-z0-9_-]+/g, '_') || 'node';
-    let id = base;
-    for (let k = 2; ids.has(id); k++) id = `${base}_${k}`;
+    // Document ids are at most 200 characters (shared/graph/document.ts); leave room for a suffix.
+    const id = unique(wanted.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 180) || 'node');
     ids.add(id);
     return id;
   };
@@ -94,7 +95,7 @@ export function mapNetwork(
     if (!pop) continue;
     const extra = own(extras?.nodes, node.name);
     const id = idFor(extra?.id ?? node.name);
-    const name = extra?.name ?? node.name;
+    const name = (extra?.name ?? node.name).slice(0, 200);
     pop.id = id;
     pops.set(node.name, pop);
     if (pop.kind === 'dataset') {

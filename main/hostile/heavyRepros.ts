@@ -1,0 +1,81 @@
+// The issue's memory repros, run in a child process by hostile.test.ts so that their memory is
+// measured alone: each must be refused with a sentence, and the process's peak RSS
+// (everything it ever held, typed arrays included) must stay under the limit the test sets.
+// Prints one JSON line: { cases: [{ name, ms, message }], maxRssBytes }.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serializeSnnFile } from '../../shared/file/snnFile';
+import { newConnection, newNode } from '../../shared/graph/document';
+import { validateGraph } from '../../shared/graph/validate';
+import { exportCommand } from '../cli/exchange';
+import { compilePlan } from '../engine/plan';
+import { exportNir } from '../nir/export';
+import { writeH5 } from '../nir/h5';
+import { importNir } from '../nir/import';
+import { directEdgeNir, fileWithWeights } from './hostile';
+
+const cases: { name: string; ms: number; message: string }[] = [];
+
+async function refused(name: string, run: () => unknown) {
+  const start = performance.now();
+  let message = '(accepted)';
+  try {
+    const result = await run();
+    if (Array.isArray(result)) message = result.map((p) => (p as { message: string }).message).join(' | ');
+  } catch (e) {
+    message = `${(e as Error).constructor.name}: ${(e as Error).message}`;
+  }
+  cases.push({ name, ms: performance.now() - start, message });
+}
+
+const bigGraph = () => ({
+  nodes: [
+    newNode('dataset', 'data', 'data', { dataset: 'custom', inputs: 100000, classes: 10, timeSteps: 100 }),
+    newNode('lif', 'hidden', 'hidden', { size: 40000 }),
+    newNode('readout', 'out', 'out', { size: 10 }),
+    newNode('loss', 'loss', 'loss'),
+    newNode('training', 'train', 'train'),
+  ],
+  edges: [
+    newConnection('w1', 'data', 'hidden'),
+    newConnection('w2', 'hidden', 'out'),
+    { id: 's1', kind: 'signal' as const, source: 'out', target: 'loss' },
+    { id: 's2', kind: 'signal' as const, source: 'data', target: 'loss' },
+  ],
+});
+
+await refused('NIR Input shape [1e9]', async () => importNir(await writeH5(directEdgeNir([1e9], 1e9))));
+await refused('NIR 100,000 x 100,000 direct edge', async () =>
+  importNir(await writeH5(directEdgeNir([100000], 100000))),
+);
+await refused('NIR 30,000 x 30,000 direct edge', async () => importNir(await writeH5(directEdgeNir([30000], 30000))));
+await refused('validateGraph: 100,000 inputs x 40,000 hidden', () => validateGraph(bigGraph()));
+await refused('compilePlan: 100,000 inputs x 40,000 hidden', () => compilePlan(bigGraph()));
+await refused('exportNir: 100,000 inputs x 40,000 hidden', () => exportNir(fileWithWeights(bigGraph())));
+
+// cli export of a small file holding an unconnected population of a billion units.
+const lonely = fileWithWeights({
+  nodes: [
+    newNode('dataset', 'data', 'data', { dataset: 'custom', inputs: 4, classes: 2, timeSteps: 10 }),
+    newNode('lif', 'h', 'h', { size: 4 }),
+    newNode('lif', 'huge', 'huge', { size: 1e9 }),
+    newNode('readout', 'out', 'out', { size: 2 }),
+    newNode('loss', 'loss', 'loss'),
+    newNode('training', 'train', 'train'),
+  ],
+  edges: [
+    newConnection('w1', 'data', 'h'),
+    newConnection('w2', 'h', 'out'),
+    { id: 's1', kind: 'signal', source: 'out', target: 'loss' },
+    { id: 's2', kind: 'signal', source: 'data', target: 'loss' },
+  ],
+});
+const dir = mkdtempSync(join(tmpdir(), 'spikewright-heavy-'));
+writeFileSync(join(dir, 'lonely.snn.json'), serializeSnnFile(lonely));
+await refused('cli export: unconnected 1e9-unit population', () =>
+  exportCommand(join(dir, 'lonely.snn.json'), 'nir', join(dir, 'lonely.nir'), '0.0.0'),
+);
+await refused('exportNir (no validation): unconnected 1e9-unit population', () => exportNir(lonely));
+
+process.stdout.write(`${JSON.stringify({ cases, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
