@@ -44,7 +44,7 @@ afterAll(() => {
   const total = Object.values(tallies).reduce((s, t) => s + t.inputs, 0);
   const lines = Object.entries(tallies).map(
     ([k, t]) =>
-      `  ${k}: ${t.inputs} inputs (${t.results} results, ${t.refusals} refusals), slowest ${t.slowestMs.toFixed(0)} ms`,
+      `  ${k}: ${t.inputs} inputs (${t.results} results, ${t.refusals} refusals), slowest ${t.slowestMs.toFixed(0)} ms CPU`,
   );
   process.stdout.write(`hostile inputs: ${total}\n${lines.join('\n')}\n`);
 });

@@ -15,6 +15,7 @@ import { dataset, group, type H5Group, type H5Node } from '../nir/h5';
 
 /** Limits the issue sets for every hostile input. */
 export const PER_INPUT_MS = 5000;
+export const PER_INPUT_WALL_MS = 30000;
 export const PER_INPUT_BYTES = 512 * 1024 * 1024;
 
 /** Errors that mean our code broke rather than refused: a user must never read these. */
@@ -34,17 +35,23 @@ export const newTally = (): Tally => ({ inputs: 0, results: 0, refusals: 0, slow
  * when it crashed, took too long or said something unreadable.
  */
 export async function endsWell(tally: Tally, run: () => unknown | Promise<unknown>): Promise<void> {
+  // The 5 s is CPU time of this process: wall time on a machine shared with other jobs (this
+  // one runs at load 13 at times) measures them, not us. Wall time gets a loose ceiling.
   const start = performance.now();
+  const cpu = process.cpuUsage();
   let error: unknown = null;
   try {
     await run();
   } catch (e) {
     error = e;
   }
-  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  const ms = (used.user + used.system) / 1000;
+  const wall = performance.now() - start;
   tally.inputs++;
   tally.slowestMs = Math.max(tally.slowestMs, ms);
-  if (ms > PER_INPUT_MS) throw new Error(`An input took ${ms.toFixed(0)} ms (limit ${PER_INPUT_MS} ms).`);
+  if (ms > PER_INPUT_MS) throw new Error(`An input took ${ms.toFixed(0)} ms of CPU (limit ${PER_INPUT_MS} ms).`);
+  if (wall > PER_INPUT_WALL_MS) throw new Error(`An input took ${wall.toFixed(0)} ms (limit ${PER_INPUT_WALL_MS} ms).`);
   if (error === null) {
     tally.results++;
     return;

@@ -10,6 +10,7 @@ import { problemsOf } from '../graph/problems';
 import { useAppStore } from '../store';
 import { DatasetPreview } from './DatasetPreview';
 import { FieldInput } from './FieldInput';
+import { MemoryEstimate } from './MemoryEstimate';
 
 export function Inspector() {
   const { nodeIds, edgeIds } = useAppStore(
@@ -78,6 +79,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
         )}
         {node.kind === 'dataset' && <DatasetPreview params={node.params} />}
         {size !== null && node.kind !== 'dataset' && <div className="inspector__fact">{size} units out</div>}
+        <MemoryEstimate target={{ type: 'node', id: node.id }} />
         {other.map((p) => (
           <div key={p.message} className={`inspector__problem inspector__problem--${p.severity}`}>
             {p.message}
@@ -130,6 +132,7 @@ function EdgeInspector({ edge }: { edge: GraphEdge }) {
             <div className="inspector__fact">
               {a !== null && b !== null ? `${a} × ${b} = ${formatCount(a * b)} weights` : 'Weights: unknown'}
             </div>
+            <MemoryEstimate target={{ type: 'edge', id: edge.id }} />
             {other.map((p) => (
               <div key={p.message} className={`inspector__problem inspector__problem--${p.severity}`}>
                 {p.message}
@@ -180,6 +183,7 @@ function DocumentInspector() {
         </div>
       </header>
       <div className="inspector__body">
+        <MemoryEstimate />
         <FieldInput
           name="doc-name"
           field={{ type: 'string', label: 'Name', default: '' }}
