@@ -1,0 +1,21 @@
+import { totalmem } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { machineMemoryLimit, parseMemorySize } from './memoryLimit';
+
+describe('the machine memory limit', () => {
+  it('reads sizes as people write them', () => {
+    expect(parseMemorySize('6GB')).toBe(6 * 1024 ** 3);
+    expect(parseMemorySize('512 mb')).toBe(512 * 1024 ** 2);
+    expect(parseMemorySize('1.5GiB')).toBe(1.5 * 1024 ** 3);
+    expect(parseMemorySize('4096')).toBe(4096);
+    for (const bad of ['', 'lots', '-1GB', '0', '6 XB']) expect(parseMemorySize(bad)).toBeNull();
+  });
+
+  it('is half the machine unless SPIKEWRIGHT_MEMORY_LIMIT says otherwise, and says when that is unreadable', () => {
+    expect(machineMemoryLimit({})).toBe(Math.floor(totalmem() / 2));
+    expect(machineMemoryLimit({ SPIKEWRIGHT_MEMORY_LIMIT: '2GB' })).toBe(2 * 1024 ** 3);
+    expect(() => machineMemoryLimit({ SPIKEWRIGHT_MEMORY_LIMIT: 'much' })).toThrow(
+      /SPIKEWRIGHT_MEMORY_LIMIT="much" is not a size/,
+    );
+  });
+});
