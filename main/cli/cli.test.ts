@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadSnnFile, newSnnFile, serializeSnnFile } from '../../shared/file/snnFile';
-import { buildGraph } from '../engine/testing';
+import { loadSnnFile } from '../../shared/file/snnFile';
+import { smallRandmanDocument } from '../experiments/testing';
 import { parseEventsFile } from './eventsFile';
 import { main, UsageError } from './index';
 
@@ -25,18 +25,8 @@ afterEach(() => {
 });
 
 function smallRandmanFile(): string {
-  const graph = buildGraph({
-    inputs: 20,
-    classes: 3,
-    timeSteps: 40,
-    hidden: [{ size: 24, tauMem: 20, tauSyn: 10 }],
-    training: { batchSize: 16, learningRate: 2e-3, surrogateScale: 20, epochs: 1 },
-  });
-  const data = graph.nodes.find((n) => n.kind === 'dataset');
-  if (data?.kind === 'dataset') Object.assign(data.params, { dataset: 'randman', samplesPerClass: 40 });
-  const file = newSnnFile(graph, { positions: {} }, { name: 'small', description: '' }, '0.0.0');
   const p = path.join(dir, 'small.snn.json');
-  writeFileSync(p, serializeSnnFile(file));
+  writeFileSync(p, smallRandmanDocument());
   return p;
 }
 
