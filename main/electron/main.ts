@@ -25,9 +25,12 @@ import { grantedAccess } from '../services/documentAccess';
 import { createRecentFiles } from '../services/recovery';
 import { adoptPrivateTempFolder } from '../services/tempFolder';
 import { createTrainingService, type WorkerHandle } from '../services/training';
+import { applyMachineMemoryLimitAtStart } from '../util/memoryLimit';
 import type { WorkerCommand, WorkerMessage } from '../worker/protocol';
 import { APP_ORIGIN, isAllowedExternalUrl, isTrustedSenderUrl, rendererFilePath } from './ipcGuard';
 import { createDesktopShell, documentPathFromArgs } from './shell';
+
+applyMachineMemoryLimitAtStart();
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },

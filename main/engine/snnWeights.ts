@@ -8,8 +8,9 @@ import type { OptimizerState } from './optimizer';
 /** The file's stored weights that fit the graph (loadSnnFile warns about the others). */
 export function weightsFromFile(file: SnnFile): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
+  const edges = new Map(file.graph.edges.map((e) => [e.id, e]));
   for (const [id, tensor] of Object.entries(file.weights ?? {})) {
-    const edge = file.graph.edges.find((e) => e.id === id);
+    const edge = edges.get(id);
     const values = base64ToFloat32(tensor.data);
     if (edge && values && values.length === weightCount(file.graph, edge)) out[id] = values;
   }
@@ -30,16 +31,18 @@ export function optimizerStateFromFile(file: SnnFile): OptimizerState | undefine
   return { step: file.optimizerState.step, slots };
 }
 
-function stored(file: SnnFile, id: string, values: Float32Array): StoredTensor {
-  return { shape: shapeOf(file, id, values.length), dtype: 'float32', data: float32ToBase64(values) };
-}
-
-function shapeOf(file: SnnFile, id: string, length: number): number[] {
-  const edge = file.graph.edges.find((e) => e.id === id);
-  if (!edge) return [length];
-  const target = file.graph.nodes.find((n) => n.id === edge.target);
-  const cols = target && (target.kind === 'lif' || target.kind === 'readout') ? target.params.size : 1;
-  return [length / cols, cols];
+/** Stored tensors for one file, with its edges and nodes indexed once (a graph may have many). */
+function tensorStore(file: SnnFile): (id: string, values: Float32Array) => StoredTensor {
+  const edges = new Map(file.graph.edges.map((e) => [e.id, e]));
+  const nodes = new Map(file.graph.nodes.map((n) => [n.id, n]));
+  const shapeOf = (id: string, length: number): number[] => {
+    const edge = edges.get(id);
+    if (!edge) return [length];
+    const target = nodes.get(edge.target);
+    const cols = target && (target.kind === 'lif' || target.kind === 'readout') ? target.params.size : 1;
+    return [length / cols, cols];
+  };
+  return (id, values) => ({ shape: shapeOf(id, values.length), dtype: 'float32', data: float32ToBase64(values) });
 }
 
 /** A copy of `file` carrying trained weights, optimizer moments and the run's results. */
@@ -51,13 +54,14 @@ export function withTrainedWeights(
 ): SnnFile {
   const out: SnnFile = { ...file, metadata: { ...file.metadata, training } };
   out.weights = {};
-  for (const [id, w] of Object.entries(weights)) out.weights[id] = stored(file, id, w);
+  const stored = tensorStore(file);
+  for (const [id, w] of Object.entries(weights)) out.weights[id] = stored(id, w);
   if (optimizer) {
     const slots: Record<string, Record<string, StoredTensor>> = {};
     for (const [id, named] of Object.entries(optimizer.slots)) {
       slots[id] = {};
       for (const [name, values] of Object.entries(named))
-        (slots[id] as Record<string, StoredTensor>)[name] = stored(file, id, values);
+        (slots[id] as Record<string, StoredTensor>)[name] = stored(id, values);
     }
     out.optimizerState = { step: optimizer.step, slots };
   }

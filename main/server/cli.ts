@@ -10,7 +10,11 @@ import { workspaceAccess } from '../services/documentAccess';
 import { defaultStateDir } from '../services/recovery';
 import { adoptPrivateTempFolder } from '../services/tempFolder';
 import { createTrainingService, forkWorker } from '../services/training';
+import { applyMachineMemoryLimitAtStart } from '../util/memoryLimit';
 import { startWebServer, type WebServer } from './webServer';
+
+// Budgets (shared/graph/budgets.ts) are judged against this machine's memory.
+applyMachineMemoryLimitAtStart();
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

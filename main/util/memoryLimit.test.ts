@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { machineMemoryLimit, parseMemorySize } from './memoryLimit';
+import { defaultMemoryLimit, setDefaultMemoryLimit } from '../../shared/graph/budgets';
+import { applyMachineMemoryLimitAtStart, machineMemoryLimit, parseMemorySize } from './memoryLimit';
 
 describe('the machine memory limit', () => {
   it('reads sizes as people write them', () => {
@@ -17,5 +18,25 @@ describe('the machine memory limit', () => {
     expect(() => machineMemoryLimit({ SPIKEWRIGHT_MEMORY_LIMIT: 'much' })).toThrow(
       /SPIKEWRIGHT_MEMORY_LIMIT="much" is not a size/,
     );
+  });
+
+  it('at a process start applies the setting, or warns once and keeps the default when it is unreadable', () => {
+    const before = defaultMemoryLimit();
+    const saved = process.env.SPIKEWRIGHT_MEMORY_LIMIT;
+    const warnings: string[] = [];
+    try {
+      process.env.SPIKEWRIGHT_MEMORY_LIMIT = '3GB';
+      applyMachineMemoryLimitAtStart((m) => warnings.push(m));
+      expect(defaultMemoryLimit()).toBe(3 * 1024 ** 3);
+      expect(warnings).toEqual([]);
+      process.env.SPIKEWRIGHT_MEMORY_LIMIT = 'lots';
+      applyMachineMemoryLimitAtStart((m) => warnings.push(m));
+      expect(defaultMemoryLimit()).toBe(3 * 1024 ** 3);
+      expect(warnings).toEqual([expect.stringMatching(/"lots" is not a size.*default memory limit is used/)]);
+    } finally {
+      if (saved === undefined) delete process.env.SPIKEWRIGHT_MEMORY_LIMIT;
+      else process.env.SPIKEWRIGHT_MEMORY_LIMIT = saved;
+      setDefaultMemoryLimit(before);
+    }
   });
 });

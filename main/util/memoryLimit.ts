@@ -34,3 +34,15 @@ export function applyMachineMemoryLimit(bytes = machineMemoryLimit()): number {
   setDefaultMemoryLimit(bytes);
   return bytes;
 }
+
+/**
+ * For a process's entry point (server, desktop main, training worker): applies the machine's
+ * limit, or, when SPIKEWRIGHT_MEMORY_LIMIT cannot be read, says so once and keeps the default.
+ */
+export function applyMachineMemoryLimitAtStart(warn: (message: string) => void = console.error): void {
+  try {
+    applyMachineMemoryLimit();
+  } catch (error) {
+    warn(`spikewright: ${(error as Error).message} The default memory limit is used.`);
+  }
+}

@@ -11,7 +11,11 @@ import { defaultCacheDir, openDataset } from '../data/index';
 import type { SpikeBatch, SpikeDataset } from '../data/types';
 import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from '../engine/snnWeights';
 import { Trainer, type TrainerEvent } from '../engine/trainer';
+import { applyMachineMemoryLimitAtStart } from '../util/memoryLimit';
 import { HEARTBEAT_MS, type WorkerCommand, type WorkerMessage } from './protocol';
+
+// The plan's budget check judges the graph against this machine's memory.
+applyMachineMemoryLimitAtStart();
 
 const ACTIVITY_INTERVAL_MS = 400;
 const CONFUSION_MAX_SAMPLES = 2048;

@@ -281,6 +281,8 @@ export function heatmapSvg(
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    // An SVG names itself in its first child (screen readers, and file browsers' tooltips).
+    `<title>${esc(options.title || `${grid.x.path} by ${grid.y.path}`)}</title>`,
     `<rect width="${width}" height="${height}" fill="${options.background ?? '#fff'}"/>`,
   ];
   if (options.title)
