@@ -37,11 +37,27 @@ test('unsaved work survives the server being killed mid-edit and is offered back
     // Restored work is still unsaved.
     await expect(page).toHaveTitle('• randman.snn.json — Spikewright');
 
-    // Discarding removes the recovery file; the next start offers nothing.
+    // A reload of this window reopens the restored edits by itself, with nothing left to offer.
     await page.reload();
     await waitForDocument(page);
-    await page.getByTestId('recovery-discard').click();
-    await expect.poll(() => existsSync(join(stateDir, 'recovery.json'))).toBe(false);
+    await expect
+      .poll(() =>
+        page.evaluate(() => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name),
+      )
+      .toBe('cortex');
+    await expect(page.getByTestId('recovery-banner')).toHaveCount(0);
+
+    // Another window (a fresh browser profile) is offered the work; discarding removes the file.
+    const other = await page.context().browser()!.newContext();
+    try {
+      const otherPage = await other.newPage();
+      await otherPage.goto(second.url);
+      await waitForDocument(otherPage);
+      await otherPage.getByTestId('recovery-discard').click();
+      await expect.poll(() => existsSync(join(stateDir, 'recovery.json'))).toBe(false);
+    } finally {
+      await other.close();
+    }
   } finally {
     await stopAppServer(second);
   }

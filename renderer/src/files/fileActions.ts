@@ -163,6 +163,29 @@ export async function downloadDocument(): Promise<void> {
  * fresh browser profile starts on Randman; its recent files are one click away in File.
  */
 export async function openStartupDocument(): Promise<void> {
+  let adopted = false;
+  try {
+    adopted = await openStartupDocumentOnce();
+  } finally {
+    // Whatever happened, recovery and autosave must not wait for ever.
+    resolveStartup(adopted);
+  }
+}
+
+let resolveStartup: (adoptedRecovery: boolean) => void = () => {};
+const startup = new Promise<boolean>((resolve) => {
+  resolveStartup = resolve;
+});
+
+/**
+ * Resolves once the startup document is open: true when it was the recovery file's edits
+ * (then the recovery banner has nothing left to offer, and autosave may go on at once).
+ */
+export function startupAdoptedRecovery(): Promise<boolean> {
+  return startup;
+}
+
+async function openStartupDocumentOnce(): Promise<boolean> {
   const last = lastDocument();
   try {
     const recovered = await api.readRecovery({});
@@ -173,16 +196,17 @@ export async function openStartupDocument(): Promise<void> {
     if (recovered && ours && !store().openText(recovered.text, recovered.path, recovered.name)) {
       // Restored work is unsaved work: it stays dirty until the user saves it.
       useAppStore.setState({ savedText: '' });
-      return;
+      return true;
     }
   } catch {
     // No recovery to read: open the last document instead.
   }
   if (last?.kind === 'new') {
     store().newDocument();
-    return;
+    return false;
   }
-  if (last?.kind === 'example' && !(await openExample(last.id))) return;
-  if (last?.kind === 'path' && !(await openServerPath(last.path))) return;
+  if (last?.kind === 'example' && !(await openExample(last.id))) return false;
+  if (last?.kind === 'path' && !(await openServerPath(last.path))) return false;
   await openExample('randman');
+  return false;
 }

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
+import { startupAdoptedRecovery } from '../files/fileActions';
 import { isDirty, useAppStore } from '../store';
 import { createAutosave } from './autosave';
 
@@ -23,8 +24,10 @@ export function useRecovery() {
 
   useEffect(() => {
     let alive = true;
-    api
-      .readRecovery({})
+    // The startup document may already be the recovery file's edits (a reload of this window):
+    // then there is nothing to offer.
+    startupAdoptedRecovery()
+      .then((adopted) => (adopted ? null : api.readRecovery({})))
       .then((found) => alive && setOffer(found))
       .catch(() => {})
       .finally(() => alive && setChecked(true));
