@@ -6,11 +6,10 @@ import { nodesOfKind } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
 import { defaultCacheDir, openDataset } from '../data/index';
 import type { SpikeDataset } from '../data/types';
+import { confusionMatrix } from '../engine/confusion';
 import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from '../engine/snnWeights';
 import { Trainer } from '../engine/trainer';
 import { RunRecorder, type RunStart } from './runStore';
-
-const CONFUSION_MAX_SAMPLES = 2048;
 
 export interface RunTaskOptions {
   dir: string;
@@ -118,7 +117,7 @@ export async function runTask(o: RunTaskOptions): Promise<'done' | 'failed' | 's
             },
             trainer.getOptimizerState(),
           );
-          const confusion = await confusionMatrix(trainer, dataset);
+          const confusion = (await confusionMatrix(trainer, dataset))?.matrix;
           recorder.finish('done', {
             final,
             weights: serializeSnnFile(trained),
@@ -136,25 +135,4 @@ export async function runTask(o: RunTaskOptions): Promise<'done' | 'failed' | 's
   }
   if (recorder.status === 'running') recorder.finish('stopped', {});
   return 'stopped';
-}
-
-/** Test-set (else validation) confusion matrix over at most 2048 samples; rows are the true class. */
-export async function confusionMatrix(
-  trainer: Pick<Trainer, 'record'>,
-  dataset: SpikeDataset,
-): Promise<number[][] | null> {
-  const split = dataset.size('test') > 0 ? 'test' : 'validation';
-  if (dataset.size(split) === 0) return null;
-  const matrix = Array.from({ length: dataset.classes }, () => new Array<number>(dataset.classes).fill(0));
-  let samples = 0;
-  for (const batch of dataset.batches(split, { batchSize: 256 })) {
-    if (samples >= CONFUSION_MAX_SAMPLES) break;
-    const recording = await trainer.record(batch, { samples: batch.batchSize, neurons: 0 });
-    recording.predictions.forEach((predicted, i) => {
-      const row = matrix[recording.labels[i] as number];
-      if (row) row[predicted] = (row[predicted] ?? 0) + 1;
-    });
-    samples += recording.predictions.length;
-  }
-  return matrix;
 }

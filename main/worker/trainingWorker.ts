@@ -9,6 +9,7 @@ import { loadSnnFile, type SnnFile, serializeSnnFile } from '../../shared/file/s
 import { nodesOfKind } from '../../shared/graph/document';
 import { defaultCacheDir, openDataset } from '../data/index';
 import type { SpikeBatch, SpikeDataset } from '../data/types';
+import { confusionMatrix } from '../engine/confusion';
 import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from '../engine/snnWeights';
 import { Trainer, type TrainerEvent } from '../engine/trainer';
 import { applyMachineMemoryLimitAtStart } from '../util/memoryLimit';
@@ -18,7 +19,6 @@ import { HEARTBEAT_MS, type WorkerCommand, type WorkerMessage } from './protocol
 applyMachineMemoryLimitAtStart();
 
 const ACTIVITY_INTERVAL_MS = 400;
-const CONFUSION_MAX_SAMPLES = 2048;
 
 interface ParentPort {
   post(message: WorkerMessage): void;
@@ -184,7 +184,7 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>) {
     ...(finished?.trainAcc !== undefined ? { trainAccuracy: finished.trainAcc } : {}),
   };
   const trained = withTrainedWeights(file, trainer.getWeights(), training, trainer.getOptimizerState());
-  const confusion = finished ? await confusionMatrix(trainer, dataset) : null;
+  const confusion = finished ? await confusionMatrix(trainer, dataset, { betweenBatches: yieldToEvents }) : null;
   trainer.dispose();
   post({
     ...(finished ?? { type: 'done', backend, engine: trainer.engineName, epochs: trainer.epochsCompleted }),
@@ -257,22 +257,4 @@ async function activity(
       ),
     ...(norms ? { norms } : {}),
   };
-}
-
-async function confusionMatrix(trainer: Trainer, dataset: SpikeDataset) {
-  const split = dataset.size('test') > 0 ? 'test' : 'validation';
-  if (dataset.size(split) === 0) return null;
-  const matrix = Array.from({ length: dataset.classes }, () => new Array<number>(dataset.classes).fill(0));
-  let samples = 0;
-  for (const batch of dataset.batches(split, { batchSize: 256 })) {
-    if (samples >= CONFUSION_MAX_SAMPLES) break;
-    const { predictions } = await trainer.evaluateBatch(batch);
-    predictions.forEach((predicted, i) => {
-      const row = matrix[batch.labels[i] as number];
-      if (row) row[predicted] = (row[predicted] ?? 0) + 1;
-    });
-    samples += predictions.length;
-    await yieldToEvents();
-  }
-  return { matrix, samples };
 }
