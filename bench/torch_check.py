@@ -9,7 +9,7 @@ import sys
 
 import torch
 
-from spytorch import SurrGradSpike
+from spytorch import SurrGradSpike, lif_layer, readout_layer
 
 torch.set_default_dtype(torch.float64)
 # A correctness check (gradients compared to ours), never timed: one thread keeps sums in a fixed order.
@@ -33,30 +33,11 @@ def main():
         inputs = torch.zeros((B, nb_steps, nb_inputs))
         for b, t, u in batch["events"]:
             inputs[b, t, u] = 1.0
-        # SpyTorch tutorial 2, run_snn, verbatim but for the sizes.
+        # SpyTorch tutorial 2, run_snn, verbatim but for the sizes (bench/spytorch.py).
         h1 = torch.einsum("abc,cd->abd", (inputs, w1))
-        syn = torch.zeros((B, nb_hidden))
-        mem = torch.zeros((B, nb_hidden))
-        spk_rec = []
-        for t in range(nb_steps):
-            mthr = mem - 1.0
-            o = spike_fn(mthr)
-            rst = o.detach()
-            new_syn = alpha * syn + h1[:, t]
-            new_mem = (beta * mem + syn) * (1.0 - rst)
-            spk_rec.append(o)
-            mem, syn = new_mem, new_syn
-        spk_rec = torch.stack(spk_rec, dim=1)
+        spk_rec = lif_layer(h1, alpha, beta, spike_fn)
         h2 = torch.einsum("abc,cd->abd", (spk_rec, w2))
-        flt = torch.zeros((B, nb_outputs))
-        o = torch.zeros((B, nb_outputs))
-        out_rec = [o]
-        for t in range(nb_steps):
-            new_flt = alpha * flt + h2[:, t]
-            new_out = beta * o + flt
-            flt, o = new_flt, new_out
-            out_rec.append(o)
-        out_rec = torch.stack(out_rec, dim=1)
+        out_rec = readout_layer(h2, alpha, beta)
         m, _ = torch.max(out_rec, 1)
         loss = torch.nn.NLLLoss()(torch.nn.LogSoftmax(dim=1)(m), labels)
         loss.backward()

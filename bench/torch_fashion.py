@@ -17,7 +17,7 @@ import time
 import numpy as np
 import torch
 
-from spytorch import SurrGradSpike
+from spytorch import SurrGradSpike, lif_layer, readout_layer
 
 
 def load_images(path):
@@ -77,29 +77,9 @@ def main():
 
     def run_snn(inputs):
         h1 = torch.einsum("abc,cd->abd", (inputs, w1))
-        syn = torch.zeros((inputs.shape[0], nb_hidden))
-        mem = torch.zeros((inputs.shape[0], nb_hidden))
-        mem_rec, spk_rec = [], []
-        for t in range(nb_steps):
-            mthr = mem - 1.0
-            out = spike_fn(mthr)
-            rst = out.detach()
-            new_syn = alpha * syn + h1[:, t]
-            new_mem = (beta * mem + syn) * (1.0 - rst)
-            mem_rec.append(mem)
-            spk_rec.append(out)
-            mem, syn = new_mem, new_syn
-        spk_rec = torch.stack(spk_rec, dim=1)
+        spk_rec = lif_layer(h1, alpha, beta, spike_fn)
         h2 = torch.einsum("abc,cd->abd", (spk_rec, w2))
-        flt = torch.zeros((inputs.shape[0], nb_outputs))
-        out = torch.zeros((inputs.shape[0], nb_outputs))
-        out_rec = [out]
-        for t in range(nb_steps):
-            new_flt = alpha * flt + h2[:, t]
-            new_out = beta * out + flt
-            flt, out = new_flt, new_out
-            out_rec.append(out)
-        return torch.stack(out_rec, dim=1)
+        return readout_layer(h2, alpha, beta)
 
     images = load_images(f"{args.data}/train-images-idx3-ubyte.gz")
     labels = load_labels(f"{args.data}/train-labels-idx1-ubyte.gz")

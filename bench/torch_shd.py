@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 
-from spytorch import SurrGradSpike
+from spytorch import SurrGradSpike, readout_layer
 
 spike_fn = SurrGradSpike.apply
 
@@ -79,15 +79,7 @@ def main():
                 mem, syn = new_mem, new_syn
             spk_rec = torch.stack(spk_rec, dim=1)
             h2 = torch.einsum("abc,cd->abd", (spk_rec, w2))
-            flt = torch.zeros((inputs.shape[0], nb_outputs))
-            o = torch.zeros((inputs.shape[0], nb_outputs))
-            out_rec = [o]
-            for t in range(nb_steps):
-                new_flt = alpha * flt + h2[:, t]
-                new_out = beta * o + flt
-                flt, o = new_flt, new_out
-                out_rec.append(o)
-            return torch.stack(out_rec, dim=1), spk_rec
+            return readout_layer(h2, alpha, beta), spk_rec
 
         def step_loss(x, y):
             output, spks = run_snn(x)
