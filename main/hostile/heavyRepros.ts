@@ -6,10 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeSnnFile } from '../../shared/file/snnFile';
-import { newConnection, newNode } from '../../shared/graph/document';
+import { newNode } from '../../shared/graph/document';
 import { validateGraph } from '../../shared/graph/validate';
 import { exportCommand } from '../cli/exchange';
 import { compilePlan } from '../engine/plan';
+import { buildGraph } from '../engine/testing';
 import { exportNir } from '../nir/export';
 import { writeH5 } from '../nir/h5';
 import { importNir } from '../nir/import';
@@ -31,21 +32,7 @@ async function refused(name: string, run: () => unknown) {
   cases.push({ name, ms: (used.user + used.system) / 1000, message });
 }
 
-const bigGraph = () => ({
-  nodes: [
-    newNode('dataset', 'data', 'data', { dataset: 'custom', inputs: 100000, classes: 10, timeSteps: 100 }),
-    newNode('lif', 'hidden', 'hidden', { size: 40000 }),
-    newNode('readout', 'out', 'out', { size: 10 }),
-    newNode('loss', 'loss', 'loss'),
-    newNode('training', 'train', 'train'),
-  ],
-  edges: [
-    newConnection('w1', 'data', 'hidden'),
-    newConnection('w2', 'hidden', 'out'),
-    { id: 's1', kind: 'signal' as const, source: 'out', target: 'loss' },
-    { id: 's2', kind: 'signal' as const, source: 'data', target: 'loss' },
-  ],
-});
+const bigGraph = () => buildGraph({ inputs: 100000, classes: 10, timeSteps: 100, hidden: [{ size: 40000 }] });
 
 await refused('NIR Input shape [1e9]', async () => importNir(await writeH5(directEdgeNir([1e9], 1e9))));
 await refused('NIR 100,000 x 100,000 direct edge', async () =>
@@ -57,22 +44,9 @@ await refused('compilePlan: 100,000 inputs x 40,000 hidden', () => compilePlan(b
 await refused('exportNir: 100,000 inputs x 40,000 hidden', () => exportNir(fileWithWeights(bigGraph())));
 
 // cli export of a small file holding an unconnected population of a billion units.
-const lonely = fileWithWeights({
-  nodes: [
-    newNode('dataset', 'data', 'data', { dataset: 'custom', inputs: 4, classes: 2, timeSteps: 10 }),
-    newNode('lif', 'h', 'h', { size: 4 }),
-    newNode('lif', 'huge', 'huge', { size: 1e9 }),
-    newNode('readout', 'out', 'out', { size: 2 }),
-    newNode('loss', 'loss', 'loss'),
-    newNode('training', 'train', 'train'),
-  ],
-  edges: [
-    newConnection('w1', 'data', 'h'),
-    newConnection('w2', 'h', 'out'),
-    { id: 's1', kind: 'signal', source: 'out', target: 'loss' },
-    { id: 's2', kind: 'signal', source: 'data', target: 'loss' },
-  ],
-});
+const lonelyGraph = buildGraph({ inputs: 4, classes: 2, timeSteps: 10, hidden: [{ size: 4 }] });
+lonelyGraph.nodes.push(newNode('lif', 'huge', 'huge', { size: 1e9 }));
+const lonely = fileWithWeights(lonelyGraph);
 const dir = mkdtempSync(join(tmpdir(), 'spikewright-heavy-'));
 writeFileSync(join(dir, 'lonely.snn.json'), serializeSnnFile(lonely));
 await refused('cli export: unconnected 1e9-unit population', () =>

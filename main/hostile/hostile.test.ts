@@ -244,7 +244,7 @@ describe('the issue’s repros', () => {
     );
     expect(byName['NIR 30,000 x 30,000 direct edge']?.message).toMatch(/needs 3\.4 GB of weights/);
     expect(byName['validateGraph: 100,000 inputs x 40,000 hidden']?.message).toMatch(
-      /Connection Dataset 'data' → LIF population 'hidden' needs 14\.9 GB of weights \(100,000 x 40,000\); this machine allows 8\.0 GB/,
+      /Connection Dataset 'data' → LIF population 'h0' needs 14\.9 GB of weights \(100,000 x 40,000\); this machine allows 8\.0 GB/,
     );
     expect(byName['compilePlan: 100,000 inputs x 40,000 hidden']?.message).toMatch(
       /^PlanError: .*needs 14\.9 GB of weights/,
