@@ -13,11 +13,7 @@ import {
 } from './fixtures';
 
 test('unsaved work survives the server being killed mid-edit and is offered back', async ({ page }) => {
-  webOnly();
-  const stateDir = freshStateDir();
-  const first = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
-  await page.goto(first.url);
-  await waitForDocument(page);
+  const { stateDir, first } = await openOnFreshState(page);
   await expect(page).toHaveTitle('randman.snn.json — Spikewright');
 
   // An edit through the store, as the inspector makes it: rename the hidden population.
@@ -30,9 +26,7 @@ test('unsaved work survives the server being killed mid-edit and is offered back
     await expect(page.getByTestId('recovery-banner')).toContainText('randman.snn.json');
     await page.getByTestId('recovery-restore').click();
     await expect(page.getByTestId('recovery-banner')).toHaveCount(0);
-    const restored = await page.evaluate(
-      () => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name,
-    );
+    const restored = await hiddenName(page);
     expect(restored).toBe('cortex');
     // Restored work is still unsaved.
     await expect(page).toHaveTitle('• randman.snn.json — Spikewright');
@@ -40,11 +34,7 @@ test('unsaved work survives the server being killed mid-edit and is offered back
     // A reload of this window reopens the restored edits by itself, with nothing left to offer.
     await page.reload();
     await waitForDocument(page);
-    await expect
-      .poll(() =>
-        page.evaluate(() => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name),
-      )
-      .toBe('cortex');
+    await expect.poll(() => hiddenName(page)).toBe('cortex');
     await expect(page.getByTestId('recovery-banner')).toHaveCount(0);
 
     // Another window (a fresh browser profile) is offered the work; discarding removes the file.
@@ -64,44 +54,21 @@ test('unsaved work survives the server being killed mid-edit and is offered back
 });
 
 test('continuous editing every 250 ms for 10 s, then kill -9: at most 2 s of edits are lost', async ({ page }) => {
-  webOnly();
-  const stateDir = freshStateDir();
-  const first = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
-  await page.goto(first.url);
-  await waitForDocument(page);
+  const { stateDir, first } = await openOnFreshState(page);
 
   // 40 edits, one every 250 ms, as a user typing into the inspector would make them: each
   // renames the hidden population to `edit-<n>`.
-  const edits = await page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        let n = 0;
-        const timer = setInterval(() => {
-          const store = window.__spikewright?.store;
-          const state = store?.getState();
-          if (!store || !state) return;
-          store.setState({
-            graph: {
-              ...state.graph,
-              nodes: state.graph.nodes.map((node) => (node.id === 'hidden' ? { ...node, name: `edit-${n}` } : node)),
-            },
-          });
-          n++;
-          if (n === 40) {
-            clearInterval(timer);
-            resolve(n);
-          }
-        }, 250);
-      }),
-  );
+  let edits = 0;
+  for (; edits < 40; edits++) {
+    await page.waitForTimeout(250);
+    await renameHidden(page, `edit-${edits}`);
+  }
   expect(edits).toBe(40);
   // The server dies right after the last edit.
   const second = await killAndRestart(page, first, stateDir);
   try {
     await page.getByTestId('recovery-restore').click();
-    const restored = await page.evaluate(
-      () => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name ?? '',
-    );
+    const restored = (await hiddenName(page)) ?? '';
     const kept = Number(/^edit-(\d+)$/.exec(restored)?.[1] ?? -1);
     const lost = edits - 1 - kept;
     console.log(
@@ -142,6 +109,16 @@ test('an unwritable state folder shows a warning, which goes away once recovery 
   }
 });
 
+/** A server on a new, empty state folder, and the page opened on it. */
+async function openOnFreshState(page: Page): Promise<{ stateDir: string; first: AppServer }> {
+  webOnly();
+  const stateDir = freshStateDir();
+  const first = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
+  await page.goto(first.url);
+  await waitForDocument(page);
+  return { stateDir, first };
+}
+
 /** kill -9 of the server, a new one on the same state folder, and the page reloaded from it. */
 async function killAndRestart(page: Page, server: AppServer, stateDir: string): Promise<AppServer> {
   server.process.kill('SIGKILL');
@@ -150,6 +127,10 @@ async function killAndRestart(page: Page, server: AppServer, stateDir: string): 
   await page.goto(next.url);
   await waitForDocument(page);
   return next;
+}
+
+function hiddenName(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => window.__spikewright?.store.getState().graph.nodes.find((n) => n.id === 'hidden')?.name);
 }
 
 async function renameHidden(page: Page, name: string) {
