@@ -1,4 +1,5 @@
 // Fashion-MNIST and MNIST: IDX images latency-coded once into event tables.
+import { FASHION_MNIST_CLASSES } from '../../shared/graph/datasetClasses';
 import { CATALOG } from './catalog';
 import { DatasetError } from './datasetError';
 import { EventDataset, splitsFromTrainTest } from './eventDataset';
@@ -14,19 +15,6 @@ export interface ImageDatasetParams extends LatencyCodeParams {
   validationFraction: number;
   dataSeed: number;
 }
-
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
 
 const IMAGE_CLASSES = 10;
 

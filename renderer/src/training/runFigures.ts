@@ -1,5 +1,6 @@
 // The training view's figures, built from the run's state and the graph: what each plot shows,
 // its axes and units. Pure, so the screen, the exports and the saved document agree.
+import { FASHION_MNIST_CLASSES, shortClassName } from '../../../shared/graph/datasetClasses';
 import type { GraphDocument } from '../../../shared/graph/document';
 import type { Figure } from '../plots/figure';
 import type { ActivityEvent, TrainingRun } from './trainingSlice';
@@ -25,18 +26,7 @@ export const darkColors: Palette = {
   series: ['#2ec4b0', '#fb923c', '#c4b5fd', '#60a5fa', '#f472b6', '#a3e635'],
 };
 
-const FASHION_CLASSES = [
-  'T-shirt',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Boot',
-];
+const FASHION_CLASSES = FASHION_MNIST_CLASSES.map(shortClassName);
 
 /** Per-epoch values placed at their batch positions, nulls between, so they share the batch axis. */
 export function spread(batchX: number[], epochX: number[], values: (number | null)[]): (number | null)[] {
