@@ -74,11 +74,9 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
   return (
     <div className={classes.join(' ')} data-kind={node.kind} data-testid={`node-${node.id}`}>
       {input && (
-        <Handle
-          type="target"
-          position={Position.Left}
-          id="in"
-          className={`snn-handle snn-handle--${input}`}
+        <Port
+          side="in"
+          type={input}
           title={input === 'spikes' ? 'Input: spikes' : 'Input: scores, labels or spikes to judge'}
         />
       )}
@@ -102,11 +100,9 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
         </div>
       ))}
       {output && (
-        <Handle
-          type="source"
-          position={Position.Right}
-          id="out"
-          className={`snn-handle snn-handle--${output}`}
+        <Port
+          side="out"
+          type={output}
           title={output === 'spikes' ? 'Output: spikes' : 'Output: analog membrane (scores)'}
         />
       )}
@@ -115,3 +111,16 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
 }
 
 export const SnnNode = memo(SnnNodeView);
+
+/** A node's input (left, handle id "in") or output (right, "out") port, coloured by what it carries. */
+function Port({ side, type, title }: { side: 'in' | 'out'; type: string; title: string }) {
+  return (
+    <Handle
+      type={side === 'in' ? 'target' : 'source'}
+      position={side === 'in' ? Position.Left : Position.Right}
+      id={side}
+      className={`snn-handle snn-handle--${type}`}
+      title={title}
+    />
+  );
+}
