@@ -28,6 +28,24 @@ export interface Painter {
 
 export const FONT = 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", sans-serif';
 
+/**
+ * Visits the vertices of a polyline given as [x0, y0, x1, y1, ...]. A non-finite coordinate
+ * lifts the pen: the next finite vertex starts a new segment (`continues` false).
+ */
+function walkPolyline(points: ArrayLike<number>, visit: (x: number, y: number, continues: boolean) => void) {
+  let pen = false;
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const x = points[i] as number;
+    const y = points[i + 1] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      pen = false;
+      continue;
+    }
+    visit(x, y, pen);
+    pen = true;
+  }
+}
+
 export class CanvasPainter implements Painter {
   constructor(private readonly ctx: CanvasRenderingContext2D) {}
   rect(x: number, y: number, w: number, h: number, fill: string) {
@@ -37,18 +55,7 @@ export class CanvasPainter implements Painter {
   line(points: ArrayLike<number>, stroke: string, width: number, dash: number[] = []) {
     const ctx = this.ctx;
     ctx.beginPath();
-    let pen = false;
-    for (let i = 0; i + 1 < points.length; i += 2) {
-      const x = points[i] as number;
-      const y = points[i + 1] as number;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) {
-        pen = false;
-        continue;
-      }
-      if (pen) ctx.lineTo(x, y);
-      else ctx.moveTo(x, y);
-      pen = true;
-    }
+    walkPolyline(points, (x, y, continues) => (continues ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
     ctx.strokeStyle = stroke;
     ctx.lineWidth = width;
     ctx.lineJoin = 'round';
@@ -108,17 +115,9 @@ export class SvgPainter implements Painter {
   }
   line(points: ArrayLike<number>, stroke: string, width: number, dash: number[] = []) {
     let d = '';
-    let pen = false;
-    for (let i = 0; i + 1 < points.length; i += 2) {
-      const x = points[i] as number;
-      const y = points[i + 1] as number;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) {
-        pen = false;
-        continue;
-      }
-      d += `${pen ? 'L' : 'M'}${n(x + this.ox)} ${n(y + this.oy)}`;
-      pen = true;
-    }
+    walkPolyline(points, (x, y, continues) => {
+      d += `${continues ? 'L' : 'M'}${n(x + this.ox)} ${n(y + this.oy)}`;
+    });
     if (!d) return;
     const dashAttr = dash.length ? ` stroke-dasharray="${dash.join(' ')}"` : '';
     this.parts.push(
