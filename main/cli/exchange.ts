@@ -57,12 +57,23 @@ export async function importCommand(
   input: string,
   output: string,
   appVersion: string,
-): Promise<{ path: string; unmapped: string[]; notes: string[]; problems: string[] }> {
+  options: { dtSeconds?: number | undefined } = {},
+): Promise<{ path: string; unmapped: string[]; notes: string[]; problems: string[]; dtSeconds: number }> {
   const bytes = await readBytes(input, 'The NIR file');
   try {
-    const result = await importNir(bytes, { appVersion, name: path.basename(input).replace(/\.(nir|h5|hdf5)$/i, '') });
+    const result = await importNir(bytes, {
+      appVersion,
+      name: path.basename(input).replace(/\.(nir|h5|hdf5)$/i, ''),
+      ...(options.dtSeconds !== undefined ? { dtSeconds: options.dtSeconds } : {}),
+    });
     const written = await writeFileAtomic(output, serializeSnnFile(result.file));
-    return { path: written, unmapped: result.unmapped, notes: result.notes, problems: result.problems };
+    return {
+      path: written,
+      unmapped: result.unmapped,
+      notes: result.notes,
+      problems: result.problems,
+      dtSeconds: result.dtSeconds,
+    };
   } catch (e) {
     if (e instanceof NirImportError) throw new ExchangeError(`${path.basename(input)}: ${e.message}`);
     throw e;

@@ -60,12 +60,27 @@ const importCommand = defineCommand({
   name: 'import',
   summary: 'Turn a NIR file into a Spikewright graph file, saying what could not be mapped.',
   args: [{ name: 'model.nir', what: 'a NIR file' }],
-  options: { out: outOption('graph.snn.json') },
+  options: {
+    out: outOption('graph.snn.json'),
+    dt: {
+      type: 'string',
+      value: 'seconds',
+      help: "the step the file was made for, e.g. 1e-4 (default: the file's metadata, else its writer's convention)",
+    },
+  },
+  notes: `The step dt is found, in order: --dt; /node/metadata/dt (Spikewright's files); snnTorch's
+hidden step (r = tau_mem / dt, 1e-4 s in its exporter); else 1e-3 s (Norse's default). Files
+made at another step (the NIR paper's Norse LIF uses 1e-4 s) need --dt.
+Files holding convolutions, pooling or other nodes Spikewright cannot run are refused (exit 2).`,
   async run({ positionals, values }) {
     const output = values.out as string;
     const version = await appVersion();
+    const dtText = values.dt as string | undefined;
+    const dtSeconds = dtText === undefined ? undefined : Number(dtText);
+    if (dtSeconds !== undefined && !(Number.isFinite(dtSeconds) && dtSeconds > 0))
+      throw new UsageError(`--dt must be a positive number of seconds, e.g. 1e-4 (got '${dtText}').`);
     const result = await exchange((m) =>
-      m.importCommand(userPath(positionals[0] as string), userPath(output), version),
+      m.importCommand(userPath(positionals[0] as string), userPath(output), version, { dtSeconds }),
     );
     for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
     for (const item of result.unmapped) process.stderr.write(`not mapped: ${item}\n`);

@@ -13,7 +13,7 @@ import { validateGraph } from '../../shared/graph/validate';
 import { type H5Group, H5LimitError, readH5 } from './h5';
 import { layOut } from './importLayout';
 import { mapNetwork } from './importMap';
-import { NirImportError, readNirGraph } from './importRead';
+import { type FlatGraph, NirImportError, readNirGraph } from './importRead';
 import { readWriterConventions } from './importWriters';
 
 export { NirImportError } from './importRead';
@@ -77,12 +77,48 @@ async function readTree(bytes: Uint8Array, what: string, options: NirImportOptio
   }
 }
 
+/**
+ * Node types Spikewright cannot run: convolutions, pooling, and neurons or operators it has
+ * no counterpart for. A file that holds any is refused as a whole (naming the types), rather
+ * than imported as the fragment that is left, or as an empty graph.
+ */
+export const UNRUNNABLE_TYPES: ReadonlySet<string> = new Set([
+  'Conv1d',
+  'Conv2d',
+  'SumPool2d',
+  'AvgPool2d',
+  'Threshold',
+  'Delay',
+  'Scale',
+  'I',
+  'IF',
+]);
+
+function refuseUnrunnable(flat: FlatGraph) {
+  const found = new Map<string, string[]>();
+  for (const node of flat.nodes.values())
+    if (UNRUNNABLE_TYPES.has(node.type)) {
+      const list = found.get(node.type);
+      if (list) list.push(node.name);
+      else found.set(node.type, [node.name]);
+    }
+  if (found.size === 0) return;
+  const parts = [...found].map(([type, names]) => {
+    const shown = names.slice(0, 3).map((n) => `'${n}'`);
+    return `${type} (${names.length === 1 ? 'node' : `${names.length} nodes:`} ${shown.join(', ')}${names.length > 3 ? ', ...' : ''})`;
+  });
+  throw new NirImportError(
+    `This network uses node types Spikewright cannot run: ${parts.join('; ')}. Spikewright runs Input, Linear, Affine, LIF, LI, CubaLIF, CubaLI and Output nodes (and Flatten between them); nothing was imported.`,
+  );
+}
+
 /** The import, from an HDF5 tree already in memory. */
 export function importNirTree(root: H5Group, options: NirImportOptions = {}): NirImportResult {
   const unmapped: string[] = [];
   const notes: string[] = [];
   const limit = options.memoryLimitBytes ?? defaultMemoryLimit();
   const flat = readNirGraph(root, unmapped);
+  refuseUnrunnable(flat);
   const reading = readWriterConventions(options.dtSeconds, flat.metadata, flat.nodes, notes, unmapped);
   const mapped = mapNetwork(flat, reading, limit, notes, unmapped);
   const { graph, positions } = layOut(mapped, reading.extras, notes);

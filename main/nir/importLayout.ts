@@ -84,7 +84,7 @@ export function addDefaults(
   if (dataset) edges.push({ id: idFor('s_labels'), kind: 'signal', source: dataset.id, target: lossId });
   if (scored && dataset) {
     const d = nodes.find((n) => n.id === dataset.id);
-    if (d?.kind === 'dataset') d.params.classes = Math.max(2, scored.size);
+    if (d?.kind === 'dataset') d.params.classes = scored.size;
   }
   notes.push(
     `Added a ${lossKind === 'max-over-time' ? 'max-over-time cross-entropy' : 'spike-count MSE'} loss${scored ? ` on '${scored.nirName}'` : ''} and default training settings; the dataset is 'custom'.`,

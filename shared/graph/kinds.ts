@@ -54,7 +54,7 @@ export const datasetFields = {
     exclusiveMin: true,
     help: 'SHD/SSC: spikes in [0, duration) are binned into the time steps.',
   },
-  classes: { type: 'number', label: 'Classes', default: 10, min: 2, max: 1000, integer: true },
+  classes: { type: 'number', label: 'Classes', default: 10, min: 1, max: 1000, integer: true },
   inputs: { type: 'number', label: 'Input units', default: 20, min: 1, max: 100000, integer: true },
   manifoldDim: { type: 'number', label: 'Manifold dimension', default: 1, min: 1, max: 10, integer: true },
   smoothness: { type: 'number', label: 'Smoothness (alpha)', default: 1, min: 0, exclusiveMin: true, max: 10 },

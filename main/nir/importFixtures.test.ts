@@ -1,0 +1,94 @@
+// Real files made by other tools (main/nir/fixtures/README.md) import as graphs that validate
+// and run; files we cannot run are refused, naming what is in them.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validateGraph } from '../../shared/graph/validate';
+import { FastEngine } from '../engine/fast/fastEngine';
+import { compilePlan } from '../engine/plan';
+import { weightsFromFile } from '../engine/snnWeights';
+import { randomBatch } from '../engine/testing';
+import { Random } from '../util/random';
+import { dataset, group, writeH5 } from './h5';
+import { importNir } from './import';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}.nir`, import.meta.url)));
+
+const FILES: [name: string, dtSeconds: number | undefined, expectDt: number][] = [
+  ['snntorch-synaptic-ff', undefined, 1e-4], // snnTorch's hidden step, found from r = tau_mem / dt
+  ['snntorch-rsynaptic', undefined, 1e-4],
+  ['nir-paper-braille', undefined, 1e-4],
+  ['lif-norse', 1e-4, 1e-4], // Norse files do not say their step: given, as the paper's README does
+  ['snntorch-lif', 1e-4, 1e-4],
+];
+
+describe('real NIR files import as graphs that run', () => {
+  for (const [name, given, expectDt] of FILES)
+    it(`${name} imports (dt ${expectDt} s), validates, and runs on a batch`, async () => {
+      const result = await importNir(fixture(name), given === undefined ? {} : { dtSeconds: given });
+      expect(result.dtSeconds).toBeCloseTo(expectDt, 12);
+      expect(result.problems).toEqual([]);
+      const graph = result.file.graph;
+      expect(validateGraph(graph).filter((p) => p.severity === 'error')).toEqual([]);
+      const pops = graph.nodes.filter((n) => n.kind === 'lif' || n.kind === 'readout');
+      expect(pops.length).toBeGreaterThan(0);
+      const plan = compilePlan(graph);
+      const batch = randomBatch(new Random(3), 2, plan.timeSteps, plan.inputUnits, plan.classes, 0.2);
+      const weights = weightsFromFile(result.file);
+      expect(Object.keys(weights).length).toBe(plan.connections.length);
+      const rec = new FastEngine(plan).record(batch, weights, { samples: 2 });
+      expect(rec.predictions.length).toBe(2);
+      expect(rec.populations.length).toBe(pops.length + 1);
+    });
+
+  it('the one-neuron LIF files keep their single output (one class, no padding)', async () => {
+    const result = await importNir(fixture('lif-norse'), { dtSeconds: 1e-4 });
+    const d = result.file.graph.nodes.find((n) => n.kind === 'dataset');
+    expect(d?.kind === 'dataset' && d.params.classes).toBe(1);
+    const lif = result.file.graph.nodes.filter((n) => n.kind === 'lif');
+    expect(lif.map((n) => n.kind === 'lif' && n.params.size)).toEqual([1]);
+  });
+
+  it('the recurrent snnTorch subgraph becomes a self-connection', async () => {
+    const result = await importNir(fixture('snntorch-rsynaptic'));
+    const self = result.file.graph.edges.filter((e) => e.kind === 'connection' && e.source === e.target);
+    expect(self.length).toBe(1);
+  });
+});
+
+describe('files Spikewright cannot run', () => {
+  it('a convolutional network is refused, naming its node types, and nothing is imported', async () => {
+    const f = (n: number, v = 0.1) => dataset(new Float32Array(n).fill(v));
+    const conv = group({
+      type: dataset('Conv2d'),
+      weight: dataset(new Float32Array(2 * 1 * 3 * 3).fill(0.1), [2, 1, 3, 3]),
+      bias: f(2),
+      stride: dataset(BigInt64Array.of(1n, 1n)),
+      padding: dataset(BigInt64Array.of(1n, 1n)),
+      dilation: dataset(BigInt64Array.of(1n, 1n)),
+      groups: dataset(BigInt64Array.of(1n)),
+    });
+    const pool = group({
+      type: dataset('SumPool2d'),
+      kernel_size: dataset(BigInt64Array.of(2n, 2n)),
+      stride: dataset(BigInt64Array.of(2n, 2n)),
+      padding: dataset(BigInt64Array.of(0n, 0n)),
+    });
+    const tree = group({
+      version: dataset('1.0.7'),
+      node: group({
+        type: dataset('NIRGraph'),
+        nodes: group({
+          input: group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(1n, 8n, 8n)) }),
+          conv1: conv,
+          pool1: pool,
+          output: group({ type: dataset('Output'), shape: dataset(BigInt64Array.of(2n, 4n, 4n)) }),
+        }),
+        edges: dataset(['input', 'conv1', 'conv1', 'pool1', 'pool1', 'output'], [3, 2]),
+      }),
+    });
+    const error = await importNir(await writeH5(tree)).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/cannot run: Conv2d \(node 'conv1'\); SumPool2d \(node 'pool1'\)/);
+    expect((error as Error).message).toMatch(/nothing was imported/);
+  });
+});
