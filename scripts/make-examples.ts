@@ -34,7 +34,8 @@ const randman: Example = {
   name: 'Randman',
   description:
     'The synthetic random-manifold task of Zenke & Vogels (2021): 10 classes, 20 input units, each firing once. ' +
-    'A 20-128-10 network as in the stork example (published test accuracy 0.963).',
+    'A 20-128-10 network as in the stork example (published test accuracy 0.963). ' +
+    'Trained under the SpyTorch discretisation, the rule of that work.',
   nodes: [
     newNode('dataset', 'data', 'randman', {
       dataset: 'randman',
@@ -52,6 +53,7 @@ const randman: Example = {
     newNode('loss', 'loss', 'loss', { loss: 'max-over-time' }),
     newNode('regularizer', 'reg', 'rate limit', { bound: 'upper', strength: 0.1, target: 4, power: 'l2' }),
     newNode('training', 'train', 'training', {
+      discretisation: 'spytorch',
       optimizer: 'adam',
       learningRate: 2e-3,
       batchSize: 250,
@@ -74,7 +76,8 @@ const fashion: Example = {
   name: 'Fashion-MNIST',
   description:
     'SpyTorch tutorial 2: 784-100-10 feed-forward, latency-coded pixels, T = 100, batch 256, Adam lr 2e-4, ' +
-    'fast-sigmoid surrogate (scale 100), max-over-time cross-entropy. Published: test accuracy 0.863 after 30 epochs.',
+    'fast-sigmoid surrogate (scale 100), max-over-time cross-entropy. Published: test accuracy 0.863 after 30 epochs. ' +
+    'Uses the SpyTorch discretisation, so that it reproduces the tutorial.',
   nodes: [
     newNode('dataset', 'data', 'fashion-mnist', {
       dataset: 'fashion-mnist',
@@ -87,6 +90,7 @@ const fashion: Example = {
     newNode('readout', 'out', 'readout', { size: 10, tauMem: 10, tauSyn: 5 }),
     newNode('loss', 'loss', 'loss', { loss: 'max-over-time' }),
     newNode('training', 'train', 'training', {
+      discretisation: 'spytorch',
       optimizer: 'adam',
       learningRate: 2e-4,
       batchSize: 256,
@@ -109,7 +113,8 @@ const shd: Example = {
   name: 'Spiking Heidelberg Digits',
   description:
     'SpyTorch tutorial 4: 700 cochlear channels binned into 100 steps over 1.4 s, a recurrent population of 200, ' +
-    '20 classes, Adamax lr 2e-4. Published: test accuracy 0.692 after 200 epochs.',
+    '20 classes, Adamax lr 2e-4. Published: test accuracy 0.692 after 200 epochs. ' +
+    'Uses the SpyTorch discretisation, so that it reproduces the tutorial.',
   nodes: [
     newNode('dataset', 'data', 'shd', { dataset: 'shd', timeSteps: 100, duration: 1400, validationFraction: 0.1 }),
     newNode('lif', 'hidden', 'recurrent', { size: 200, tauMem: 10, tauSyn: 5 }),
@@ -118,6 +123,7 @@ const shd: Example = {
     newNode('regularizer', 'reg_lo', 'min rate', { bound: 'lower', strength: 100, target: 1e-3, power: 'l2' }),
     newNode('regularizer', 'reg_hi', 'max rate', { bound: 'upper', strength: 0.06, target: 100, power: 'l1' }),
     newNode('training', 'train', 'training', {
+      discretisation: 'spytorch',
       optimizer: 'adamax',
       learningRate: 2e-4,
       batchSize: 256,

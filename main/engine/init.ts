@@ -23,6 +23,8 @@ export function initWeights(plan: Plan, seed: number, rates: Record<string, numb
   plan.connections.forEach((c, position) => {
     out[c.id] = initConnection(plan, c, new Random(mixSeeds(seed, position)), rates);
   });
+  // Bias currents start at 0 (as torch's would after zeroing; NIR files import theirs).
+  for (const p of plan.populations) if (p.bias) out[p.id] = new Float32Array(p.size);
   return out;
 }
 

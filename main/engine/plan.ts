@@ -11,7 +11,13 @@
 // Readout (leaky integrator): I[n+1] = alpha I[n] + W^T S_in[n], U[n+1] = beta U[n] + c I[n];
 // its trace is U[0..T] (T+1 values, U[0] = 0), as SpyTorch's out_rec.
 import { type GraphDocument, type GraphNode, nodesOfKind } from '../../shared/graph/document';
-import type { ConnectionParams, LossParams, RegularizerParams, TrainingParams } from '../../shared/graph/kinds';
+import type {
+  ConnectionParams,
+  DiscretisationName,
+  LossParams,
+  RegularizerParams,
+  TrainingParams,
+} from '../../shared/graph/kinds';
 import { datasetShape } from '../../shared/graph/shapes';
 import { topologicalOrder, validateGraph } from '../../shared/graph/validate';
 
@@ -24,8 +30,10 @@ export interface PopulationPlan {
   size: number;
   alpha: number;
   beta: number;
-  /** Factor on I[n] in the membrane update: 1, or (1 - beta) with scaleInput. */
+  /** Factor on the current in the membrane update: 1, or (1 - beta) with scaleInput. */
   inputScale: number;
+  /** A trainable per-neuron bias current (its parameter is keyed by this population's id). */
+  bias: boolean;
   threshold: number;
   reset: 'zero' | 'subtract';
   detachReset: boolean;
@@ -75,6 +83,8 @@ export interface Plan {
   loss: LossPlan;
   regularizers: RegularizerPlan[];
   training: TrainingParams;
+  /** How time is stepped (see the header): the training node's `discretisation`. */
+  discretisation: DiscretisationName;
   timeSteps: number;
   dt: number;
   inputUnits: number;
@@ -91,6 +101,17 @@ export function compilePlan(graph: GraphDocument): Plan {
   const lossNode = nodesOfKind(graph, 'loss')[0] as Extract<GraphNode, { kind: 'loss' }>;
   const dt = dataset.params.dt;
   const shape = datasetShape(dataset.params);
+  const discretisation: DiscretisationName = training.discretisation;
+  // Not in the engines yet (issue 12 lands in two steps): refuse rather than train something else.
+  if (training.discretisation === 'nir')
+    throw new PlanError(
+      "The NIR discretisation is not in this build's engine yet; set the training settings' Discretisation to SpyTorch.",
+    );
+  const withBias = graph.nodes.find((n) => (n.kind === 'lif' || n.kind === 'readout') && n.params.bias);
+  if (withBias)
+    throw new PlanError(`'${withBias.name}' has a trainable bias, which this build's engine does not train yet.`);
+  // Decay per step of tau dx/dt = -x: the exact solution (SpyTorch) or one forward-Euler step (NIR).
+  const decay = (tau: number) => (discretisation === 'nir' ? 1 - dt / tau : Math.exp(-dt / tau));
 
   const populations: PopulationPlan[] = [];
   const indexOf = new Map<string, number>();
@@ -113,21 +134,23 @@ export function compilePlan(graph: GraphDocument): Plan {
         alpha: 0,
         beta: 0,
         inputScale: 1,
+        bias: false,
         threshold: 1,
         reset: 'zero',
         detachReset: true,
       });
     } else {
       const p = node.params;
-      const beta = Math.exp(-dt / p.tauMem);
+      const beta = decay(p.tauMem);
       const lif = node.kind === 'lif' ? node.params : null;
       populations.push({
         ...base,
         kind: node.kind,
         size: p.size,
-        alpha: Math.exp(-dt / p.tauSyn),
+        alpha: decay(p.tauSyn),
         beta,
         inputScale: p.scaleInput ? 1 - beta : 1,
+        bias: p.bias,
         threshold: lif ? lif.threshold : 1,
         reset: lif ? lif.reset : 'zero',
         detachReset: lif ? lif.detachReset : true,
@@ -216,6 +239,7 @@ export function compilePlan(graph: GraphDocument): Plan {
     },
     regularizers,
     training,
+    discretisation,
     timeSteps: dataset.params.timeSteps,
     dt,
     inputUnits: shape.units,
@@ -223,5 +247,9 @@ export function compilePlan(graph: GraphDocument): Plan {
   };
 }
 
-/** Weights of every connection, row-major [sourceUnits, targetUnits], keyed by edge id. */
+/**
+ * The trainable parameters: weights of every connection, row-major [sourceUnits, targetUnits],
+ * keyed by edge id, and the bias currents [size] of populations with `bias`, keyed by node id
+ * (ids are unique across nodes and edges).
+ */
 export type WeightSet<A extends Float32Array | Float64Array = Float32Array> = Record<string, A>;

@@ -1,5 +1,7 @@
 // Weights between `.snn.json` files and the engine: stored tensors are row-major
-// [sourceUnits, targetUnits] float32, base64, keyed by connection id.
+// [sourceUnits, targetUnits] float32, base64, keyed by connection id; bias currents are
+// [size], in the file's `biases` keyed by population id. The engine holds both in one record
+// (node and edge ids never collide), so the optimizer treats a bias like any weight.
 import { base64ToFloat32, float32ToBase64 } from '../../shared/file/base64';
 import type { FileMetadata, SnnFile, StoredTensor } from '../../shared/file/snnFile';
 import { weightCount } from '../../shared/graph/shapes';
@@ -13,6 +15,13 @@ export function weightsFromFile(file: SnnFile): Record<string, Float32Array> {
     const edge = edges.get(id);
     const values = base64ToFloat32(tensor.data);
     if (edge && values && values.length === weightCount(file.graph, edge)) out[id] = values;
+  }
+  const nodes = new Map(file.graph.nodes.map((n) => [n.id, n]));
+  for (const [id, tensor] of Object.entries(file.biases ?? {})) {
+    const node = nodes.get(id);
+    const values = base64ToFloat32(tensor.data);
+    if ((node?.kind === 'lif' || node?.kind === 'readout') && node.params.bias && values?.length === node.params.size)
+      out[id] = values;
   }
   return out;
 }
@@ -54,8 +63,15 @@ export function withTrainedWeights(
 ): SnnFile {
   const out: SnnFile = { ...file, metadata: { ...file.metadata, training } };
   out.weights = {};
+  const biases: Record<string, StoredTensor> = {};
   const stored = tensorStore(file);
-  for (const [id, w] of Object.entries(weights)) out.weights[id] = stored(id, w);
+  const nodeIds = new Set(file.graph.nodes.map((n) => n.id));
+  for (const [id, w] of Object.entries(weights)) {
+    if (nodeIds.has(id)) biases[id] = stored(id, w);
+    else out.weights[id] = stored(id, w);
+  }
+  if (Object.keys(biases).length) out.biases = biases;
+  else delete out.biases;
   if (optimizer) {
     const slots: Record<string, Record<string, StoredTensor>> = {};
     for (const [id, named] of Object.entries(optimizer.slots)) {

@@ -187,6 +187,49 @@ describe('.snn.json files', () => {
     expect(serializeSnnFile((loadSnnFile(saved) as { ok: true; file: SnnFile }).file)).toBe(saved);
   });
 
+  it('loads a version-2 file (saved before the discretisation existed) as SpyTorch, and a version-3 file keeps what it says', () => {
+    const doc = JSON.parse(example);
+    const training = doc.graph.nodes.find((n: { kind: string }) => n.kind === 'training');
+    delete training.params.discretisation;
+    for (const n of doc.graph.nodes) delete n.params.bias;
+    const v2 = restoreSnnFile({ ...doc, version: 2 }, 'v2.snn.json');
+    expect(v2.ok).toBe(true);
+    if (!v2.ok) return;
+    expect(v2.file.version).toBe(3);
+    const t = v2.file.graph.nodes.find((n) => n.kind === 'training');
+    expect(t?.kind === 'training' && t.params.discretisation).toBe('spytorch');
+    const hidden = v2.file.graph.nodes.find((n) => n.id === 'hidden');
+    expect(hidden?.kind === 'lif' && hidden.params.bias).toBe(false);
+    // Saved again it says so explicitly, and reloads the same.
+    const saved = serializeSnnFile(v2.file);
+    expect(saved).toContain('"discretisation": "spytorch"');
+    training.params.discretisation = 'nir';
+    const v3 = restoreSnnFile({ ...doc, version: 3 });
+    expect(v3.ok && v3.file.graph.nodes.find((n) => n.kind === 'training')?.params).toMatchObject({
+      discretisation: 'nir',
+    });
+  });
+
+  it('keeps stored biases of populations with a trainable bias and warns about the others', () => {
+    const doc = JSON.parse(example);
+    doc.graph.nodes.find((n: { id: string }) => n.id === 'hidden').params.bias = true;
+    const b = new Float32Array(128).map((_, i) => i / 100);
+    doc.biases = {
+      hidden: { shape: [128], dtype: 'float32', data: float32ToBase64(b) },
+      out: { shape: [10], dtype: 'float32', data: float32ToBase64(new Float32Array(10)) },
+    };
+    const result = restoreSnnFile(doc);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.file.biases ?? {})).toEqual(['hidden', 'out']);
+    expect(result.warnings).toEqual([expect.stringMatching(/biases for 'out' belong to no population/)]);
+    const again = loadSnnFile(serializeSnnFile(result.file));
+    expect(again.ok && again.file.biases?.hidden?.data).toBe(float32ToBase64(b));
+    doc.biases.hidden.shape = [3];
+    const bad = restoreSnnFile(doc);
+    expect(bad.ok && bad.warnings.some((w) => /'hidden' do not match its size/.test(w))).toBe(true);
+  });
+
   it('refuses an old-format name with a version that was never written under it', () => {
     const old = JSON.parse(
       readFileSync(new URL('./fixtures/spikeforge-0.1-randman.snn.json', import.meta.url), 'utf8'),

@@ -9,7 +9,7 @@ import { base64ToFloat32 } from './base64';
 export const FILE_FORMAT = 'spikewright.snn';
 /** The format name of version 1, written by Spikeforge 0.1 (this app's former name). */
 export const LEGACY_FILE_FORMAT = 'spikeforge.snn';
-export const FILE_VERSION = 2;
+export const FILE_VERSION = 3;
 export const FILE_EXTENSION = '.snn.json';
 
 export interface Position {
@@ -43,7 +43,9 @@ export interface SnnFile {
   graph: GraphDocument;
   layout: Layout;
   weights?: Record<string, StoredTensor>;
-  /** Optimizer moments per connection, so training can resume where it stopped. */
+  /** Bias currents of the populations with `bias: true`, shape [size], keyed by node id. */
+  biases?: Record<string, StoredTensor>;
+  /** Optimizer moments per connection (edge id) and bias (node id), so training can resume where it stopped. */
   optimizerState?: { step: number; slots: Record<string, Record<string, StoredTensor>> };
   metadata: FileMetadata;
 }
@@ -64,6 +66,7 @@ const envelopeSchema = z.object({
     viewport: z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'must be positive') }).optional(),
   }),
   weights: z.record(z.string(), tensorSchema).optional(),
+  biases: z.record(z.string(), tensorSchema).optional(),
   optimizerState: z
     .object({ step: z.number().int().nonnegative(), slots: z.record(z.string(), z.record(z.string(), tensorSchema)) })
     .optional(),
@@ -92,7 +95,29 @@ const migrations: Record<number, (doc: Record<string, unknown>) => Record<string
   // 1 -> 2: the app was renamed from Spikeforge to Spikewright, and the format with it. The
   // content is unchanged; `app` keeps naming the program that wrote the file.
   1: (doc) => ({ ...doc, format: FILE_FORMAT }),
+  // 2 -> 3: the training node gained `discretisation` (issue 12), whose default for new graphs
+  // is 'nir'. Files written before it were trained under SpyTorch's rule, so they say so; the
+  // optional `biases` map is new and absent from older files.
+  2: (doc) => ({ ...doc, graph: withDiscretisation(doc.graph, 'spytorch') }),
 };
+
+/** The graph with `discretisation` set on every training node that lacks it; anything malformed is left to the schema check. */
+function withDiscretisation(graph: unknown, value: string): unknown {
+  if (typeof graph !== 'object' || graph === null || !Array.isArray((graph as { nodes?: unknown }).nodes)) return graph;
+  const g = graph as { nodes: unknown[] };
+  return {
+    ...g,
+    nodes: g.nodes.map((node) => {
+      if (typeof node !== 'object' || node === null) return node;
+      const n = node as { kind?: unknown; params?: unknown };
+      if (n.kind !== 'training' || typeof n.params !== 'object' || n.params === null || Array.isArray(n.params))
+        return node;
+      const params = n.params as Record<string, unknown>;
+      if (Object.hasOwn(params, 'discretisation') && params.discretisation !== null) return node;
+      return { ...n, params: { ...params, discretisation: value } };
+    }),
+  };
+}
 
 export function loadSnnFile(text: string, fileName = 'the file'): LoadResult {
   let json: unknown;
@@ -161,6 +186,10 @@ export function restoreSnnFile(json: unknown, fileName = 'the file'): LoadResult
     file.weights = parsed.data.weights;
     warnings.push(...weightProblems(file.graph, parsed.data.weights));
   }
+  if (parsed.data.biases) {
+    file.biases = parsed.data.biases;
+    warnings.push(...biasProblems(file.graph, parsed.data.biases));
+  }
   if (parsed.data.optimizerState) file.optimizerState = parsed.data.optimizerState;
   return { ok: true, file, warnings };
 }
@@ -181,6 +210,24 @@ export function weightProblems(graph: GraphDocument, weights: Record<string, Sto
     const shapeCount = tensor.shape.reduce((a, b) => a * b, 1);
     if (!values || values.length !== shapeCount || shapeCount !== expected)
       problems.push(`Stored weights for connection '${edgeId}' do not match its size and will be re-initialised.`);
+  }
+  return problems;
+}
+
+/** Stored biases that do not fit the graph (no such population, bias off, wrong length); the engine starts those at 0. */
+export function biasProblems(graph: GraphDocument, biases: Record<string, StoredTensor>): string[] {
+  const problems: string[] = [];
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (const [nodeId, tensor] of Object.entries(biases)) {
+    const node = byId.get(nodeId);
+    if (!node || (node.kind !== 'lif' && node.kind !== 'readout') || !node.params.bias) {
+      problems.push(`Stored biases for '${nodeId}' belong to no population with a trainable bias and are ignored.`);
+      continue;
+    }
+    const values = base64ToFloat32(tensor.data);
+    const shapeCount = tensor.shape.reduce((a, b) => a * b, 1);
+    if (!values || values.length !== shapeCount || shapeCount !== node.params.size)
+      problems.push(`Stored biases for '${node.name || nodeId}' do not match its size and will start at 0.`);
   }
   return problems;
 }

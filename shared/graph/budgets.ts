@@ -13,7 +13,7 @@
 //   readout:  4 bytes forward (membrane trace, T+1 steps) and 8 for backward;
 //   input:    the batch's spike lists (one spike per input unit per sample is assumed, as the
 //             latency code and Randman give; event recordings such as SHD carry more).
-// Each weight costs 4 bytes stored; training keeps the weight, its gradient, the optimizer's
+// Each weight (and each trainable bias) costs 4 bytes stored; training keeps the weight, its gradient, the optimizer's
 // moments (2 for Adam/Adamax, 1 for SGD) and a transposed copy for the dense product: 4 x (3 +
 // moments). The dense product to a spiking source (W gD over all samples and steps) makes
 // transient copies of both operands and the result. The dataset is held once, encoded.
@@ -94,6 +94,8 @@ export interface ResourceEstimate {
   edges: EdgeEstimate[];
   /** Stored weights of all connections (what a trained file holds). */
   weightBytes: number;
+  /** Trainable bias currents (populations with `bias`): 4 bytes each stored, 4 x (3 + moments) while training. */
+  biasBytes: number;
   /** Per-batch state, forward and backward, of all populations plus the input batch. */
   stateBytes: number;
   /** The largest transient of the dense gradient product. */
@@ -119,6 +121,8 @@ export function estimateResources(graph: GraphDocument): ResourceEstimate {
 
   const nodes: NodeEstimate[] = [];
   let stateBytes = 0;
+  let biasBytes = 0;
+  let biasTrainingBytes = 0;
   for (const n of graph.nodes) {
     let forward = 0;
     let backward = 0;
@@ -132,6 +136,10 @@ export function estimateResources(graph: GraphDocument): ResourceEstimate {
     } else if (n.kind === 'dataset') {
       forward = B * T * 4 + B * N * 4;
     } else continue;
+    if ((n.kind === 'lif' || n.kind === 'readout') && n.params.bias === true) {
+      biasBytes += N * 4;
+      biasTrainingBytes += N * 4 * (3 + moments);
+    }
     stateBytes += forward + backward;
     nodes.push({ id: n.id, name: n.name, units: B * T * N, forwardBytes: forward, backwardBytes: backward });
   }
@@ -175,10 +183,11 @@ export function estimateResources(graph: GraphDocument): ResourceEstimate {
     nodes,
     edges,
     weightBytes,
+    biasBytes,
     stateBytes,
     transientBytes,
     datasetBytes,
-    trainingBytes: trainingWeights + stateBytes + transientBytes + datasetBytes,
+    trainingBytes: trainingWeights + biasTrainingBytes + stateBytes + transientBytes + datasetBytes,
   };
 }
 

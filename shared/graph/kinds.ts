@@ -111,6 +111,12 @@ export const lifFields = {
     label: 'Scale input by (1 - beta)',
     default: false,
   },
+  bias: {
+    type: 'boolean',
+    label: 'Trainable bias current',
+    default: false,
+    help: 'A per-neuron current b added to the synaptic current every step (NIR Affine bias), initialised to 0 and trained with the weights.',
+  },
 } as const satisfies FieldSet;
 
 export const readoutFields = {
@@ -118,6 +124,12 @@ export const readoutFields = {
   tauMem: { type: 'number', label: 'Membrane time constant', unit: 'ms', default: 10, min: 0, exclusiveMin: true },
   tauSyn: { type: 'number', label: 'Synaptic time constant', unit: 'ms', default: 5, min: 0, exclusiveMin: true },
   scaleInput: { type: 'boolean', label: 'Scale input by (1 - beta)', default: false },
+  bias: {
+    type: 'boolean',
+    label: 'Trainable bias current',
+    default: false,
+    help: 'A per-neuron current b added to the synaptic current every step (NIR Affine bias), initialised to 0 and trained with the weights.',
+  },
 } as const satisfies FieldSet;
 
 export const LOSSES = ['max-over-time', 'sum-over-time', 'last-step', 'spike-count-mse'] as const;
@@ -184,7 +196,20 @@ export const regularizerFields = {
 export const SURROGATES = ['fast-sigmoid', 'sigmoid', 'piecewise-linear', 'exponential', 'arctan'] as const;
 export type SurrogateName = (typeof SURROGATES)[number];
 
+export const DISCRETISATIONS = ['nir', 'spytorch'] as const;
+export type DiscretisationName = (typeof DISCRETISATIONS)[number];
+
 export const trainingFields = {
+  discretisation: {
+    type: 'enum',
+    label: 'Discretisation',
+    options: [
+      { value: 'nir', label: 'NIR forward Euler (reset to v_reset)' },
+      { value: 'spytorch', label: 'SpyTorch (exp decays, 2-step latency)' },
+    ],
+    default: 'spytorch',
+    help: "How the neurons are stepped in time (docs/model.md). NIR: exactly the NIR reference simulator, so exports run the same there. SpyTorch: the tutorials' rule, to reproduce their numbers.",
+  },
   optimizer: {
     type: 'enum',
     label: 'Optimizer',

@@ -29,6 +29,29 @@ describe('validateGraph', () => {
     expect(validateGraph(network())).toEqual([]);
   });
 
+  it('refuses time constants shorter than dt under the NIR discretisation (negative Euler decay), not under SpyTorch', () => {
+    const g = network();
+    const hidden = g.nodes.find((n) => n.id === 'hidden');
+    if (hidden?.kind === 'lif') hidden.params.tauSyn = 0.5;
+    const train = g.nodes.find((n) => n.kind === 'training');
+    if (train?.kind === 'training') train.params.discretisation = 'nir';
+    const problems = validateGraph(g);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        target: { type: 'node', id: 'hidden' },
+        field: 'tauSyn',
+        message: expect.stringMatching(/Synaptic time constant \(0.5 ms\) is shorter than the time step \(1 ms\)/),
+      }),
+    ]);
+    if (train?.kind === 'training') train.params.discretisation = 'spytorch';
+    expect(validateGraph(g)).toEqual([]);
+    // tau = dt is allowed: the decay is 0 (a synapse that forgets in one step).
+    if (train?.kind === 'training') train.params.discretisation = 'nir';
+    if (hidden?.kind === 'lif') hidden.params.tauSyn = 1;
+    expect(validateGraph(g)).toEqual([]);
+  });
+
   it('accepts recurrence and reports a population with no input', () => {
     const g = network();
     g.edges.push(newConnection('rec', 'hidden', 'hidden'));

@@ -107,6 +107,22 @@ export function validateGraph(graph: GraphDocument, options: ValidateOptions = {
     for (const t of trainings.slice(1)) nodeError(t, 'The graph has more than one training settings node');
 
   const classes = datasets[0] ? datasetShape(datasets[0].params).classes : null;
+  const discretisation = trainings[0]?.params.discretisation;
+  const dt = datasets[0]?.params.dt;
+  if (discretisation === 'nir' && typeof dt === 'number' && dt > 0)
+    for (const node of graph.nodes) {
+      if (node.kind !== 'lif' && node.kind !== 'readout') continue;
+      // Forward Euler decays 1 - dt/tau per step: below dt they turn negative.
+      for (const key of ['tauSyn', 'tauMem'] as const) {
+        const tau = node.params[key];
+        if (typeof tau === 'number' && tau > 0 && tau < dt)
+          nodeError(
+            node,
+            `${label(node)}: ${key === 'tauSyn' ? 'Synaptic' : 'Membrane'} time constant (${tau} ms) is shorter than the time step (${dt} ms); under the NIR discretisation the decay per step is 1 - dt/tau, which must not be negative. Lengthen it, shorten dt, or use the SpyTorch discretisation`,
+            key,
+          );
+      }
+    }
   for (const node of graph.nodes) {
     const ins = incoming.get(node.id) ?? [];
     const outs = outgoing.get(node.id) ?? [];
