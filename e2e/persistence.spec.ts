@@ -1,6 +1,6 @@
 // A researcher's document survives a reload: the open file comes back (with unsaved edits),
 // recent files are listed in Open and in the File menu.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/EditorPage';
@@ -62,4 +62,61 @@ test('Save as proposes a folder and says where the file goes; Examples closes on
   await expect(examples).toBeHidden();
   await app.keyboard.press('ControlOrMeta+Shift+KeyS');
   await expect(app.getByTestId('save-folder')).toContainText('Saves into');
+});
+
+test("the last run's curves and test figures are saved with the document and shown when it is reopened", async ({
+  app,
+}) => {
+  const editor = new EditorPage(app);
+  const offered = app.getByTestId('recovery-banner');
+  await offered.waitFor({ timeout: 2000 }).catch(() => {});
+  if (await offered.count()) await app.getByTestId('recovery-discard').click();
+  await app.getByTestId('cmd-file.examples').click();
+  await app.getByTestId('example-randman').click();
+  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-showing', 'live');
+
+  // A short run, stopped after a few batches.
+  await app.getByTestId('train').click();
+  await expect
+    .poll(() => app.evaluate(() => window.__spikewright?.store.getState().training.batchX.length ?? 0), {
+      timeout: 90_000,
+    })
+    .toBeGreaterThan(3);
+  await app.getByTestId('stop').click();
+  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'stopped');
+  const shown = await app.evaluate(() => {
+    const t = window.__spikewright?.store.getState().training;
+    return { batches: t?.batchX.length ?? 0, loss: t?.batchLoss ?? [] };
+  });
+
+  mkdirSync('test-results', { recursive: true });
+  const path = join(mkdtempSync(join(resolve('test-results'), 'lastrun-')), 'trained.snn.json');
+  await editor.saveAs(path);
+  const onDisk = JSON.parse(readFileSync(path, 'utf8'));
+  const lastRun = onDisk.metadata.lastRun;
+  expect(lastRun.outcome).toBe('stopped');
+  expect(lastRun.batchCurves.x).toHaveLength(shown.batches);
+  expect(lastRun.batchCurves.loss[0]).toBeCloseTo(shown.loss[0] as number, 3);
+  expect(Object.keys(onDisk.weights ?? {}).length).toBeGreaterThan(0);
+
+  // Reopened (a reload opens the last document): the view shows the saved run, marked as such.
+  await app.reload();
+  await expect(editor.fileName()).toHaveText('trained.snn.json');
+  const panel = app.getByTestId('training-panel');
+  await expect(panel).toHaveAttribute('data-showing', 'saved-run');
+  await expect(panel).toHaveAttribute('data-status', 'idle');
+  await expect(app.getByTestId('saved-run')).toBeVisible();
+  await expect(app.getByTestId('training-status')).toContainText(/Saved run .*stopped after/);
+  await expect(app.getByTestId('figure-loss')).toHaveAttribute('data-has-data', 'true');
+  await expect(app.getByTestId('plot-loss')).toHaveAttribute('data-points', String(shown.batches));
+  await expect(app.getByTestId('figure-loss')).toContainText('saved run');
+  await expect(app.getByTestId('figure-accuracy')).toHaveAttribute('data-has-data', 'true');
+  // Reopening changed nothing: the document is clean.
+  await expect(editor.dirtyMarker()).toBeHidden();
+
+  // Another document has no saved run: the view is empty again.
+  await app.getByTestId('cmd-file.examples').click();
+  await app.getByTestId('example-randman').click();
+  await expect(panel).toHaveAttribute('data-showing', 'live');
+  await expect(app.getByTestId('figure-loss')).toHaveAttribute('data-has-data', 'false');
 });

@@ -1,7 +1,7 @@
 // The training view as a researcher uses it: Train refuses an invalid graph and says why, the
 // bar fits a 1280x800 window, every plot has titled axes, pause answers at once.
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test, waitForDocument, webOnly } from './fixtures';
 
 const run = (page: Page) => page.evaluate(() => window.__spikewright?.store.getState().training);
 
@@ -46,6 +46,39 @@ async function expectBarFits(page: Page, bar: Locator) {
     expect(box.x + box.width, `${what} ends inside the bar`).toBeLessThanOrEqual(barBox.x + barBox.width + 0.5);
     expect(box.y + box.height, `${what} is inside the bar`).toBeLessThanOrEqual(barBox.y + barBox.height + 0.5);
   }
+  await expectStatusShownInFull(bar);
+}
+
+/** The status sentence is shown whole: not ellipsized, not scrolled, its text inside the bar and the window. */
+async function expectStatusShownInFull(bar: Locator) {
+  const status = bar.getByTestId('training-status');
+  const seen = await status.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const text = range.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    return {
+      text: el.textContent ?? '',
+      clippedX: el.scrollWidth > el.clientWidth + 1,
+      clippedY: el.scrollHeight > el.clientHeight + 1,
+      ellipsis: getComputedStyle(el).textOverflow === 'ellipsis' && getComputedStyle(el).overflow !== 'visible',
+      textBox: { left: text.left, right: text.right, top: text.top, bottom: text.bottom },
+      box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom },
+      window: { width: window.innerWidth, height: window.innerHeight },
+    };
+  });
+  const what = `status "${seen.text}"`;
+  expect(seen.text.trim().length, 'the status says something').toBeGreaterThan(3);
+  expect(seen.clippedX, `${what} is not cut off at the side`).toBe(false);
+  expect(seen.clippedY, `${what} is not cut off below`).toBe(false);
+  expect(seen.ellipsis, `${what} is not ellipsized`).toBe(false);
+  expect(seen.textBox.left, `${what} starts inside its box`).toBeGreaterThanOrEqual(seen.box.left - 0.5);
+  expect(seen.textBox.right, `${what} ends inside its box`).toBeLessThanOrEqual(seen.box.right + 0.5);
+  expect(seen.textBox.bottom, `${what} ends inside its box`).toBeLessThanOrEqual(seen.box.bottom + 0.5);
+  expect(seen.textBox.right, `${what} ends inside the window`).toBeLessThanOrEqual(seen.window.width);
+  const barBox = await bar.boundingBox();
+  if (barBox)
+    expect(seen.textBox.bottom, `${what} is inside the bar`).toBeLessThanOrEqual(barBox.y + barBox.height + 0.5);
 }
 
 test('at 1280x800 the training bar fits, pause answers at once and every plot has titled axes', async ({ app }) => {
@@ -56,6 +89,11 @@ test('at 1280x800 the training bar fits, pause answers at once and every plot ha
   await expect.poll(async () => (await run(app))?.activityFrames ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
   await expect.poll(async () => (await run(app))?.batchX.length ?? 0, { timeout: 90_000 }).toBeGreaterThan(2);
   await expect(app.getByTestId('engine-chip')).toContainText('CPU');
+  await expectBarFits(app, bar);
+  // The longest sentence the bar shows while training (progress, pace and time left) is whole.
+  await expect(app.getByTestId('training-status')).toContainText(/samples\/s · (estimating time left|.* left)/, {
+    timeout: 60_000,
+  });
   await expectBarFits(app, bar);
 
   for (const id of ['loss', 'accuracy', 'raster', 'membrane', 'rates']) {
@@ -88,6 +126,46 @@ test('at 1280x800 the training bar fits, pause answers at once and every plot ha
   // already "Paused" when that batch was quick (a quiet machine).
   await expect(app.getByTestId('training-status')).toContainText(/Pausing|Paused/, { timeout: 500 });
   await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'paused');
+  await app.getByTestId('stop').click();
+  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'stopped');
+});
+
+test('a second Train while a run goes on is refused with the reason, and the first run keeps going', async ({
+  app,
+  server,
+}) => {
+  webOnly();
+  await app.getByTestId('train').click();
+  await expect.poll(async () => (await run(app))?.batchX.length ?? 0, { timeout: 90_000 }).toBeGreaterThan(1);
+  const firstRunId = (await run(app))?.runId;
+
+  // Another window of the same backend (a second tab) presses Train.
+  const other = await app.context().newPage();
+  try {
+    await other.goto(server.url);
+    await waitForDocument(other);
+    await other.getByTestId('train').click();
+    const refused = other.getByTestId('train-refused');
+    await expect(refused).toContainText('Training did not start');
+    await expect(refused).toContainText(/already in progress/);
+    await expect(other.getByTestId('training-status')).not.toContainText('failed');
+    await expect(other.getByTestId('training-panel')).toHaveAttribute('data-status', 'idle');
+    await expect(other.getByTestId('training-error')).toHaveCount(0);
+    await expect(other.getByTestId('train')).toBeEnabled();
+    // The refusing window takes none of the first run's events.
+    const before = (await run(app))?.batchX.length ?? 0;
+    await expect.poll(async () => (await run(app))?.batchX.length ?? 0, { timeout: 60_000 }).toBeGreaterThan(before);
+    expect((await run(other))?.batchX.length).toBe(0);
+  } finally {
+    await other.close();
+  }
+
+  // The first run went on undisturbed: same run, still training, its status untouched.
+  const first = await run(app);
+  expect(first?.runId).toBe(firstRunId);
+  expect(first?.status).toBe('running');
+  expect(first?.refused).toBeNull();
+  await expect(app.getByTestId('training-status')).toContainText(/Training epoch/);
   await app.getByTestId('stop').click();
   await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'stopped');
 });

@@ -163,7 +163,12 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     nodes: {},
     connections: {},
     dropped: { nodes: [], edges: [] },
-    metadata: file.metadata,
+    // The last run's curves (metadata.lastRun) stay in the .snn.json: NIR carries the network.
+    metadata: {
+      name: file.metadata.name,
+      description: file.metadata.description,
+      ...(file.metadata.training ? { training: file.metadata.training } : {}),
+    },
     order: { nodes: graph.nodes.map((n) => n.id), edges: graph.edges.map((e) => e.id) },
   };
   const full = (n: number, v: number) => new Float64Array(n).fill(v);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { describeZodIssues, type GraphDocument, parseGraphDocument } from '../graph/document';
 import { weightCount } from '../graph/shapes';
 import { base64ToFloat32 } from './base64';
+import { readSavedRun, type SavedRun } from './savedRun';
 
 export const FILE_FORMAT = 'spikewright.snn';
 /** The format name of version 1, written by Spikeforge 0.1 (this app's former name). */
@@ -34,6 +35,8 @@ export interface FileMetadata {
   description: string;
   /** Results of the run that produced the stored weights. */
   training?: { epochs: number; testAccuracy?: number; trainAccuracy?: number; backend?: string; engine?: string };
+  /** The last run's curves and test figures, bounded in size (savedRun.ts). */
+  lastRun?: SavedRun;
 }
 
 export interface SnnFile {
@@ -82,6 +85,8 @@ const envelopeSchema = z.object({
         engine: z.string().optional(),
       })
       .optional(),
+    // Checked on its own (readSavedRun): damaged curves are dropped, the document still opens.
+    lastRun: z.unknown().optional(),
   }),
 });
 
@@ -191,6 +196,9 @@ export function restoreSnnFile(json: unknown, fileName = 'the file'): LoadResult
     warnings.push(...biasProblems(file.graph, parsed.data.biases));
   }
   if (parsed.data.optimizerState) file.optimizerState = parsed.data.optimizerState;
+  const lastRun = readSavedRun(parsed.data.metadata.lastRun, fileName);
+  if (lastRun.run) file.metadata.lastRun = lastRun.run;
+  if (lastRun.warning) warnings.push(lastRun.warning);
   return { ok: true, file, warnings };
 }
 

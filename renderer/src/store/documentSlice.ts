@@ -1,6 +1,7 @@
 // The open document: graph, canvas layout, stored weights and metadata, plus what was last
 // saved so that "dirty" means "differs from the saved file", not "something was edited".
 import type { StateCreator } from 'zustand';
+import type { SavedRun } from '../../../shared/file/savedRun';
 import {
   type FileMetadata,
   type Layout,
@@ -11,6 +12,7 @@ import {
 } from '../../../shared/file/snnFile';
 import type { GraphDocument } from '../../../shared/graph/document';
 import type { DocSnapshot } from '../graph/edits';
+import { idleRun, isActive } from '../training/trainingSlice';
 import { emptyHistory } from './history';
 import type { AppState } from './index';
 
@@ -22,6 +24,11 @@ export interface DocumentSlice {
   metadata: FileMetadata;
   weights: SnnFile['weights'];
   optimizerState: SnnFile['optimizerState'];
+  /**
+   * The last run's curves and test figures (the file's `metadata.lastRun`). Kept beside the
+   * metadata, like the weights, so undoing an edit never takes them away.
+   */
+  lastRun: SavedRun | undefined;
   filePath: string | null;
   fileName: string;
   /** Canonical text of the document as last opened or saved. */
@@ -47,6 +54,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   metadata: { name: 'Untitled', description: '' },
   weights: undefined,
   optimizerState: undefined,
+  lastRun: undefined,
   filePath: null,
   fileName: UNTITLED,
   savedText: '',
@@ -56,12 +64,15 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     const loaded = loadSnnFile(text, name);
     if (!loaded.ok) return loaded.error;
     const file = loaded.file;
+    const { lastRun, ...metadata } = file.metadata;
     set({
       graph: file.graph,
       layout: file.layout,
-      metadata: file.metadata,
+      metadata,
       weights: file.weights,
       optimizerState: file.optimizerState,
+      lastRun,
+      ...closedRun(get()),
       filePath: path,
       fileName: name,
       savedText: serializeSnnFile(file),
@@ -82,6 +93,8 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
       metadata: file.metadata,
       weights: undefined,
       optimizerState: undefined,
+      lastRun: undefined,
+      ...closedRun(get()),
       filePath: null,
       fileName: UNTITLED,
       savedText: serializeSnnFile(file),
@@ -94,8 +107,8 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     });
   },
   toFile() {
-    const { graph, layout, metadata, weights, optimizerState } = get();
-    const file = newSnnFile(graph, layout, metadata, APP_VERSION);
+    const { graph, layout, metadata, weights, optimizerState, lastRun } = get();
+    const file = newSnnFile(graph, layout, lastRun ? { ...metadata, lastRun } : metadata, APP_VERSION);
     if (weights) file.weights = weights;
     if (optimizerState) file.optimizerState = optimizerState;
     return file;
@@ -104,6 +117,16 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     set({ filePath: path, fileName: name, savedText: serializeSnnFile(get().toFile()) });
   },
 });
+
+/**
+ * Another document opens: a finished run's figures belong to the document it trained, so the
+ * training view starts afresh (and shows the new document's saved run, if it has one). A run
+ * still going keeps going and stays in view.
+ */
+function closedRun(state: AppState): Partial<AppState> {
+  if (isActive(state.training.status)) return {};
+  return { training: { ...idleRun, engine: state.training.engine } };
+}
 
 export function currentDoc(state: AppState): DocSnapshot {
   return { graph: state.graph, layout: state.layout, metadata: state.metadata };
@@ -114,7 +137,15 @@ export function currentDoc(state: AppState): DocSnapshot {
 let dirtyCache: { inputs: unknown[]; dirty: boolean } | null = null;
 
 export function isDirty(state: AppState): boolean {
-  const inputs = [state.graph, state.layout, state.metadata, state.weights, state.optimizerState, state.savedText];
+  const inputs = [
+    state.graph,
+    state.layout,
+    state.metadata,
+    state.weights,
+    state.optimizerState,
+    state.lastRun,
+    state.savedText,
+  ];
   if (dirtyCache?.inputs.every((x, i) => x === inputs[i])) return dirtyCache.dirty;
   const dirty = serializeSnnFile(state.toFile()) !== state.savedText;
   dirtyCache = { inputs, dirty };

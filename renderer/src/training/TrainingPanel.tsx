@@ -22,12 +22,22 @@ import {
   rasterFigure,
   rateFigure,
 } from './runFigures';
-import { engineWords, frameWords, statusText, trainBlocker } from './trainStatus';
+import { engineWords, frameWords, savedRunText, statusText, trainBlocker } from './trainStatus';
 import './training.css';
-import { graphChangedSinceStart, isActive } from './trainingSlice';
+import { graphChangedSinceStart, isActive, runOfSaved } from './trainingSlice';
+
+/** A saved run's figures say so in their titles (and so in their exports). */
+function mark<F extends Figure | null>(figure: F, fromFile: boolean): F {
+  return fromFile && figure ? { ...figure, title: `${figure.title} · saved run` } : figure;
+}
 
 export function TrainingPanel() {
-  const run = useAppStore((s) => s.training);
+  const live = useAppStore((s) => s.training);
+  const lastRun = useAppStore((s) => s.lastRun);
+  // Until a run starts, the view shows the run saved with the document (if it has one).
+  const saved = live.status === 'idle' && lastRun ? lastRun : null;
+  const savedView = useMemo(() => (saved ? runOfSaved(saved, live.engine) : null), [saved, live.engine]);
+  const run = savedView ?? live;
   const graph = useAppStore((s) => s.graph);
   const fileName = useAppStore((s) => s.fileName);
   const changed = useAppStore(graphChangedSinceStart);
@@ -63,10 +73,10 @@ export function TrainingPanel() {
   );
   // The time-left estimate ages between events.
   useEffect(() => {
-    if (run.status !== 'running') return;
+    if (live.status !== 'running') return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
-  }, [run.status]);
+  }, [live.status]);
 
   const colors = dark ? darkColors : lightColors;
   const traced = useMemo(() => {
@@ -82,8 +92,9 @@ export function TrainingPanel() {
   const shownSample = Math.min(sample, Math.max(0, samples - 1));
 
   const { activity, normX, norms, result } = run;
-  const loss = useMemo(() => lossFigure(run, colors), [run, colors]);
-  const accuracy = useMemo(() => accuracyFigure(run, colors), [run, colors]);
+  const fromFile = saved !== null;
+  const loss = useMemo(() => mark(lossFigure(run, colors), fromFile), [run, colors, fromFile]);
+  const accuracy = useMemo(() => mark(accuracyFigure(run, colors), fromFile), [run, colors, fromFile]);
   const raster = useMemo(
     () => rasterFigure(activity, graph, colors, shownSample),
     [activity, graph, colors, shownSample],
@@ -93,19 +104,28 @@ export function TrainingPanel() {
     [activity, graph, colors, tracedId],
   );
   const rates = useMemo(() => rateFigure(activity, graph, colors), [activity, graph, colors]);
-  const weights = useMemo(() => normFigure({ normX, norms }, graph, colors, 'weight'), [normX, norms, graph, colors]);
-  const grads = useMemo(() => normFigure({ normX, norms }, graph, colors, 'grad'), [normX, norms, graph, colors]);
-  const confusion = useMemo(() => confusionFigure(result, graph), [result, graph]);
+  const weights = useMemo(
+    () => mark(normFigure({ normX, norms }, graph, colors, 'weight'), fromFile),
+    [normX, norms, graph, colors, fromFile],
+  );
+  const grads = useMemo(
+    () => mark(normFigure({ normX, norms }, graph, colors, 'grad'), fromFile),
+    [normX, norms, graph, colors, fromFile],
+  );
+  const confusion = useMemo(() => mark(confusionFigure(result, graph), fromFile), [result, graph, fromFile]);
   const hasData = run.batchX.length > 0;
   const figures = [loss, accuracy, raster, membrane, rates, weights, grads, confusion].filter(
     (f): f is Figure => f !== null && (f !== loss && f !== accuracy ? true : hasData),
   );
 
-  const active = isActive(run.status);
+  const active = isActive(live.status);
   const blocker = trainBlocker(graph);
-  const engine = engineWords(run);
-  const frames = frameWords(run);
-  const status = statusText(run, now);
+  const engine = engineWords(live);
+  const frames = frameWords(live);
+  const status = saved && !live.refused ? savedRunText(saved) : statusText(live, now);
+  const noActivity = saved
+    ? 'Spikes, membrane potentials and firing rates are live only: train to see them. The saved run keeps its curves and test figures.'
+    : null;
   const base = exportBase(fileName);
   const exportAll = (format: 'png' | 'svg') =>
     void exportAllFigures(`${fileName}: training`, figures, format, base, theme).then((name) =>
@@ -116,8 +136,9 @@ export function TrainingPanel() {
     <section
       className="training-panel"
       data-testid="training-panel"
-      data-status={run.status}
-      data-pending={run.pending ?? ''}
+      data-status={live.status}
+      data-pending={live.pending ?? ''}
+      data-showing={saved ? 'saved-run' : 'live'}
     >
       <header className="training-bar" data-testid="training-bar">
         <div className="training-bar__group">
@@ -136,17 +157,17 @@ export function TrainingPanel() {
               </button>
             </span>
           )}
-          {run.status === 'running' && (
+          {live.status === 'running' && (
             <button
               type="button"
               onClick={() => void actions.pause()}
-              disabled={run.pending !== null}
+              disabled={live.pending !== null}
               data-testid="pause"
             >
-              {run.pending === 'pausing' ? 'Pausing…' : '❚❚ Pause'}
+              {live.pending === 'pausing' ? 'Pausing…' : '❚❚ Pause'}
             </button>
           )}
-          {run.status === 'paused' && (
+          {live.status === 'paused' && (
             <button type="button" onClick={() => void actions.resume()} data-testid="resume">
               ▶ Resume
             </button>
@@ -155,10 +176,10 @@ export function TrainingPanel() {
             <button
               type="button"
               onClick={() => void actions.stop()}
-              disabled={run.pending === 'stopping'}
+              disabled={live.pending === 'stopping'}
               data-testid="stop"
             >
-              {run.pending === 'stopping' ? 'Stopping…' : '■ Stop'}
+              {live.pending === 'stopping' ? 'Stopping…' : '■ Stop'}
             </button>
           )}
           <label
@@ -167,7 +188,7 @@ export function TrainingPanel() {
           >
             Engine
             <select
-              value={run.engine}
+              value={live.engine}
               disabled={active}
               onChange={(e) => actions.setOptions({ engine: e.target.value === 'reference' ? 'reference' : 'fast' })}
               data-testid="engine"
@@ -186,7 +207,7 @@ export function TrainingPanel() {
           >
             <input
               type="checkbox"
-              checked={run.resumeWeights}
+              checked={live.resumeWeights}
               disabled={active || !hasWeights}
               onChange={(e) => actions.setOptions({ resumeWeights: e.target.checked })}
               data-testid="resume-weights"
@@ -199,12 +220,23 @@ export function TrainingPanel() {
             <span className="training-status__blocked" id="train-blocker" data-testid="train-blocker">
               {blocker}
             </span>
+          ) : live.refused && !active ? (
+            <span className="training-status__blocked" data-testid="train-refused">
+              {status}
+            </span>
           ) : (
-            status
+            <>
+              {saved && (
+                <span className="chip chip--muted training-status__saved" data-testid="saved-run">
+                  saved with the document
+                </span>
+              )}
+              {status}
+            </>
           )}
         </span>
         {engine && (
-          <span className="chip" title={run.notes.join('\n') || undefined} data-testid="engine-chip">
+          <span className="chip" title={live.notes.join('\n') || undefined} data-testid="engine-chip">
             {engine}
           </span>
         )}
@@ -241,14 +273,14 @@ export function TrainingPanel() {
           The graph has changed since this run began; the run keeps training the graph as it was.
         </div>
       )}
-      {run.stalled && active && (
+      {live.stalled && active && (
         <div className="banner banner--warn" role="alert" data-testid="training-stalled">
-          {run.stalled}
+          {live.stalled}
         </div>
       )}
-      {run.error && (
+      {live.error && (
         <div className="banner banner--error training-error" role="alert" data-testid="training-error">
-          <span>{run.error}</span>
+          <span>{live.error}</span>
           <button type="button" className="banner__close" onClick={actions.dismiss} aria-label="Dismiss">
             ×
           </button>
@@ -271,7 +303,7 @@ export function TrainingPanel() {
           id="raster"
           title="Spike raster"
           figure={raster}
-          empty="Spikes of every population, on one time axis, once training starts."
+          empty={noActivity ?? 'Spikes of every population, on one time axis, once training starts.'}
           tools={
             samples > 1 && (
               <select
@@ -294,7 +326,7 @@ export function TrainingPanel() {
           id="membrane"
           title="Membrane potential"
           figure={membrane}
-          empty="Membrane potentials of a few neurons; select a population to see its own."
+          empty={noActivity ?? 'Membrane potentials of a few neurons; select a population to see its own.'}
           tools={
             traced.length > 1 && (
               <select
@@ -316,7 +348,7 @@ export function TrainingPanel() {
           id="rates"
           title="Firing rates"
           figure={rates}
-          empty="How many neurons of each population fire at which rate."
+          empty={noActivity ?? 'How many neurons of each population fire at which rate.'}
         />
         <FigureView
           id="weights"

@@ -28,10 +28,20 @@ export const darkColors: Palette = {
 
 const FASHION_CLASSES = FASHION_MNIST_CLASSES.map(shortClassName);
 
-/** Per-epoch values placed at their batch positions, nulls between, so they share the batch axis. */
+/**
+ * Per-epoch values placed at their batch positions, nulls between, so they share the batch
+ * axis. Each epoch lands on the first batch point at or after its end (a saved run's batch
+ * curve is decimated, so its points need not fall on epoch ends).
+ */
 export function spread(batchX: number[], epochX: number[], values: (number | null)[]): (number | null)[] {
-  const at = new Map(epochX.map((x, i) => [x, values[i] ?? null]));
-  return batchX.map((x) => at.get(x) ?? null);
+  const out = new Array<number | null>(batchX.length).fill(null);
+  let j = 0;
+  for (let i = 0; i < epochX.length; i++) {
+    const x = epochX[i] as number;
+    while (j < batchX.length - 1 && (batchX[j] as number) < x) j++;
+    if (j < batchX.length) out[j] = values[i] ?? out[j] ?? null;
+  }
+  return out;
 }
 
 const percent = (values: (number | null)[]) => values.map((v) => (v === null ? null : v * 100));

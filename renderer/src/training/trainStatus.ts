@@ -1,5 +1,6 @@
 // What the training bar says: why Train is unavailable, which phase a run is in, how far it
 // has got, and (only once it is stable) how long it has left. Pure, so it is unit-tested.
+import type { SavedRun } from '../../../shared/file/savedRun';
 import type { GraphDocument } from '../../../shared/graph/document';
 import { problemsOf } from '../graph/problems';
 import type { TrainingRun } from './trainingSlice';
@@ -70,6 +71,8 @@ export function statusText(run: TrainingRun, now: number): string {
       run.samplesPerSecond > 0 ? ` · ${Math.round(run.samplesPerSecond).toLocaleString('en-US')} samples/s` : '';
     return `epoch ${run.epoch}/${run.epochs} · batch ${run.batch}/${run.batchesPerEpoch}${samples}`;
   };
+  if (run.refused && (run.status === 'idle' || phaseOf(run) === 'finished'))
+    return `Training did not start: ${run.refused}`;
   if (run.pending === 'stopping') return 'Stopping after this batch…';
   if (run.pending === 'pausing') return `Pausing after this batch… (${progress()})`;
   switch (phaseOf(run)) {
@@ -122,4 +125,19 @@ export function frameWords(run: TrainingRun): string | null {
   if (run.dropped === 0 || run.activityFrames === 0) return null;
   const every = Math.max(2, Math.round((run.activityFrames + run.dropped) / run.activityFrames));
   return `Live plots show every ${ORDINAL(every)} batch to keep up`;
+}
+
+/** What the training view says over a run saved with the document (shown until a new run starts). */
+export function savedRunText(saved: SavedRun): string {
+  const when = new Date(saved.finishedAt);
+  const date = Number.isNaN(when.getTime())
+    ? 'an earlier session'
+    : when.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const how =
+    saved.outcome === 'stopped'
+      ? `stopped after ${formatDuration(saved.seconds)}`
+      : `finished in ${formatDuration(saved.seconds)}`;
+  const acc = saved.testAccuracy !== undefined ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(1)}%` : '';
+  const every = saved.batchCurves.every > 1 ? ` Batch curve: mean of every ${saved.batchCurves.every} batches.` : '';
+  return `Saved run (${date}): ${saved.epochCurves.x.length} of ${saved.epochs} epochs, ${how}${acc}.${every}`;
 }

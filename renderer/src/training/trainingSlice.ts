@@ -2,6 +2,7 @@
 // document history: only the trained weights, when a run ends, enter the document.
 import type { StateCreator } from 'zustand';
 import type { TrainingEvent } from '../../../shared/api/contract';
+import { compactRun, type SavedRun } from '../../../shared/file/savedRun';
 import { loadSnnFile, serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import type { AppState } from '../store';
@@ -48,6 +49,13 @@ export interface TrainingRun {
   stalled: string | null;
   /** The graph as it was when the run began, to tell the user it has changed since. */
   graphAtStart: string | null;
+  /** The document the run trains (documentEpoch at start): its results go to that document only. */
+  documentAtStart: number | null;
+  /**
+   * Why the last Train was refused (another run in progress, the backend said no), or null.
+   * A refused start is not a run: the run shown before it (if any) stays as it was.
+   */
+  refused: string | null;
   resumeWeights: boolean;
 }
 
@@ -93,6 +101,8 @@ export const idleRun: TrainingRun = {
   firstBatchAt: null,
   stalled: null,
   graphAtStart: null,
+  documentAtStart: null,
+  refused: null,
   resumeWeights: false,
 };
 
@@ -147,6 +157,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       }
       pendingBatches = [];
       const resume = training.resumeWeights && !!weights;
+      const before = { ...training, refused: null };
       set({
         training: {
           ...idleRun,
@@ -155,6 +166,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           status: 'starting',
           startedAt: Date.now(),
           graphAtStart: JSON.stringify(get().graph),
+          documentAtStart: get().documentEpoch,
         },
       });
       try {
@@ -166,7 +178,11 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
         if (get().training.status === 'starting') patch({ runId, status: 'running' });
         else patch({ runId });
       } catch (error) {
-        fail(error);
+        // Refused before it began (another run holds the training process, the backend
+        // rejected the document): nothing ran, so nothing failed. Whatever was shown before
+        // stays, with the reason beside it; a run going on elsewhere is not touched.
+        const reason = (error as Error)?.message ?? String(error);
+        set({ training: { ...before, refused: reason } });
       }
     },
     async pauseTraining() {
@@ -196,7 +212,9 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       const run = get().training;
       // Events of another run (a second window, an old run finishing) are not ours to show.
       if (run.runId !== null && event.runId !== run.runId) return;
-      if (run.runId === null && run.status !== 'starting') return;
+      // Before the backend has answered with our run's id, only a run's start can be ours: the
+      // events of a run another window started must not land here meanwhile.
+      if (run.runId === null && (run.status !== 'starting' || event.type !== 'started')) return;
       // Any event but a stall report means the process is alive.
       if (event.type !== 'stalled' && run.stalled) patch({ stalled: null });
       switch (event.type) {
@@ -242,9 +260,10 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
         case 'resumed':
           patch({ status: 'running' });
           return;
-        case 'done':
+        case 'done': {
           flushBatches();
-          if (event.document) adoptWeights(event.document);
+          const ours = sameDocument();
+          if (event.document && ours) adoptWeights(event.document);
           patch({
             pending: null,
             status: event.stopped ? 'stopped' : 'done',
@@ -255,14 +274,28 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
               ...(event.confusion ? { confusion: event.confusion } : {}),
             },
           });
+          // The curves and test figures go into the document with the weights, to be saved with it.
+          if (ours && get().training.batchX.length > 0) set({ lastRun: savedRunOf(get().training, new Date()) });
+          if (!ours)
+            get().showToast(
+              'The run finished after its document was closed: its weights and curves were not put into this document.',
+              'info',
+            );
           return;
+        }
         case 'failed':
-          if (event.document) adoptWeights(event.document);
+          if (event.document && sameDocument()) adoptWeights(event.document);
           patch({ status: 'failed', pending: null, error: event.message });
           return;
       }
     },
   };
+
+  /** True while the document the run began with is still the open one. */
+  function sameDocument() {
+    const { documentAtStart } = get().training;
+    return documentAtStart === null || documentAtStart === get().documentEpoch;
+  }
 
   /** Takes the trained weights into the document; the graph itself is left as the user has it now. */
   function adoptWeights(text: string) {
@@ -312,4 +345,63 @@ export function appendNorms(
 export function graphChangedSinceStart(state: AppState): boolean {
   const { graphAtStart, status } = state.training;
   return graphAtStart !== null && status !== 'idle' && JSON.stringify(state.graph) !== graphAtStart;
+}
+
+/** An ended run as the document keeps it (bounded: shared/file/savedRun.ts). */
+export function savedRunOf(run: TrainingRun, finishedAt: Date): SavedRun {
+  return compactRun({
+    outcome: run.status === 'stopped' ? 'stopped' : 'finished',
+    finishedAt,
+    seconds: run.result?.seconds ?? (Date.now() - run.startedAt) / 1000,
+    epochs: run.epochs,
+    batchesPerEpoch: run.batchesPerEpoch,
+    engine: run.engine,
+    backend: run.backend,
+    batchX: run.batchX,
+    batchLoss: run.batchLoss,
+    batchAcc: run.batchAcc,
+    epochX: run.epochX,
+    epochTrainLoss: run.epochTrainLoss,
+    epochValLoss: run.epochValLoss,
+    epochTrainAcc: run.epochTrainAcc,
+    epochValAcc: run.epochValAcc,
+    normX: run.normX,
+    norms: run.norms,
+    ...(run.result?.testAcc !== undefined ? { testAccuracy: run.result.testAcc } : {}),
+    ...(run.result?.trainAcc !== undefined ? { trainAccuracy: run.result.trainAcc } : {}),
+    ...(run.result?.confusion ? { confusion: run.result.confusion } : {}),
+  });
+}
+
+/**
+ * A saved run as the training view draws it: the figures read the same fields as a live run's.
+ * Its status stays 'idle' (nothing is running); `saved` tells the view where it came from.
+ */
+export function runOfSaved(saved: SavedRun, engine: TrainingRun['engine']): TrainingRun {
+  const b = saved.batchCurves;
+  const e = saved.epochCurves;
+  const norms: TrainingRun['norms'] = {};
+  for (const [id, n] of Object.entries(saved.norms?.connections ?? {})) norms[id] = { weight: n.weight, grad: n.grad };
+  return {
+    ...idleRun,
+    engine,
+    epochs: saved.epochs,
+    batchesPerEpoch: saved.batchesPerEpoch,
+    batchX: b.x,
+    batchLoss: b.loss,
+    batchAcc: b.acc,
+    epochX: e.x,
+    epochTrainLoss: e.trainLoss,
+    epochValLoss: e.valLoss,
+    epochTrainAcc: e.trainAcc,
+    epochValAcc: e.valAcc,
+    normX: saved.norms?.x ?? [],
+    norms,
+    result: {
+      seconds: saved.seconds,
+      ...(saved.testAccuracy !== undefined ? { testAcc: saved.testAccuracy } : {}),
+      ...(saved.trainAccuracy !== undefined ? { trainAcc: saved.trainAccuracy } : {}),
+      ...(saved.confusion ? { confusion: saved.confusion } : {}),
+    },
+  };
 }
