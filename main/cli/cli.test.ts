@@ -101,7 +101,7 @@ describe('cli', () => {
     expect(out.join('')).toMatch(/Events file \(--input\)/);
     out = [];
     expect(await main(['help', 'export'])).toBe(0);
-    expect(out.join('')).toMatch(/export <trained.snn.json> \[--format nir\] -o model.nir/);
+    expect(out.join('')).toMatch(/export <trained.snn.json> \[--target nir\|snntorch\|norse\]/);
   });
 
   it('reads options as --name value, --name=value and -o', async () => {

@@ -1,9 +1,14 @@
-// `export` and `import`: trained graphs out to NIR and NIR files in as Spikewright documents.
+// `export` and `import`: trained graphs out to NIR (for the tool the file is for, with the
+// agreement measured before writing) and NIR files in as Spikewright documents.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadSnnFile, serializeSnnFile } from '../../shared/file/snnFile';
+import { loadSnnFile, type SnnFile, serializeSnnFile } from '../../shared/file/snnFile';
+import { datasetShape } from '../../shared/graph/shapes';
 import { validateGraph } from '../../shared/graph/validate';
+import type { SpikeBatch } from '../data/types';
+import { type ExportAgreement, measureAgreement } from '../nir/agreement';
 import { exportNir, importNir, NirExportError, NirImportError } from '../nir/index';
+import { EXPORT_TARGETS, type ExportTarget, isExportTarget } from '../nir/targets';
 import { writeFileAtomic } from '../services/documents';
 
 export class ExchangeError extends Error {}
@@ -17,14 +22,61 @@ async function readBytes(file: string, what: string): Promise<Uint8Array> {
   }
 }
 
-/** export <trained.snn.json> --format nir -o model.nir */
+/** Samples the export's agreement check runs by default. */
+export const AGREEMENT_SAMPLES = 256;
+
+/**
+ * A batch of the graph's own test data (the first `samples`), or, when the dataset cannot be
+ * opened here, random spikes of its shape; `data` says which.
+ */
+export async function agreementBatch(
+  file: SnnFile,
+  samples: number,
+  cacheDir?: string,
+): Promise<{ batch: SpikeBatch; data: string }> {
+  const node = file.graph.nodes.find((n) => n.kind === 'dataset');
+  if (node?.kind !== 'dataset') throw new ExchangeError('The graph has no dataset.');
+  try {
+    const { defaultCacheDir, openDataset } = await import('../data/index');
+    const data = await openDataset(node.params, { cacheDir: cacheDir ?? defaultCacheDir() });
+    const split = data.size('test') > 0 ? 'test' : 'train';
+    for (const batch of data.batches(split, { batchSize: samples, dropLast: false }))
+      return { batch, data: `${data.name} (${split} split)` };
+  } catch {
+    // fall through to random spikes
+  }
+  const { Random } = await import('../util/random');
+  const rng = new Random(1);
+  const shape = datasetShape(node.params);
+  const T = node.params.timeSteps;
+  const offsets = new Int32Array(samples * T + 1);
+  const units: number[] = [];
+  for (let row = 0; row < samples * T; row++) {
+    for (let u = 0; u < shape.units; u++) if (rng.uniform() < 0.05) units.push(u);
+    offsets[row + 1] = units.length;
+  }
+  const labels = Int32Array.from({ length: samples }, (_, b) => b % shape.classes);
+  const batch: SpikeBatch = {
+    batchSize: samples,
+    timeSteps: T,
+    inputUnits: shape.units,
+    offsets,
+    units: Int32Array.from(units),
+    labels,
+  };
+  return { batch, data: 'random input spikes (5% density; the dataset could not be opened here)' };
+}
+
+/** export <trained.snn.json> --target nir|snntorch|norse -o model.nir */
 export async function exportCommand(
   input: string,
-  format: string,
   output: string,
   appVersion: string,
-): Promise<string> {
-  if (format !== 'nir') throw new ExchangeError(`--format must be nir (the only export format), not '${format}'.`);
+  options: { target?: string; samples?: number; cacheDir?: string } = {},
+): Promise<{ path: string; agreement: ExportAgreement }> {
+  const target = options.target ?? 'nir';
+  if (!isExportTarget(target))
+    throw new ExchangeError(`--target must be one of ${Object.keys(EXPORT_TARGETS).join(', ')}, not '${target}'.`);
   const text = new TextDecoder().decode(await readBytes(input, 'The graph file'));
   const loaded = loadSnnFile(text, path.basename(input));
   if (!loaded.ok) throw new ExchangeError(loaded.error);
@@ -38,15 +90,18 @@ export async function exportCommand(
         .join('\n  ')}`,
     );
   let bytes: Uint8Array;
+  let agreement: ExportAgreement;
   try {
-    bytes = await exportNir(loaded.file, { appVersion });
+    bytes = await exportNir(loaded.file, { appVersion, target: target as ExportTarget });
+    const { batch, data } = await agreementBatch(loaded.file, options.samples ?? AGREEMENT_SAMPLES, options.cacheDir);
+    agreement = measureAgreement(loaded.file, target as ExportTarget, batch, data, { appVersion });
   } catch (e) {
     if (e instanceof NirExportError)
       throw new ExchangeError(`${path.basename(input)} cannot be exported: ${e.message}`);
     throw e;
   }
   try {
-    return await writeFileAtomic(output, bytes);
+    return { path: await writeFileAtomic(output, bytes), agreement };
   } catch (e) {
     throw new ExchangeError((e as Error).message);
   }

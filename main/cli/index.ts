@@ -39,19 +39,38 @@ const outOption = (file: string) =>
 
 const exportCommand = defineCommand({
   name: 'export',
-  summary: 'Write a trained graph as NIR (for snnTorch, Norse, neuromorphic hardware).',
+  summary: 'Write a trained graph as NIR for a tool (NIR reference, snnTorch, Norse), with the agreement measured.',
   args: [{ name: 'trained.snn.json', what: 'a trained graph file' }],
   options: {
+    target: {
+      type: 'choice',
+      choices: ['nir', 'snntorch', 'norse'],
+      help: "the tool the file is for: NIR's reference semantics (default), snnTorch or Norse",
+    },
     format: { type: 'choice', choices: ['nir'], help: 'the exchange format (nir, the default and only one)' },
+    samples: { type: 'int', min: 1, help: 'test samples the agreement check runs (default 256)' },
+    'cache-dir': { type: 'string', value: 'DIR', help: 'where the datasets are (default: the data cache)' },
     out: outOption('model.nir'),
   },
+  notes: `Before writing, the file is run by Spikewright's own NIR simulator under the target's
+semantics (snnTorch: dt = 1e-4 s, Norse: dt = 1e-3 s, NIR: the graph's dt) on test samples of
+the graph's dataset, and compared with the engine: spikes per layer, predictions. The result
+is printed; when the two differ (a graph trained under SpyTorch's discretisation, or the
+same-step current of snnTorch and Norse), it says why.`,
   async run({ positionals, values }) {
     const output = values.out as string;
     const version = await appVersion();
-    const written = await exchange((m) =>
-      m.exportCommand(userPath(positionals[0] as string), values.format ?? 'nir', userPath(output), version),
+    const cacheDir = values['cache-dir'] as string | undefined;
+    const result = await exchange((m) =>
+      m.exportCommand(userPath(positionals[0] as string), userPath(output), version, {
+        target: values.target ?? 'nir',
+        ...(values.samples !== undefined ? { samples: values.samples } : {}),
+        ...(cacheDir !== undefined ? { cacheDir: userPath(cacheDir) } : {}),
+      }),
     );
-    process.stdout.write(`wrote ${written}\n`);
+    const a = result.agreement;
+    process.stdout.write(`${a.exact ? 'agreement' : 'warning'}: ${a.summary}\n`);
+    process.stdout.write(`wrote ${result.path} for ${a.targetLabel}\n`);
     return 0;
   },
 });

@@ -50,7 +50,7 @@ const lonely = fileWithWeights(lonelyGraph);
 const dir = mkdtempSync(join(tmpdir(), 'spikewright-heavy-'));
 writeFileSync(join(dir, 'lonely.snn.json'), serializeSnnFile(lonely));
 await refused('cli export: unconnected 1e9-unit population', () =>
-  exportCommand(join(dir, 'lonely.snn.json'), 'nir', join(dir, 'lonely.nir'), '0.0.0'),
+  exportCommand(join(dir, 'lonely.snn.json'), join(dir, 'lonely.nir'), '0.0.0'),
 );
 await refused('exportNir (no validation): unconnected 1e9-unit population', () => exportNir(lonely));
 

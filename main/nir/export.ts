@@ -9,10 +9,11 @@ import { lifFields, nodeKindInfo } from '../../shared/graph/kinds';
 import { outputSize } from '../../shared/graph/shapes';
 import { findLoop } from '../../shared/graph/validate';
 import { weightsFromFile } from '../engine/snnWeights';
-import { cubaFieldsOf, MS_PER_SECOND, NIR_VERSION } from './convention';
+import { MS_PER_SECOND, NIR_VERSION, oneMinusDecay } from './convention';
 import { EXTRAS_FORMAT, type SpikewrightNirExtras } from './extras';
 import { dataset, group, type H5Group, writeH5 } from './h5';
 import { uniqueNames } from './names';
+import { EXPORT_TARGETS, type ExportTarget } from './targets';
 
 export interface NirExportOptions {
   /** Weights to export by connection id, row-major [source, target]; default: the file's stored weights. */
@@ -23,6 +24,17 @@ export interface NirExportOptions {
   appVersion?: string;
   /** Bytes the export may take (default: the process limit, shared/graph/budgets.ts). */
   memoryLimitBytes?: number;
+  /** The tool the file is written for (default 'nir': NIR's reference semantics at the graph's dt). */
+  target?: ExportTarget;
+}
+
+export type Discretisation = 'nir' | 'spytorch';
+
+/** The discretisation a graph trains under (its training node); files from before the choice: SpyTorch's. */
+export function discretisationOf(graph: { nodes: GraphNode[] }): Discretisation {
+  const training = graph.nodes.find((n) => n.kind === 'training');
+  const d = (training?.params as Record<string, unknown> | undefined)?.discretisation;
+  return d === 'nir' ? 'nir' : 'spytorch';
 }
 
 /** Thrown when the graph holds something NIR cannot express; `problems` names each node. */
@@ -33,6 +45,15 @@ export class NirExportError extends Error {
   }
 }
 
+/** The step order of a graph trained under NIR's reference semantics (discretisation 'nir'). */
+export const NIR_TIME_CONVENTION =
+  "NIR reference forward Euler (the NIR paper's nir_reference_impl.py) with step dt (seconds, /node/metadata/dt); " +
+  'spikes are values held over a step. Step t: x[t] = sum of inbound edges at step t (Affine biases every step; ' +
+  'a population feeding itself contributes its spikes of step t-1); I[t] = I[t-1] + dt/tau_syn (-I[t-1] + w_in x[t]); ' +
+  'v~ = v[t-1] + dt/tau_mem (v_leak - v[t-1] + r I[t-1]); z[t] = v~ > v_threshold; v[t] = v_reset where z[t], else v~. ' +
+  'CubaLI: the same without spikes or reset. All state 0 before step 0.';
+
+/** The step order of a graph trained under SpyTorch's rule (discretisation 'spytorch'). */
 export const TIME_CONVENTION =
   'Forward Euler with step dt (seconds, /node/metadata/dt); spikes are values held over a step. ' +
   'Step n: S[n] = H(v[n] - v_threshold); x[n] = sum of inbound edges at step n (a population feeding ' +
@@ -173,6 +194,12 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
   };
   const full = (n: number, v: number) => new Float64Array(n).fill(v);
 
+  const tool = EXPORT_TARGETS[options.target ?? 'nir'];
+  const discretisation = discretisationOf(graph);
+  const dtSeconds = dtMs / MS_PER_SECOND;
+  const step = tool.dtSeconds ?? dtSeconds;
+  /** Per population: the factor its incoming weights and bias are multiplied by in the file. */
+  const gainOf = new Map<string, number>();
   for (const node of members) {
     const name = nirName.get(node.id) as string;
     const size = outputSize(node) as number;
@@ -185,21 +212,59 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     }
     if (node.kind !== 'lif' && node.kind !== 'readout') continue;
     const p = node.params;
-    const f = cubaFieldsOf(dtMs, p.tauSyn, p.tauMem, p.scaleInput);
+    // The per-step decays the engine uses (1 - alpha, 1 - beta), and the file's time constants
+    // that give the target tool the same decays at its own step.
+    const oneMinusAlpha = discretisation === 'nir' ? dtMs / p.tauSyn : oneMinusDecay(dtMs, p.tauSyn);
+    const oneMinusBeta = discretisation === 'nir' ? dtMs / p.tauMem : oneMinusDecay(dtMs, p.tauMem);
+    const c = p.scaleInput ? oneMinusBeta : 1;
+    const tauSyn = step / oneMinusAlpha;
+    const tauMem = step / oneMinusBeta;
+    let wIn = 1;
+    let r = 1;
+    let gain = 1;
+    if (!tool.gainsInFields) gain = c / (oneMinusAlpha * oneMinusBeta);
+    else if (options.target === 'snntorch') {
+      // snnTorch asserts r = tau_mem / dt; the (1 - beta) input scaling goes into the weights.
+      wIn = tauSyn / step;
+      r = tauMem / step;
+      gain = c;
+    } else {
+      wIn = tauSyn / step;
+      r = (c * tauMem) / step;
+    }
+    gainOf.set(node.id, gain);
+    const asLif = node.kind === 'lif' || tool.readoutThreshold !== null;
     const fields: Record<string, ReturnType<typeof dataset>> = {
-      type: dataset(node.kind === 'lif' ? 'CubaLIF' : 'CubaLI'),
-      tau_syn: dataset(full(size, f.tau_syn)),
-      tau_mem: dataset(full(size, f.tau_mem)),
-      r: dataset(full(size, f.r)),
+      type: dataset(asLif ? 'CubaLIF' : 'CubaLI'),
+      tau_syn: dataset(full(size, tauSyn)),
+      tau_mem: dataset(full(size, tauMem)),
+      r: dataset(full(size, r)),
       v_leak: dataset(full(size, 0)),
-      w_in: dataset(full(size, f.w_in)),
+      w_in: dataset(full(size, wIn)),
     };
-    if (node.kind === 'lif') {
-      fields.v_threshold = dataset(full(size, node.params.threshold));
+    if (asLif) {
+      fields.v_threshold = dataset(
+        full(size, node.kind === 'lif' ? node.params.threshold : (tool.readoutThreshold as number)),
+      );
       fields.v_reset = dataset(full(size, 0));
     }
     nodes[name] = group(fields);
   }
+
+  // Biases (stored under the population's id beside the weights) go into an Affine: the first
+  // connection into the population from another node.
+  const biasEdge = new Map<string, string>();
+  for (const node of members) {
+    const b = weights[node.id];
+    if (!b || (node.kind !== 'lif' && node.kind !== 'readout')) continue;
+    if (b.length !== outputSize(node) || !b.every(Number.isFinite)) {
+      problems.push(`${label(node)}: its stored bias has ${b.length} values for ${outputSize(node)} neurons`);
+      continue;
+    }
+    const into = connections.find((e) => e.target === node.id && e.source !== node.id);
+    if (into && b.some((x) => x !== 0)) biasEdge.set(into.id, node.id);
+  }
+  if (problems.length) throw new NirExportError(problems);
 
   for (const edge of connections) {
     const source = byId.get(edge.source) as GraphNode;
@@ -209,11 +274,20 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     const rows = outputSize(source) as number;
     const cols = outputSize(target) as number;
     const w = weights[edge.id] as Float32Array;
+    const g = gainOf.get(target.id) ?? 1;
     // Ours is [in, out] row-major; NIR's Linear weight is (out, in).
     const t = new Float32Array(rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j] as number;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = (w[i * cols + j] as number) * g;
     const name = nirNameOf(source.id === target.id ? `${from}_rec` : `${from}_to_${to}`);
-    nodes[name] = group({ type: dataset('Linear'), weight: dataset(t, [cols, rows]) });
+    const biasOf = biasEdge.get(edge.id);
+    const bias = biasOf ? weights[biasOf] : undefined;
+    nodes[name] = bias
+      ? group({
+          type: dataset('Affine'),
+          weight: dataset(t, [cols, rows]),
+          bias: dataset(Float32Array.from(bias, (b) => b * g)),
+        })
+      : group({ type: dataset('Linear'), weight: dataset(t, [cols, rows]) });
     extras.connections[name] = { id: edge.id, params: { ...edge.params } };
     edges.push([from, name], [name, to]);
   }
@@ -246,10 +320,12 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
 
   const allEdges = [...edges, ...outputEdges];
   const metadata = group({
-    dt: dataset(Float64Array.of(dtMs / MS_PER_SECOND)),
+    dt: dataset(Float64Array.of(step)),
     time_unit: dataset('second'),
     reset: dataset('zero'),
-    time_convention: dataset(TIME_CONVENTION),
+    time_convention: dataset(discretisation === 'nir' ? NIR_TIME_CONVENTION : TIME_CONVENTION),
+    target: dataset(options.target ?? 'nir'),
+    discretisation: dataset(discretisation),
     source: dataset(`Spikewright ${options.appVersion ?? file.app.version}`),
   });
   if (options.keepSpikewrightMetadata !== false) metadata.children.spikewright = dataset(JSON.stringify(extras));
