@@ -1,0 +1,601 @@
+// The fast engine's hot loops in WebAssembly with 128-bit SIMD (AssemblyScript; built by
+// scripts/build-wasm.mjs into ../kernels.wasm.ts, which main/engine/wasm/kernels.ts loads).
+//
+// Every array lives in the module's linear memory; arguments are byte addresses. Nothing
+// here allocates: the caller (kernels.ts) lays the memory out.
+//
+// Exactness. The engine's float32 path in JS computes each elementwise update in float64 and
+// rounds to float32 when it stores (a Float32Array store). The elementwise kernels here do
+// the same, two lanes at a time in f64x2 (promote, compute, demote), in the same order of
+// operations, so they give the JS loop's float32 results bit for bit. The row adds (input and
+// recurrent spikes into the drive, weight-gradient accumulation) are float32 additions in
+// the same order, which float64-then-round also gives exactly (double rounding is innocuous
+// for one addition of two float32 values). Only the dense products (`gemm`) round
+// differently from JS (float32 multiply-adds, as tfjs/XNNPACK and PyTorch do): they agree
+// to float32 rounding, not bit for bit.
+
+// ---------------------------------------------------------------------------------------
+// Row adds
+
+/** a[j] += b[j] for j < n (f32), four lanes at a time. */
+@inline
+function addRow(a: usize, b: usize, n: i32): void {
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const o = <usize>j << 2;
+    v128.store(a + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+    v128.store(a + o, f32x4.add(v128.load(a + o, 16), v128.load(b + o, 16)), 16);
+    v128.store(a + o, f32x4.add(v128.load(a + o, 32), v128.load(b + o, 32)), 32);
+    v128.store(a + o, f32x4.add(v128.load(a + o, 48), v128.load(b + o, 48)), 48);
+  }
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(a + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    store<f32>(a + o, load<f32>(a + o) + load<f32>(b + o));
+  }
+}
+
+/**
+ * drive[n, :] += w[units[e], :] for every spike e in offsets[n]..offsets[n+1], n < T: one
+ * weight row per presynaptic spike, for one sample. drive is [T, N]; w is [rows, N]; units
+ * (i32) and offsets (i32, T + 1 entries) are the source's CSR spikes for this sample.
+ */
+export function addSpikeRows(drive: usize, w: usize, N: i32, T: i32, units: usize, offsets: usize): void {
+  const rowBytes = <usize>N << 2;
+  for (let n = 0; n < T; n++) {
+    const d = drive + <usize>n * rowBytes;
+    const end = load<i32>(offsets + (<usize>(n + 1) << 2));
+    for (let e = load<i32>(offsets + (<usize>n << 2)); e < end; e++)
+      addRow(d, w + <usize>load<i32>(units + (<usize>e << 2)) * rowBytes, N);
+  }
+}
+
+/**
+ * dW[i, :] += gD[b, n, :] over the presynaptic spikes (b, n, i), for n <= lastActive[b]:
+ * the weight gradient of one connection over B samples. gD is [B, T, N]; offsets has
+ * B * T + 1 entries (the source's CSR spikes over (sample, step)).
+ */
+export function accumulateWeightGrad(
+  dW: usize,
+  gD: usize,
+  N: i32,
+  T: i32,
+  B: i32,
+  units: usize,
+  offsets: usize,
+  lastActive: usize,
+): void {
+  const rowBytes = <usize>N << 2;
+  for (let b = 0; b < B; b++) {
+    const stop = load<i32>(lastActive + (<usize>b << 2));
+    for (let n = 0; n <= stop; n++) {
+      const r = b * T + n;
+      const g = gD + <usize>r * rowBytes;
+      const end = load<i32>(offsets + (<usize>(r + 1) << 2));
+      for (let e = load<i32>(offsets + (<usize>r << 2)); e < end; e++)
+        addRow(dW + <usize>load<i32>(units + (<usize>e << 2)) * rowBytes, g, N);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// LIF forward
+
+/** Two f32 at p as f64x2. */
+@inline
+function ld2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** f64x2 v stored as two f32 at p. */
+@inline
+function st2(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/**
+ * A LIF population's forward pass for one sample, T steps (plan.ts's time convention):
+ *   S[n] = U[n] > theta;  U[n+1] = zero ? (S ? 0 : v) : v - theta S;  v = beta U[n] + c I[n]
+ *   I[n+1] = alpha I[n] + drive[n] (+ the recurrent rows of S[n], added first when rec != 0)
+ * U, I (N each) start at zero. It writes spiked (bytes, [T, N]), the step's spike units from
+ * units[cursor] on and offsets[n] = the cursor after step n (n < T), and, where the address
+ * is not 0: sg and mem (U[n], [T, N]), pre (v, [T, N]). Returns the cursor.
+ */
+export function lifForward(
+  U: usize,
+  I: usize,
+  N: i32,
+  T: i32,
+  drive: usize,
+  rec: usize,
+  spiked: usize,
+  units: usize,
+  cursor: i32,
+  offsets: usize,
+  alpha: f64,
+  beta: f64,
+  c: f64,
+  theta: f64,
+  zero: bool,
+  sg: usize,
+  mem: usize,
+  pre: usize,
+): i32 {
+  memory.fill(U, 0, <usize>N << 2);
+  memory.fill(I, 0, <usize>N << 2);
+  const rowBytes = <usize>N << 2;
+  const alpha2 = f64x2.splat(alpha);
+  const beta2 = f64x2.splat(beta);
+  const c2 = f64x2.splat(c);
+  const theta2 = f64x2.splat(theta);
+  const zero2 = f64x2.splat(0);
+  for (let n = 0; n < T; n++) {
+    const row = <usize>n * rowBytes;
+    const sp = spiked + <usize>n * N;
+    const d = drive + row;
+    const first = cursor;
+    // Spikes of step n, from U[n].
+    let j = 0;
+    for (; j + 2 <= N; j += 2) {
+      const o = <usize>j << 2;
+      const u = ld2(U + o);
+      const bits = i64x2.bitmask(f64x2.gt(u, theta2));
+      store<u16>(sp + j, <u16>((bits & 1) | ((bits & 2) << 7)));
+      if (bits & 1) store<i32>(units + (<usize>(cursor++) << 2), j);
+      if (bits & 2) store<i32>(units + (<usize>(cursor++) << 2), j + 1);
+    }
+    for (; j < N; j++) {
+      const s = <f64>load<f32>(U + (<usize>j << 2)) > theta;
+      store<u8>(sp + j, <u8>s);
+      if (s) store<i32>(units + (<usize>(cursor++) << 2), j);
+    }
+    if (sg) memory.copy(sg + row, U, rowBytes);
+    if (mem) memory.copy(mem + row, U, rowBytes);
+    // Recurrent spikes at n join the drive into I[n+1].
+    if (rec)
+      for (let e = first; e < cursor; e++)
+        addRow(d, rec + <usize>load<i32>(units + (<usize>e << 2)) * rowBytes, N);
+    // State update, in float64 as the JS loop computes it.
+    j = 0;
+    for (; j + 2 <= N; j += 2) {
+      const o = <usize>j << 2;
+      const u = ld2(U + o);
+      const i = ld2(I + o);
+      const s = load<u16>(sp + j);
+      const m = i64x2.replace_lane(i64x2.splat(-<i64>(s & 1)), 1, -<i64>(s >> 8));
+      const v = f64x2.add(f64x2.mul(beta2, u), f64x2.mul(c2, i));
+      if (pre) st2(pre + row + o, v);
+      st2(U + o, zero ? v128.bitselect(zero2, v, m) : f64x2.sub(v, v128.and(theta2, m)));
+      st2(I + o, f64x2.add(f64x2.mul(alpha2, i), ld2(d + o)));
+    }
+    for (; j < N; j++) {
+      const o = <usize>j << 2;
+      const u = <f64>load<f32>(U + o);
+      const i = <f64>load<f32>(I + o);
+      const s = load<u8>(sp + j);
+      const v = beta * u + c * i;
+      if (pre) store<f32>(pre + row + o, <f32>v);
+      store<f32>(U + o, <f32>(zero ? (s ? 0 : v) : v - theta * <f64>s));
+      store<f32>(I + o, <f32>(alpha * i + <f64>load<f32>(d + o)));
+    }
+    store<i32>(offsets + (<usize>n << 2), cursor);
+  }
+  return cursor;
+}
+
+/**
+ * A readout's forward pass for one sample: I[n+1] = alpha I[n] + drive[n],
+ * U[n+1] = beta U[n] + c I[n], y[n] = U[n] for n = 0..T ([T + 1, N]; y[0] = 0).
+ */
+export function readoutForward(
+  U: usize,
+  I: usize,
+  N: i32,
+  T: i32,
+  drive: usize,
+  y: usize,
+  alpha: f64,
+  beta: f64,
+  c: f64,
+): void {
+  const rowBytes = <usize>N << 2;
+  memory.fill(U, 0, rowBytes);
+  memory.fill(I, 0, rowBytes);
+  memory.fill(y, 0, rowBytes);
+  for (let n = 0; n < T; n++) {
+    const d = drive + <usize>n * rowBytes;
+    const yo = y + <usize>(n + 1) * rowBytes;
+    for (let j = 0; j < N; j++) {
+      const o = <usize>j << 2;
+      const i = <f64>load<f32>(I + o);
+      const u = <f32>(beta * <f64>load<f32>(U + o) + c * i);
+      store<f32>(U + o, u);
+      store<f32>(yo + o, u);
+      store<f32>(I + o, <f32>(alpha * i + <f64>load<f32>(d + o)));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Adjoint recursion
+
+// Surrogate kinds (surrogate.ts); sigmoid and exponential need exp and stay in JS.
+const FAST_SIGMOID = 0;
+const PIECEWISE_LINEAR = 2;
+const ARCTAN = 4;
+
+/** The surrogate derivative at x (f64x2), as surrogate.ts computes it; ps = pi * s. */
+@inline
+function surrogate2(x: v128, kind: i32, s: f64, ps: f64, sparse: bool, window: f64): v128 {
+  const one = f64x2.splat(1);
+  let r: v128;
+  if (kind == FAST_SIGMOID) {
+    const d = f64x2.add(f64x2.mul(f64x2.splat(s), f64x2.abs(x)), one);
+    r = f64x2.div(one, f64x2.mul(d, d));
+  } else if (kind == PIECEWISE_LINEAR) {
+    r = f64x2.max(f64x2.splat(0), f64x2.sub(one, f64x2.mul(f64x2.splat(s), f64x2.abs(x))));
+  } else {
+    const a = f64x2.div(f64x2.mul(f64x2.splat(ps), x), f64x2.splat(2));
+    r = f64x2.div(one, f64x2.add(one, f64x2.mul(a, a)));
+  }
+  if (sparse) {
+    const w = f64x2.splat(window);
+    r = v128.and(r, v128.and(f64x2.lt(x, w), f64x2.gt(x, f64x2.neg(w))));
+  }
+  return r;
+}
+
+@inline
+function surrogate1(x: f64, kind: i32, s: f64, ps: f64, sparse: bool, window: f64): f64 {
+  let r: f64;
+  if (kind == FAST_SIGMOID) {
+    const d = s * Math.abs(x) + 1;
+    r = 1 / (d * d);
+  } else if (kind == PIECEWISE_LINEAR) {
+    r = Math.max(0, 1 - s * Math.abs(x));
+  } else {
+    const a = (ps * x) / 2;
+    r = 1 / (1 + a * a);
+  }
+  return sparse && !(x < window && x > -window) ? 0 : r;
+}
+
+// Flags of adjointRows.
+const ZERO_RESET = 1;
+const DIFFERENTIATED = 2;
+const SPARSE = 4;
+
+/**
+ * One step of the adjoint recursion (fastEngine.ts's header) for `rows` rows of N units: row
+ * r's arrays start at rowBase(r). lu, li are the adjoints dL/dU[n+1], dL/dI[n+1] (updated in
+ * place); it writes gD = li (the drive's gradient). Per unit, in float64 as the JS loop:
+ *   g   = gS (+ recG) (+ gCount) - (differentiated ? (zero ? lu pre : lu theta) : 0)
+ *   lu' = g sg(um - theta) + beta keep lu;  li' = alpha li + c keep lu;  keep = zero ? 1 - S : 1
+ * recG (f32), gCount (f64) and pre are optional (address 0).
+ */
+@inline
+function adjointRow(
+  lu: usize,
+  li: usize,
+  gD: usize,
+  gS: usize,
+  recG: usize,
+  gCount: usize,
+  pre: usize,
+  um: usize,
+  spiked: usize,
+  N: i32,
+  theta: f64,
+  alpha: f64,
+  beta: f64,
+  c: f64,
+  flags: i32,
+  kind: i32,
+  s: f64,
+  ps: f64,
+  window: f64,
+): void {
+  const zero = (flags & ZERO_RESET) != 0;
+  const differentiated = (flags & DIFFERENTIATED) != 0;
+  const sparse = (flags & SPARSE) != 0;
+  const theta2 = f64x2.splat(theta);
+  const alpha2 = f64x2.splat(alpha);
+  const beta2 = f64x2.splat(beta);
+  const c2 = f64x2.splat(c);
+  const one = f64x2.splat(1);
+  let j = 0;
+  for (; j + 2 <= N; j += 2) {
+    const o = <usize>j << 2;
+    const u = ld2(lu + o);
+    const l = ld2(li + o);
+    v128.store64_lane(gD + o, v128.load64_zero(li + o), 0);
+    let g = ld2(gS + o);
+    if (recG) g = f64x2.add(g, ld2(recG + o));
+    if (gCount) g = f64x2.add(g, v128.load(gCount + (<usize>j << 3)));
+    if (differentiated) g = f64x2.sub(g, f64x2.mul(u, zero ? ld2(pre + o) : theta2));
+    const sg = surrogate2(f64x2.sub(ld2(um + o), theta2), kind, s, ps, sparse, window);
+    let bu: v128;
+    let cu: v128;
+    if (zero) {
+      const sb = load<u16>(spiked + j);
+      const keep = f64x2.sub(one, f64x2.replace_lane(f64x2.splat(<f64>(sb & 255)), 1, <f64>(sb >> 8)));
+      bu = f64x2.mul(f64x2.mul(beta2, keep), u);
+      cu = f64x2.mul(f64x2.mul(c2, keep), u);
+    } else {
+      bu = f64x2.mul(beta2, u);
+      cu = f64x2.mul(c2, u);
+    }
+    st2(lu + o, f64x2.add(f64x2.mul(g, sg), bu));
+    st2(li + o, f64x2.add(f64x2.mul(alpha2, l), cu));
+  }
+  for (; j < N; j++) {
+    const o = <usize>j << 2;
+    const u = <f64>load<f32>(lu + o);
+    const l = <f64>load<f32>(li + o);
+    store<f32>(gD + o, <f32>l);
+    let g = <f64>load<f32>(gS + o);
+    if (recG) g += <f64>load<f32>(recG + o);
+    if (gCount) g += load<f64>(gCount + (<usize>j << 3));
+    if (differentiated) g -= zero ? u * <f64>load<f32>(pre + o) : u * theta;
+    const keep = zero ? 1 - <f64>load<u8>(spiked + j) : 1;
+    const sg = surrogate1(<f64>load<f32>(um + o) - theta, kind, s, ps, sparse, window);
+    store<f32>(lu + o, <f32>(g * sg + beta * keep * u));
+    store<f32>(li + o, <f32>(alpha * l + c * keep * u));
+  }
+}
+
+/**
+ * The common case (zero reset, detached, no recurrence, no count terms), as fastEngine.ts's
+ * lifAdjointStep: keepU = S ? 0 : lu;  lu' = gS sg + beta keepU;  li' = alpha li + c keepU.
+ */
+@inline
+function adjointRowPlain(
+  lu: usize,
+  li: usize,
+  gD: usize,
+  gS: usize,
+  um: usize,
+  spiked: usize,
+  N: i32,
+  theta: f64,
+  alpha: f64,
+  beta: f64,
+  c: f64,
+  kind: i32,
+  s: f64,
+  ps: f64,
+  sparse: bool,
+  window: f64,
+): void {
+  const theta2 = f64x2.splat(theta);
+  const alpha2 = f64x2.splat(alpha);
+  const beta2 = f64x2.splat(beta);
+  const c2 = f64x2.splat(c);
+  const zero2 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 2 <= N; j += 2) {
+    const o = <usize>j << 2;
+    const u = ld2(lu + o);
+    const l = ld2(li + o);
+    v128.store64_lane(gD + o, v128.load64_zero(li + o), 0);
+    const sb = load<u16>(spiked + j);
+    const m = i64x2.replace_lane(i64x2.splat(-<i64>(sb & 255)), 1, -<i64>(sb >> 8));
+    const keepU = v128.bitselect(zero2, u, m);
+    const sg = surrogate2(f64x2.sub(ld2(um + o), theta2), kind, s, ps, sparse, window);
+    st2(lu + o, f64x2.add(f64x2.mul(ld2(gS + o), sg), f64x2.mul(beta2, keepU)));
+    st2(li + o, f64x2.add(f64x2.mul(alpha2, l), f64x2.mul(c2, keepU)));
+  }
+  for (; j < N; j++) {
+    const o = <usize>j << 2;
+    const u = <f64>load<f32>(lu + o);
+    const l = <f64>load<f32>(li + o);
+    store<f32>(gD + o, <f32>l);
+    const keepU = load<u8>(spiked + j) ? 0 : u;
+    const sg = surrogate1(<f64>load<f32>(um + o) - theta, kind, s, ps, sparse, window);
+    store<f32>(lu + o, <f32>(<f64>load<f32>(gS + o) * sg + beta * keepU));
+    store<f32>(li + o, <f32>(alpha * l + c * keepU));
+  }
+}
+
+/**
+ * The adjoint recursion of a feed-forward LIF population for one sample, steps n = last
+ * down to 0. lu, li (N each) start at zero. gD, gS, um, pre and spiked are the sample's
+ * [T, N] arrays; gCount is the sample's [N] (f64) count gradient or 0. flags: ZERO_RESET,
+ * DIFFERENTIATED, SPARSE (window); kind: the surrogate.
+ */
+export function adjointSample(
+  lu: usize,
+  li: usize,
+  N: i32,
+  last: i32,
+  gD: usize,
+  gS: usize,
+  gCount: usize,
+  pre: usize,
+  um: usize,
+  spiked: usize,
+  theta: f64,
+  alpha: f64,
+  beta: f64,
+  c: f64,
+  flags: i32,
+  kind: i32,
+  s: f64,
+  ps: f64,
+  window: f64,
+): void {
+  const rowBytes = <usize>N << 2;
+  memory.fill(lu, 0, rowBytes);
+  memory.fill(li, 0, rowBytes);
+  const plain = flags & ZERO_RESET && !(flags & DIFFERENTIATED) && !gCount;
+  for (let n = last; n >= 0; n--) {
+    const row = <usize>n * rowBytes;
+    const sp = spiked + <usize>n * N;
+    if (plain)
+      adjointRowPlain(lu, li, gD + row, gS + row, um + row, sp, N, theta, alpha, beta, c, kind, s, ps, (flags & SPARSE) != 0, window);
+    else
+      adjointRow(lu, li, gD + row, gS + row, 0, gCount, pre ? pre + row : 0, um + row, sp, N, theta, alpha, beta, c, flags, kind, s, ps, window);
+  }
+}
+
+/**
+ * One step n of a recurrent population's adjoint recursion, time-major over B samples:
+ * LU, LI and recG (= V li, from gemm) are [B, N]; gD, gS, um, pre, spiked are [B, T, N];
+ * gCount [B, N] (f64) or 0. Samples whose lastOf < n are left as they are.
+ */
+export function adjointStepBatch(
+  LU: usize,
+  LI: usize,
+  recG: usize,
+  N: i32,
+  T: i32,
+  B: i32,
+  n: i32,
+  lastOf: usize,
+  gD: usize,
+  gS: usize,
+  gCount: usize,
+  pre: usize,
+  um: usize,
+  spiked: usize,
+  theta: f64,
+  alpha: f64,
+  beta: f64,
+  c: f64,
+  flags: i32,
+  kind: i32,
+  s: f64,
+  ps: f64,
+  window: f64,
+): void {
+  const rowBytes = <usize>N << 2;
+  for (let b = 0; b < B; b++) {
+    if (n > load<i32>(lastOf + (<usize>b << 2))) continue;
+    const el = <usize>(b * T + n) * N;
+    const row = el << 2;
+    const so = <usize>b * rowBytes;
+    adjointRow(
+      LU + so,
+      LI + so,
+      gD + row,
+      gS + row,
+      recG + so,
+      gCount ? gCount + (<usize>b * N << 3) : 0,
+      pre ? pre + row : 0,
+      um + row,
+      spiked + el,
+      N,
+      theta,
+      alpha,
+      beta,
+      c,
+      flags,
+      kind,
+      s,
+      ps,
+      window,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Dense products
+
+/**
+ * out[r, :] = (accumulate ? out[r, :] : 0) + sum_k a[r, k] b[k, :]: a is [R, K], b is
+ * [K, M], out is [R, M], all f32 row-major. Register-blocked: 4 rows of a by 8 columns of
+ * b (eight f32x4 accumulators), then the edges. Rows of a that are all zero cost a check.
+ */
+export function gemm(out: usize, a: usize, b: usize, R: i32, K: i32, M: i32, accumulate: bool): void {
+  const aRow = <usize>K << 2;
+  const oRow = <usize>M << 2;
+  let r = 0;
+  for (; r + 4 <= R; r += 4) {
+    const a0 = a + <usize>r * aRow;
+    const a1 = a0 + aRow;
+    const a2 = a1 + aRow;
+    const a3 = a2 + aRow;
+    const o0 = out + <usize>r * oRow;
+    const o1 = o0 + oRow;
+    const o2 = o1 + oRow;
+    const o3 = o2 + oRow;
+    let i = 0;
+    for (; i + 8 <= M; i += 8) {
+      const io = <usize>i << 2;
+      let c00 = f32x4.splat(0);
+      let c01 = c00;
+      let c10 = c00;
+      let c11 = c00;
+      let c20 = c00;
+      let c21 = c00;
+      let c30 = c00;
+      let c31 = c00;
+      if (accumulate) {
+        c00 = v128.load(o0 + io);
+        c01 = v128.load(o0 + io, 16);
+        c10 = v128.load(o1 + io);
+        c11 = v128.load(o1 + io, 16);
+        c20 = v128.load(o2 + io);
+        c21 = v128.load(o2 + io, 16);
+        c30 = v128.load(o3 + io);
+        c31 = v128.load(o3 + io, 16);
+      }
+      let bp = b + io;
+      for (let k = 0; k < K; k++) {
+        const ko = <usize>k << 2;
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const x0 = v128.load32_splat(a0 + ko);
+        const x1 = v128.load32_splat(a1 + ko);
+        const x2 = v128.load32_splat(a2 + ko);
+        const x3 = v128.load32_splat(a3 + ko);
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        bp += oRow;
+      }
+      v128.store(o0 + io, c00);
+      v128.store(o0 + io, c01, 16);
+      v128.store(o1 + io, c10);
+      v128.store(o1 + io, c11, 16);
+      v128.store(o2 + io, c20);
+      v128.store(o2 + io, c21, 16);
+      v128.store(o3 + io, c30);
+      v128.store(o3 + io, c31, 16);
+    }
+    for (; i < M; i++) gemmCell(out, a, b, r, i, K, M, accumulate, 4);
+  }
+  for (; r < R; r++) for (let i = 0; i < M; i++) gemmCell(out, a, b, r, i, K, M, accumulate, 1);
+}
+
+/** out[r..r+rows, i] for the edges gemm's blocks leave. */
+@inline
+function gemmCell(out: usize, a: usize, b: usize, r: i32, i: i32, K: i32, M: i32, accumulate: bool, rows: i32): void {
+  for (let q = 0; q < rows; q++) {
+    const o = out + ((<usize>(r + q) * M + i) << 2);
+    let acc: f32 = accumulate ? load<f32>(o) : 0;
+    const ar = a + (<usize>(r + q) * K << 2);
+    for (let k = 0; k < K; k++) acc += load<f32>(ar + (<usize>k << 2)) * load<f32>(b + ((<usize>k * M + i) << 2));
+    store<f32>(o, acc);
+  }
+}
+
+/** out[j, i] = a[i, j]: a is [rows, cols] f32, out is [cols, rows]. */
+export function transpose(out: usize, a: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++)
+      store<f32>(out + ((<usize>j * rows + i) << 2), load<f32>(a + ((<usize>i * cols + j) << 2)));
+}
+
+/** Where the module's own data ends: the caller's memory starts above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

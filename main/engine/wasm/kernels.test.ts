@@ -1,0 +1,487 @@
+// Each WebAssembly kernel against the plain-JS loop it replaces (reference.ts, as
+// fastEngine.ts has it) on random inputs: bit for bit (signed zeros included) for the row
+// adds, the LIF and readout forward and the adjoint recursion; to float32 rounding for the
+// dense products. And the committed module is the one its source builds.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../util/random';
+import { addMatMulTransposed } from '../fast/fastEngine';
+import { trainingSurrogate } from '../surrogate';
+import { DIFFERENTIATED, KernelMemory, SPARSE, surrogateKind, wasmKernelsAvailable, ZERO_RESET } from './kernels';
+import {
+  accumulateWeightGradJs,
+  addSpikeRowsJs,
+  adjointRowJs,
+  adjointSampleJs,
+  lifForwardJs,
+  readoutForwardJs,
+  recurrentProductJs,
+} from './reference';
+
+type Arr = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** Index and values of the first element where a and b differ (Object.is: -0 is not 0), or null. */
+function firstDifference(a: Arr, b: Arr): string | null {
+  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return `at ${i}: wasm ${a[i]}, JS ${b[i]}`;
+  return null;
+}
+
+function expectSame(what: string, wasm: Arr, js: Arr) {
+  expect(firstDifference(wasm, js), what).toBeNull();
+}
+
+function randomF32(rng: Random, n: number, mean = 0, std = 1, zeros = 0): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform() < zeros ? 0 : rng.normal(mean, std);
+  return a;
+}
+
+/** CSR spikes over `rows` (sample, step) rows of `units` units, each cell spiking with `rate`. */
+function randomSpikes(rng: Random, rows: number, units: number, rate: number) {
+  const offsets = new Int32Array(rows + 1);
+  const list: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < units; i++) if (rng.uniform() < rate) list.push(i);
+    offsets[r + 1] = list.length;
+  }
+  return { offsets, units: Int32Array.from(list) };
+}
+
+const sizes = [1, 2, 3, 4, 5, 7, 8, 16, 17, 20, 31, 100, 203];
+
+describe('WebAssembly SIMD kernels against the JS loops', () => {
+  it('compile and instantiate in this runtime', () => {
+    expect(wasmKernelsAvailable()).toBe(true);
+  });
+
+  it('addSpikeRows adds one weight row per presynaptic spike, as the JS row adds', () => {
+    const rng = new Random(1);
+    for (const N of sizes) {
+      const T = 9;
+      const B = 3;
+      const rows = 37;
+      const w = randomF32(rng, rows * N);
+      const spikes = randomSpikes(rng, B * T, rows, 0.2);
+      const mem = new KernelMemory();
+      const wp = mem.put(w);
+      const up = mem.put(spikes.units.length ? spikes.units : new Int32Array(1));
+      const op = mem.put(spikes.offsets);
+      const dp = mem.alloc(T * N * 4);
+      for (let b = 0; b < B; b++) {
+        const start = randomF32(rng, T * N);
+        mem.f32(dp, T * N).set(start);
+        mem.k.addSpikeRows(dp, wp, N, T, up, op + b * T * 4);
+        const js = start.slice();
+        addSpikeRowsJs(js, w, N, T, b, spikes.units, spikes.offsets);
+        expectSame(`N=${N} b=${b}`, mem.f32(dp, T * N), js);
+      }
+    }
+  });
+
+  it('accumulateWeightGrad sums the drive gradient over presynaptic spikes up to each last active step', () => {
+    const rng = new Random(2);
+    for (const N of sizes) {
+      const T = 11;
+      const B = 4;
+      const M = 29;
+      const gD = randomF32(rng, B * T * N, 0, 1, 0.1);
+      const spikes = randomSpikes(rng, B * T, M, 0.15);
+      const lastActive = Int32Array.from({ length: B }, () => rng.int(T + 1) - 1);
+      const dW = randomF32(rng, M * N);
+      const mem = new KernelMemory();
+      const dWp = mem.put(dW);
+      const gp = mem.put(gD);
+      const up = mem.put(spikes.units.length ? spikes.units : new Int32Array(1));
+      const op = mem.put(spikes.offsets);
+      const lp = mem.put(lastActive);
+      mem.k.accumulateWeightGrad(dWp, gp, N, T, B, up, op, lp);
+      const js = dW.slice();
+      accumulateWeightGradJs(js, gD, spikes.units, spikes.offsets, lastActive, B, T, N);
+      expectSame(`N=${N}`, mem.f32(dWp, M * N), js);
+    }
+  });
+
+  const lifCases = [
+    { zero: true, rec: false, keep: true, theta: 1, scaleInput: false },
+    { zero: true, rec: true, keep: true, theta: 1, scaleInput: false },
+    { zero: false, rec: false, keep: true, theta: 0.7, scaleInput: true },
+    { zero: false, rec: true, keep: false, theta: 0.7, scaleInput: false },
+    { zero: true, rec: true, keep: false, theta: 0.3, scaleInput: true },
+  ];
+  for (const cs of lifCases)
+    it(`lifForward gives the JS LIF step's spikes, membranes and state (${cs.zero ? 'zero' : 'subtract'} reset${cs.rec ? ', recurrent' : ''}, theta ${cs.theta}${cs.keep ? ', keeping sg/mem/pre' : ''})`, () => {
+      const rng = new Random(3);
+      for (const N of sizes) {
+        const T = 40;
+        const B = 2;
+        const alpha = Math.exp(-1 / 5);
+        const beta = Math.exp(-1 / 10);
+        const c = cs.scaleInput ? 1 - beta : 1;
+        const rec = cs.rec ? randomF32(rng, N * N, 0, 0.3) : null;
+        const mem = new KernelMemory();
+        const Up = mem.alloc(N * 4);
+        const Ip = mem.alloc(N * 4);
+        const dp = mem.alloc(T * N * 4);
+        const rp = rec ? mem.put(rec) : 0;
+        const spp = mem.alloc(B * T * N);
+        const unp = mem.alloc(B * T * N * 4 + 4);
+        const ofp = mem.alloc((B * T + 1) * 4);
+        const sgp = cs.keep ? mem.alloc(B * T * N * 4) : 0;
+        const mmp = cs.keep ? mem.alloc(B * T * N * 4) : 0;
+        const prp = cs.keep ? mem.alloc(B * T * N * 4) : 0;
+        const js = {
+          U: new Float32Array(N),
+          I: new Float32Array(N),
+          drive: new Float32Array(T * N),
+          rec,
+          spiked: new Uint8Array(B * T * N),
+          units: new Int32Array(B * T * N),
+          offsets: new Int32Array(B * T + 1),
+          sg: cs.keep ? new Float32Array(B * T * N) : null,
+          mem: cs.keep ? new Float32Array(B * T * N) : null,
+          pre: cs.keep ? new Float32Array(B * T * N) : null,
+        };
+        mem.i32(ofp, 1)[0] = 0;
+        let cursorW = 0;
+        let cursorJ = 0;
+        for (let b = 0; b < B; b++) {
+          const drive = randomF32(rng, T * N, 0.25 * cs.theta, 0.6 * cs.theta);
+          mem.f32(dp, T * N).set(drive);
+          js.drive.set(drive);
+          const base = b * T * N;
+          cursorW = mem.k.lifForward(
+            Up,
+            Ip,
+            N,
+            T,
+            dp,
+            rp,
+            spp + base,
+            unp,
+            cursorW,
+            ofp + (b * T + 1) * 4,
+            alpha,
+            beta,
+            c,
+            cs.theta,
+            cs.zero,
+            sgp ? sgp + base * 4 : 0,
+            mmp ? mmp + base * 4 : 0,
+            prp ? prp + base * 4 : 0,
+          );
+          cursorJ = lifForwardJs(js, N, T, b, cursorJ, alpha, beta, c, cs.theta, cs.zero);
+          expectSame(`N=${N} b=${b} drive (recurrent rows added)`, mem.f32(dp, T * N), js.drive);
+          expectSame(`N=${N} b=${b} U`, mem.f32(Up, N), js.U);
+          expectSame(`N=${N} b=${b} I`, mem.f32(Ip, N), js.I);
+        }
+        expect(cursorW).toBe(cursorJ);
+        expect(cursorJ, 'some spikes, not all').toBeGreaterThan(0);
+        expect(cursorJ).toBeLessThan(B * T * N);
+        expectSame(`N=${N} spiked`, mem.u8(spp, B * T * N), js.spiked);
+        expectSame(`N=${N} units`, mem.i32(unp, cursorJ), js.units.subarray(0, cursorJ));
+        expectSame(`N=${N} offsets`, mem.i32(ofp, B * T + 1), js.offsets);
+        if (cs.keep) {
+          expectSame(`N=${N} sg`, mem.f32(sgp, B * T * N), js.sg as Float32Array);
+          expectSame(`N=${N} mem`, mem.f32(mmp, B * T * N), js.mem as Float32Array);
+          expectSame(`N=${N} pre`, mem.f32(prp, B * T * N), js.pre as Float32Array);
+        }
+      }
+    });
+
+  it("readoutForward gives the JS readout's membrane trace", () => {
+    const rng = new Random(4);
+    for (const N of sizes) {
+      const T = 30;
+      const B = 2;
+      const alpha = Math.exp(-1 / 5);
+      const beta = Math.exp(-1 / 10);
+      for (const c of [1, 1 - beta]) {
+        const mem = new KernelMemory();
+        const Up = mem.alloc(N * 4);
+        const Ip = mem.alloc(N * 4);
+        const dp = mem.alloc(T * N * 4);
+        const yp = mem.alloc(B * (T + 1) * N * 4);
+        const jsU = new Float32Array(N);
+        const jsI = new Float32Array(N);
+        const jsY = new Float32Array(B * (T + 1) * N);
+        for (let b = 0; b < B; b++) {
+          const drive = randomF32(rng, T * N);
+          mem.f32(dp, T * N).set(drive);
+          mem.k.readoutForward(Up, Ip, N, T, dp, yp + b * (T + 1) * N * 4, alpha, beta, c);
+          readoutForwardJs(jsU, jsI, N, T, b, drive, jsY, alpha, beta, c);
+        }
+        expectSame(`N=${N} c=${c} y`, mem.f32(yp, B * (T + 1) * N), jsY);
+        expectSame(`N=${N} U`, mem.f32(Up, N), jsU);
+      }
+    }
+  });
+
+  const surrogates = ['fast-sigmoid', 'piecewise-linear', 'arctan'] as const;
+  const adjointCases = [
+    { zero: true, differentiated: false, counts: false, sparse: false }, // the common case
+    { zero: true, differentiated: false, counts: false, sparse: true },
+    { zero: true, differentiated: true, counts: false, sparse: false },
+    { zero: true, differentiated: false, counts: true, sparse: false },
+    { zero: false, differentiated: false, counts: true, sparse: true },
+    { zero: false, differentiated: true, counts: true, sparse: false },
+  ];
+
+  function adjointInputs(rng: Random, B: number, T: number, N: number, theta: number) {
+    const cells = B * T * N;
+    const spiked = new Uint8Array(cells);
+    for (let i = 0; i < cells; i++) spiked[i] = rng.uniform() < 0.2 ? 1 : 0;
+    const gCount = new Float64Array(B * N);
+    for (let i = 0; i < B * N; i++) gCount[i] = rng.normal(0, 0.01);
+    return {
+      gD: new Float32Array(cells),
+      gS: randomF32(rng, cells, 0, 0.05, 0.3),
+      gCount,
+      pre: randomF32(rng, cells, theta, 0.5),
+      um: randomF32(rng, cells, theta, 0.3),
+      spiked,
+    };
+  }
+
+  for (const cs of adjointCases)
+    it(`adjointSample gives the JS adjoint recursion (${cs.zero ? 'zero' : 'subtract'} reset${cs.differentiated ? ' differentiated' : ''}${cs.counts ? ', count gradients' : ''}${cs.sparse ? ', sparse window' : ''}; every surrogate it takes, scales 1-100)`, () => {
+      const rng = new Random(5);
+      for (const name of surrogates)
+        for (const scale of [1, 5, 20, 100])
+          for (const N of [1, 3, 4, 7, 20, 100, 203]) {
+            const T = 25;
+            const B = 2;
+            const theta = 0.8;
+            const a = adjointInputs(rng, B, T, N, theta);
+            const k = {
+              theta,
+              alpha: Math.exp(-1 / 5),
+              beta: Math.exp(-1 / 10),
+              c: 1,
+              zero: cs.zero,
+              differentiated: cs.differentiated,
+              sg: trainingSurrogate({
+                surrogate: name,
+                surrogateScale: scale,
+                sparseBackward: cs.sparse,
+                sparseWindow: 0.05,
+              }),
+            };
+            const mem = new KernelMemory();
+            const cells = B * T * N;
+            const lup = mem.alloc(N * 4);
+            const lip = mem.alloc(N * 4);
+            const gDp = mem.alloc(cells * 4);
+            const gSp = mem.put(a.gS);
+            const gcp = mem.put(a.gCount);
+            const prp = mem.put(a.pre);
+            const ump = mem.put(a.um);
+            const spp = mem.put(a.spiked);
+            const flags =
+              (cs.zero ? ZERO_RESET : 0) | (cs.differentiated ? DIFFERENTIATED : 0) | (cs.sparse ? SPARSE : 0);
+            const lu = new Float32Array(N);
+            const li = new Float32Array(N);
+            const js = { ...a, gCount: cs.counts ? a.gCount : null, pre: cs.differentiated && cs.zero ? a.pre : null };
+            for (let b = 0; b < B; b++) {
+              const last = b === 0 ? T - 1 : rng.int(T);
+              const base = b * T * N;
+              mem.k.adjointSample(
+                lup,
+                lip,
+                N,
+                last,
+                gDp + base * 4,
+                gSp + base * 4,
+                cs.counts ? gcp + b * N * 8 : 0,
+                js.pre ? prp + base * 4 : 0,
+                ump + base * 4,
+                spp + base,
+                theta,
+                k.alpha,
+                k.beta,
+                k.c,
+                flags,
+                surrogateKind(name) as number,
+                scale,
+                Math.PI * scale,
+                0.05,
+              );
+              adjointSampleJs(lu, li, js, b, last, T, N, k);
+              const what = `${name} ${scale} N=${N} b=${b}`;
+              expectSame(`${what} lu`, mem.f32(lup, N), lu);
+              expectSame(`${what} li`, mem.f32(lip, N), li);
+            }
+            expectSame(`${name} N=${N} gD`, mem.f32(gDp, cells), js.gD);
+            expect(N < 20 || js.gD.some((x) => x !== 0), `${name} ${scale} N=${N}: a gradient reaches the drive`).toBe(
+              true,
+            );
+          }
+    });
+
+  it('adjointStepBatch gives the JS time-major recurrent adjoint step over all samples', () => {
+    const rng = new Random(6);
+    for (const cs of adjointCases)
+      for (const name of surrogates)
+        for (const N of [1, 5, 20, 64]) {
+          const T = 12;
+          const B = 5;
+          const theta = 1;
+          const a = adjointInputs(rng, B, T, N, theta);
+          const sg = trainingSurrogate({
+            surrogate: name,
+            surrogateScale: 20,
+            sparseBackward: cs.sparse,
+            sparseWindow: 0.1,
+          });
+          const k = { theta, alpha: 0.8, beta: 0.9, c: 0.1, zero: cs.zero, differentiated: cs.differentiated, sg };
+          const lastOf = Int32Array.from({ length: B }, () => rng.int(T + 1) - 1);
+          const mem = new KernelMemory();
+          const LUp = mem.alloc(B * N * 4);
+          const LIp = mem.alloc(B * N * 4);
+          const rgp = mem.alloc(B * N * 4);
+          const gDp = mem.alloc(B * T * N * 4);
+          const gSp = mem.put(a.gS);
+          const gcp = mem.put(a.gCount);
+          const prp = mem.put(a.pre);
+          const ump = mem.put(a.um);
+          const spp = mem.put(a.spiked);
+          const lop = mem.put(lastOf);
+          const LU = new Float32Array(B * N);
+          const LI = new Float32Array(B * N);
+          const js = { ...a, gCount: cs.counts ? a.gCount : null, pre: cs.differentiated && cs.zero ? a.pre : null };
+          const flags =
+            (cs.zero ? ZERO_RESET : 0) | (cs.differentiated ? DIFFERENTIATED : 0) | (cs.sparse ? SPARSE : 0);
+          for (let n = T - 1; n >= 0; n--) {
+            const recG = randomF32(rng, B * N, 0, 0.02, 0.2);
+            mem.f32(rgp, B * N).set(recG);
+            mem.k.adjointStepBatch(
+              LUp,
+              LIp,
+              rgp,
+              N,
+              T,
+              B,
+              n,
+              lop,
+              gDp,
+              gSp,
+              cs.counts ? gcp : 0,
+              js.pre ? prp : 0,
+              ump,
+              spp,
+              theta,
+              k.alpha,
+              k.beta,
+              k.c,
+              flags,
+              surrogateKind(name) as number,
+              20,
+              Math.PI * 20,
+              0.1,
+            );
+            for (let b = 0; b < B; b++)
+              if (n <= (lastOf[b] as number)) adjointRowJs(LU, LI, b * N, js, (b * T + n) * N, b * N, recG, N, k);
+          }
+          const what = `${name} N=${N} ${JSON.stringify(cs)}`;
+          expectSame(`${what} LU`, mem.f32(LUp, B * N), LU);
+          expectSame(`${what} LI`, mem.f32(LIp, B * N), LI);
+          expectSame(`${what} gD`, mem.f32(gDp, B * T * N), js.gD);
+        }
+  });
+
+  it('gemm computes out (+)= a b to float32 rounding, like the JS products', () => {
+    const rng = new Random(7);
+    const u = 2 ** -24;
+    for (const [R, K, M] of [
+      [1, 1, 1],
+      [4, 8, 8],
+      [5, 3, 9],
+      [13, 20, 200],
+      [37, 21, 45],
+      [128, 200, 200],
+    ] as const)
+      for (const accumulate of [false, true]) {
+        const a = randomF32(rng, R * K, 0, 1, 0.3);
+        const b = randomF32(rng, K * M);
+        const out0 = randomF32(rng, R * M);
+        const mem = new KernelMemory();
+        const op = mem.put(out0);
+        const ap = mem.put(a);
+        const bp = mem.put(b);
+        mem.k.gemm(op, ap, bp, R, K, M, accumulate);
+        const got = mem.f32(op, R * M);
+        // JS as the engine's float32 path without tfjs: addMatMulTransposed takes W = b^T.
+        const W = new Float32Array(M * K);
+        for (let k = 0; k < K; k++) for (let i = 0; i < M; i++) W[i * K + k] = b[k * M + i] as number;
+        const js = accumulate ? out0.slice() : new Float32Array(R * M);
+        addMatMulTransposed(js, a, W, R, K, M);
+        let worst = 0;
+        for (let r = 0; r < R; r++)
+          for (let i = 0; i < M; i++) {
+            let exact = accumulate ? (out0[r * M + i] as number) : 0;
+            let mag = Math.abs(exact);
+            for (let k = 0; k < K; k++) {
+              const p = (a[r * K + k] as number) * (b[k * M + i] as number);
+              exact += p;
+              mag += Math.abs(p);
+            }
+            // Each of the K + 1 float32 roundings of a sum of products errs by at most u of
+            // the running magnitude (Higham's gamma_n bound, with margin for the store).
+            const bound = (2 * K + 2) * u * mag + 1e-30;
+            const err = Math.abs((got[r * M + i] as number) - exact);
+            const errJs = Math.abs((js[r * M + i] as number) - exact);
+            worst = Math.max(worst, err / bound);
+            expect(err, `R=${R} K=${K} M=${M} [${r},${i}]`).toBeLessThanOrEqual(bound);
+            expect(errJs).toBeLessThanOrEqual(bound);
+          }
+        expect(worst).toBeLessThanOrEqual(1);
+      }
+  });
+
+  it('gemm as the recurrent product V li agrees with the JS RecurrentProduct to float32 rounding', () => {
+    const rng = new Random(8);
+    const B = 16;
+    const N = 50;
+    const Vt = randomF32(rng, N * N, 0, 0.1);
+    const li = randomF32(rng, B * N, 0, 1, 0.4);
+    const mem = new KernelMemory();
+    const op = mem.alloc(B * N * 4);
+    const lp = mem.put(li);
+    const vp = mem.put(Vt);
+    mem.k.gemm(op, lp, vp, B, N, N, false);
+    const js = new Float32Array(B * N);
+    recurrentProductJs(js, li, Vt, B, N);
+    const got = mem.f32(op, B * N);
+    for (let i = 0; i < B * N; i++) {
+      let mag = 0;
+      const b = Math.floor(i / N);
+      for (let k = 0; k < N; k++) mag += Math.abs((li[b * N + k] as number) * (Vt[k * N + (i % N)] as number));
+      expect(Math.abs((got[i] as number) - (js[i] as number))).toBeLessThanOrEqual(4 * N * 2 ** -24 * mag + 1e-30);
+    }
+  });
+
+  it('transpose swaps rows and columns exactly', () => {
+    const rng = new Random(9);
+    const rows = 13;
+    const cols = 7;
+    const a = randomF32(rng, rows * cols);
+    const mem = new KernelMemory();
+    const ap = mem.put(a);
+    const op = mem.alloc(rows * cols * 4);
+    mem.k.transpose(op, ap, rows, cols);
+    const want = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) want[j * rows + i] = a[i * cols + j] as number;
+    expectSame('transpose', mem.f32(op, rows * cols), want);
+  });
+
+  it('KernelMemory refuses more than wasm32 can address, with a message saying so', () => {
+    const mem = new KernelMemory();
+    expect(() => mem.alloc(5 * 2 ** 30)).toThrow(/more than wasm32's 4 GiB/);
+  });
+
+  it('the committed module (kernels.wasm.ts) is what its AssemblyScript source builds', () => {
+    const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
+    expect(r.stderr + r.stdout).toMatch(/matches its source/);
+    expect(r.status).toBe(0);
+  });
+});

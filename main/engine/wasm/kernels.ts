@@ -1,0 +1,240 @@
+// Loads the fast engine's WebAssembly SIMD kernels (assembly/kernels.ts, built into
+// kernels.wasm.ts by scripts/build-wasm.mjs) and lays out their memory.
+//
+// The module's bytes are embedded (base64), so this loads the same way under tsx, in the
+// esbuild bundles of the training worker and the thread workers, and in a browser bundle.
+// It compiles once per thread (synchronously: the module is a few KiB, well under the
+// browsers' limit for synchronous compilation on a main thread); every KernelMemory is an
+// instance of its own with its own linear memory.
+//
+// Memory: the kernels take byte addresses into their instance's memory. KernelMemory is a
+// bump allocator over it: alloc() as many arrays as a batch needs, then take views with
+// f32()/i32()/... Growing the memory detaches every view taken before, so take views only
+// after the last alloc() (or take them again).
+import { kernelsBase64 } from './kernels.wasm';
+
+// The few WebAssembly JS API types used here: the Node build's lib (ES2023 + @types/node)
+// does not declare them, and the same file runs in a browser.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The kernels' exports (assembly/kernels.ts documents each). Addresses are bytes. */
+export interface KernelExports {
+  memory: WasmMemory;
+  addSpikeRows(drive: number, w: number, N: number, T: number, units: number, offsets: number): void;
+  accumulateWeightGrad(
+    dW: number,
+    gD: number,
+    N: number,
+    T: number,
+    B: number,
+    units: number,
+    offsets: number,
+    lastActive: number,
+  ): void;
+  lifForward(
+    U: number,
+    I: number,
+    N: number,
+    T: number,
+    drive: number,
+    rec: number,
+    spiked: number,
+    units: number,
+    cursor: number,
+    offsets: number,
+    alpha: number,
+    beta: number,
+    c: number,
+    theta: number,
+    zero: boolean | number,
+    sg: number,
+    mem: number,
+    pre: number,
+  ): number;
+  readoutForward(
+    U: number,
+    I: number,
+    N: number,
+    T: number,
+    drive: number,
+    y: number,
+    alpha: number,
+    beta: number,
+    c: number,
+  ): void;
+  adjointSample(
+    lu: number,
+    li: number,
+    N: number,
+    last: number,
+    gD: number,
+    gS: number,
+    gCount: number,
+    pre: number,
+    um: number,
+    spiked: number,
+    theta: number,
+    alpha: number,
+    beta: number,
+    c: number,
+    flags: number,
+    kind: number,
+    s: number,
+    ps: number,
+    window: number,
+  ): void;
+  adjointStepBatch(
+    LU: number,
+    LI: number,
+    recG: number,
+    N: number,
+    T: number,
+    B: number,
+    n: number,
+    lastOf: number,
+    gD: number,
+    gS: number,
+    gCount: number,
+    pre: number,
+    um: number,
+    spiked: number,
+    theta: number,
+    alpha: number,
+    beta: number,
+    c: number,
+    flags: number,
+    kind: number,
+    s: number,
+    ps: number,
+    window: number,
+  ): void;
+  gemm(out: number, a: number, b: number, R: number, K: number, M: number, accumulate: boolean | number): void;
+  transpose(out: number, a: number, rows: number, cols: number): void;
+  heapBase(): number;
+}
+
+/** adjointSample / adjointStepBatch flags. */
+export const ZERO_RESET = 1;
+export const DIFFERENTIATED = 2;
+export const SPARSE = 4;
+
+/**
+ * The kernels' surrogate code for a surrogate name, or null for the ones they leave to JS
+ * (sigmoid and exponential need exp, which WebAssembly lacks; a software exp would not give
+ * V8's Math.exp bit for bit).
+ */
+export function surrogateKind(name: string): number | null {
+  return name === 'fast-sigmoid' ? 0 : name === 'piecewise-linear' ? 2 : name === 'arctan' ? 4 : null;
+}
+
+const PAGE = 65536;
+/** wasm32's limit (V8: 65536 pages of 64 KiB). */
+export const MAX_KERNEL_BYTES = 65536 * PAGE;
+
+function decodeBase64(b64: string): Uint8Array {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B) return new Uint8Array(B.from(b64, 'base64'));
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let compiled: WasmModule | null | undefined;
+let failure = '';
+
+/** The compiled module, or null where this runtime has no WebAssembly SIMD (the reason: kernelsUnavailableReason). */
+export function kernelsModule(): WasmModule | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WA.Module(decodeBase64(kernelsBase64));
+    } catch (e) {
+      compiled = null;
+      failure = e instanceof Error ? e.message : String(e);
+    }
+  }
+  return compiled ?? null;
+}
+
+export function wasmKernelsAvailable(): boolean {
+  return kernelsModule() !== null;
+}
+
+export function kernelsUnavailableReason(): string {
+  kernelsModule();
+  return failure;
+}
+
+/** One instance of the kernels with its own memory and a bump allocator over it. */
+export class KernelMemory {
+  readonly k: KernelExports;
+  private readonly base: number;
+  private top: number;
+
+  constructor() {
+    const module = kernelsModule();
+    if (!module) throw new Error(`WebAssembly SIMD kernels are not available here: ${failure}`);
+    this.k = new WA.Instance(module, {}).exports as KernelExports;
+    this.base = Math.ceil(Math.max(this.k.heapBase(), 16) / 64) * 64;
+    this.top = this.base;
+  }
+
+  get memory(): WasmMemory {
+    return this.k.memory;
+  }
+
+  /** Bytes allocated so far (above the module's own data). */
+  get used(): number {
+    return this.top - this.base;
+  }
+
+  /** Frees everything (the memory keeps its size for the next layout). */
+  reset() {
+    this.top = this.base;
+  }
+
+  /**
+   * Address of `bytes` new bytes, 64-byte aligned (a cache line; f32x4 and f64 aligned).
+   * Grows the memory when needed, which detaches the views taken so far.
+   */
+  alloc(bytes: number): number {
+    const at = this.top;
+    const end = at + Math.ceil(bytes / 64) * 64;
+    if (end > MAX_KERNEL_BYTES)
+      throw new RangeError(`The WebAssembly kernels need ${Math.ceil(end / 2 ** 20)} MiB, more than wasm32's 4 GiB.`);
+    const have = this.k.memory.buffer.byteLength;
+    if (end > have) this.k.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return at;
+  }
+
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.k.memory.buffer, ptr, n);
+  }
+  f64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.k.memory.buffer, ptr, n);
+  }
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.k.memory.buffer, ptr, n);
+  }
+  u8(ptr: number, n: number): Uint8Array {
+    return new Uint8Array(this.k.memory.buffer, ptr, n);
+  }
+  /** alloc() and copy `data` in; returns the address. */
+  put(data: Float32Array | Float64Array | Int32Array | Uint8Array): number {
+    const ptr = this.alloc(data.byteLength);
+    new Uint8Array(this.k.memory.buffer, ptr, data.byteLength).set(
+      new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    );
+    return ptr;
+  }
+}

@@ -1,0 +1,266 @@
+// The plain-JS loops the WebAssembly kernels replace, written as fastEngine.ts has them (same
+// order of operations, float64 arithmetic stored to the arrays' precision). The kernel tests
+// check each kernel against these bit for bit (the dense products to float32 rounding), and
+// bench/wasm-kernels.ts times the two side by side.
+import type { FloatArray } from '../loss';
+import type { SurrogateFn } from '../surrogate';
+
+/** a[ao + j] += b[bo + j] for j < N, unrolled by four as in fastEngine.ts. */
+export function addRow(a: FloatArray, ao: number, b: FloatArray, bo: number, N: number) {
+  let j = 0;
+  for (; j + 3 < N; j += 4) {
+    a[ao + j] = (a[ao + j] as number) + (b[bo + j] as number);
+    a[ao + j + 1] = (a[ao + j + 1] as number) + (b[bo + j + 1] as number);
+    a[ao + j + 2] = (a[ao + j + 2] as number) + (b[bo + j + 2] as number);
+    a[ao + j + 3] = (a[ao + j + 3] as number) + (b[bo + j + 3] as number);
+  }
+  for (; j < N; j++) a[ao + j] = (a[ao + j] as number) + (b[bo + j] as number);
+}
+
+/** drive[n, :] += w[units[e], :] over sample b's spikes at each step n < T (offsets over (sample, step)). */
+export function addSpikeRowsJs(
+  drive: FloatArray,
+  w: FloatArray,
+  N: number,
+  T: number,
+  b: number,
+  units: Int32Array,
+  offsets: Int32Array,
+) {
+  for (let n = 0; n < T; n++) {
+    const end = offsets[b * T + n + 1] as number;
+    for (let e = offsets[b * T + n] as number; e < end; e++) addRow(drive, n * N, w, (units[e] as number) * N, N);
+  }
+}
+
+export function accumulateWeightGradJs(
+  dW: FloatArray,
+  gD: FloatArray,
+  units: Int32Array,
+  offsets: Int32Array,
+  lastActive: Int32Array,
+  B: number,
+  T: number,
+  N: number,
+) {
+  for (let b = 0; b < B; b++) {
+    const stop = lastActive[b] as number;
+    for (let n = 0; n <= stop; n++) {
+      const o = (b * T + n) * N;
+      const end = offsets[b * T + n + 1] as number;
+      for (let e = offsets[b * T + n] as number; e < end; e++) addRow(dW, (units[e] as number) * N, gD, o, N);
+    }
+  }
+}
+
+export interface LifJsState {
+  U: FloatArray;
+  I: FloatArray;
+  drive: FloatArray;
+  rec: FloatArray | null;
+  spiked: Uint8Array;
+  units: Int32Array;
+  offsets: Int32Array;
+  sg: FloatArray | null;
+  mem: FloatArray | null;
+  pre: FloatArray | null;
+}
+
+/**
+ * Sample b of a LIF population's forward pass (fastEngine.ts's forward, LIF branch): the
+ * fused lifStep without recurrence, detectSpikes + row adds + updateState with it. Returns
+ * the cursor; offsets[b * T + n + 1] is set for each step.
+ */
+export function lifForwardJs(
+  s: LifJsState,
+  N: number,
+  T: number,
+  b: number,
+  cursor: number,
+  alpha: number,
+  beta: number,
+  c: number,
+  theta: number,
+  zero: boolean,
+): number {
+  const { U, I, drive, rec, spiked, units, offsets, sg: sgOut, mem, pre } = s;
+  U.fill(0);
+  I.fill(0);
+  for (let n = 0; n < T; n++) {
+    const base = (b * T + n) * N;
+    const d = n * N;
+    if (rec) {
+      const first = cursor;
+      for (let j = 0; j < N; j++) {
+        const x = (U[j] as number) - theta;
+        const sp = x > 0 ? 1 : 0;
+        spiked[base + j] = sp;
+        if (sp) units[cursor++] = j;
+        if (sgOut) sgOut[base + j] = U[j] as number;
+        if (mem) mem[base + j] = U[j] as number;
+      }
+      for (let e = first; e < cursor; e++) addRow(drive, d, rec, (units[e] as number) * N, N);
+      for (let j = 0; j < N; j++) {
+        const i = I[j] as number;
+        const v = beta * (U[j] as number) + c * i;
+        const sp = spiked[base + j] as number;
+        if (pre) pre[base + j] = v;
+        U[j] = zero ? (sp ? 0 : v) : v - theta * sp;
+        I[j] = alpha * i + (drive[d + j] as number);
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        const u = U[j] as number;
+        const i = I[j] as number;
+        const x = u - theta;
+        const sp = x > 0 ? 1 : 0;
+        spiked[base + j] = sp;
+        if (sp) units[cursor++] = j;
+        if (sgOut) sgOut[base + j] = u;
+        if (mem) mem[base + j] = u;
+        const v = beta * u + c * i;
+        if (pre) pre[base + j] = v;
+        U[j] = zero ? (sp ? 0 : v) : v - theta * sp;
+        I[j] = alpha * i + (drive[d + j] as number);
+      }
+    }
+    offsets[b * T + n + 1] = cursor;
+  }
+  return cursor;
+}
+
+/** Sample b of a readout's forward pass: y[b, n, :] = U[n] for n = 0..T. */
+export function readoutForwardJs(
+  U: FloatArray,
+  I: FloatArray,
+  N: number,
+  T: number,
+  b: number,
+  drive: FloatArray,
+  y: FloatArray,
+  alpha: number,
+  beta: number,
+  c: number,
+) {
+  U.fill(0);
+  I.fill(0);
+  const yo = b * (T + 1) * N;
+  for (let j = 0; j < N; j++) y[yo + j] = 0;
+  for (let n = 0; n < T; n++) {
+    const d = n * N;
+    const o = yo + (n + 1) * N;
+    for (let j = 0; j < N; j++) {
+      const i = I[j] as number;
+      const u = beta * (U[j] as number) + c * i;
+      U[j] = u;
+      y[o + j] = U[j] as number;
+      I[j] = alpha * i + (drive[d + j] as number);
+    }
+  }
+}
+
+export interface AdjointJsArrays {
+  gD: FloatArray;
+  gS: FloatArray;
+  gCount: Float64Array | null;
+  pre: FloatArray | null;
+  um: FloatArray;
+  spiked: Uint8Array;
+}
+
+export interface AdjointJsConstants {
+  theta: number;
+  alpha: number;
+  beta: number;
+  c: number;
+  zero: boolean;
+  differentiated: boolean;
+  sg: SurrogateFn;
+}
+
+/**
+ * One (sample, step) row of the adjoint recursion, fastEngine.ts's general loop: lu, li at
+ * `so`, the [B, T, N] arrays at `base`, gCount at `co`, recG (recurrent) at `so` or null.
+ */
+export function adjointRowJs(
+  lu: FloatArray,
+  li: FloatArray,
+  so: number,
+  a: AdjointJsArrays,
+  base: number,
+  co: number,
+  recG: FloatArray | null,
+  N: number,
+  k: AdjointJsConstants,
+) {
+  const { gD, gS, gCount, pre, um, spiked } = a;
+  const { theta, alpha, beta, c, zero, differentiated, sg } = k;
+  for (let j = 0; j < N; j++) {
+    const s = spiked[base + j] as number;
+    const u = lu[so + j] as number;
+    const l = li[so + j] as number;
+    gD[base + j] = l;
+    let g = gS[base + j] as number;
+    if (recG) g += recG[so + j] as number;
+    if (gCount) g += gCount[co + j] as number;
+    if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
+    const keep = zero ? 1 - s : 1;
+    lu[so + j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
+    li[so + j] = alpha * l + c * keep * u;
+  }
+}
+
+/** fastEngine.ts's lifAdjointStep: zero reset, detached, no recurrence, no count terms. */
+export function adjointRowPlainJs(
+  lu: FloatArray,
+  li: FloatArray,
+  a: AdjointJsArrays,
+  base: number,
+  N: number,
+  k: AdjointJsConstants,
+) {
+  const { gD, gS, um, spiked } = a;
+  const { theta, alpha, beta, c, sg } = k;
+  for (let j = 0; j < N; j++) {
+    const u = lu[j] as number;
+    const l = li[j] as number;
+    gD[base + j] = l;
+    const keepU = spiked[base + j] ? 0 : u;
+    lu[j] = (gS[base + j] as number) * sg((um[base + j] as number) - theta) + beta * keepU;
+    li[j] = alpha * l + c * keepU;
+  }
+}
+
+/** Sample b of a feed-forward LIF population's adjoint recursion, n = last..0. */
+export function adjointSampleJs(
+  lu: FloatArray,
+  li: FloatArray,
+  a: AdjointJsArrays,
+  b: number,
+  last: number,
+  T: number,
+  N: number,
+  k: AdjointJsConstants,
+) {
+  lu.fill(0);
+  li.fill(0);
+  for (let n = last; n >= 0; n--) {
+    const base = (b * T + n) * N;
+    if (!k.differentiated && !a.gCount && k.zero) adjointRowPlainJs(lu, li, a, base, N, k);
+    else adjointRowJs(lu, li, 0, a, base, b * N, null, N, k);
+  }
+}
+
+/** out[b, j] = sum_k li[b, k] Vt[k, j] (fastEngine.ts's RecurrentProduct in JS). */
+export function recurrentProductJs(out: FloatArray, li: FloatArray, Vt: FloatArray, B: number, N: number) {
+  out.fill(0);
+  for (let b = 0; b < B; b++) {
+    const o = b * N;
+    for (let k = 0; k < N; k++) {
+      const l = li[o + k] as number;
+      if (l === 0) continue;
+      const r = k * N;
+      for (let j = 0; j < N; j++) out[o + j] = (out[o + j] as number) + (Vt[r + j] as number) * l;
+    }
+  }
+}
