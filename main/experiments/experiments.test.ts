@@ -129,4 +129,50 @@ describe('local sweep pool', () => {
     );
     expect(listRuns(folder).filter((r) => r.sweep)).toHaveLength(4);
   }, 120_000);
+
+  const waitForRunningPid = async (dir: string, index: number): Promise<number> => {
+    const runDir = path.join(dir, 'runs', String(index).padStart(3, '0'));
+    for (let i = 0; i < 600; i++) {
+      const info = readRunInfo(runDir);
+      if (info?.status === 'running' && info.batchesPerEpoch) return info.pid;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the task never started training');
+  };
+
+  const oneConfigSweep = () => {
+    const folder = tmp();
+    return createSweep(folder, smallRandmanDocument(), {
+      name: 'dies',
+      mode: 'grid',
+      axes: [],
+      configs: [{ index: 0, values: { 'train.learningRate': 1e-3 } }],
+      // Enough batches that the run is still going when the test interferes.
+      settings: { engine: 'fast', epochs: 50, maxEvalBatches: 1 },
+    }).dir;
+  };
+
+  it('reports a task whose worker process is killed as failed, not running', async () => {
+    const dir = oneConfigSweep();
+    const pool = runLocalSweep(dir, { taskEntry, jobs: 1, threads: 1 });
+    process.kill(await waitForRunningPid(dir, 0), 'SIGKILL');
+    expect(await pool.finished).toEqual({ stopped: false });
+    const [config] = sweepStatus(dir, 'x').configs;
+    expect(config?.status).toBe('failed');
+    expect(config?.error).toMatch(/killed \(SIGKILL\)/);
+    expect(remainingConfigs(dir)).toEqual([0]);
+  }, 120_000);
+
+  it('ends a task that stops answering (SIGSTOP) through the watchdog and reports it failed', async () => {
+    const dir = oneConfigSweep();
+    const pool = runLocalSweep(dir, { taskEntry, jobs: 1, threads: 1, hungAfterMs: 1500 });
+    const pid = await waitForRunningPid(dir, 0);
+    process.kill(pid, 'SIGSTOP');
+    const t0 = Date.now();
+    expect(await pool.finished).toEqual({ stopped: false });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const [config] = sweepStatus(dir, 'x').configs;
+    expect(config?.status).toBe('failed');
+    expect(config?.error).toMatch(/stopped answering/);
+  }, 120_000);
 });

@@ -300,6 +300,31 @@ export function readRunWeights(runsFolder: string, ref: string): string {
   }
 }
 
+/**
+ * Marks a run that its process left behind (killed, hung and ended) as failed, with the reason,
+ * so it never reads as running or interrupted. A run that ended on its own is left as it is.
+ */
+export function markRunFailed(dir: string, error: string): boolean {
+  let info: RunInfo;
+  try {
+    const parsed = runInfoSchema.safeParse(JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')));
+    if (!parsed.success) return false;
+    info = parsed.data;
+  } catch {
+    return false;
+  }
+  if (info.status !== 'running') return false;
+  const finishedAt = new Date().toISOString();
+  writeJsonAtomic(path.join(dir, 'run.json'), {
+    ...info,
+    status: 'failed',
+    finishedAt,
+    seconds: (Date.parse(finishedAt) - Date.parse(info.startedAt)) / 1000,
+    error,
+  });
+  return true;
+}
+
 export function deleteRun(runsFolder: string, ref: string) {
   const dir = resolveRunRef(runsFolder, ref);
   const info = readRunInfo(dir);

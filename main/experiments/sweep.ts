@@ -21,7 +21,17 @@ import {
 } from '../../shared/api/runs';
 import { applyConfig, configLabel } from '../../shared/api/sweepPlan';
 import { loadSnnFile, serializeSnnFile } from '../../shared/file/snnFile';
-import { newRunId, RunStoreError, readJsonLines, readRunInfo, writeJsonAtomic, writeTextAtomic } from './runStore';
+import { endProcess, silentAfterMsFromEnv, watchLiveness } from '../services/watchdog';
+import {
+  markRunFailed,
+  newRunId,
+  RunRecorder,
+  RunStoreError,
+  readJsonLines,
+  readRunInfo,
+  writeJsonAtomic,
+  writeTextAtomic,
+} from './runStore';
 
 export function configDir(sweepDir: string, index: number): string {
   return path.join(sweepDir, 'runs', String(index).padStart(3, '0'));
@@ -200,6 +210,12 @@ export interface PoolOptions {
   taskEntry: string;
   cacheDir?: string;
   onChange?: () => void;
+  /**
+   * A task silent this long (no heartbeat: hung, suspended, swapping) is ended and its run
+   * marked failed. Default: six times the watchdog's stall limit ($SPIKEWRIGHT_WORKER_SILENT_S,
+   * 10 s), since a pool has nobody watching to press Stop, and one slow step must not fail a run.
+   */
+  hungAfterMs?: number;
 }
 
 export interface LocalSweep {
@@ -211,6 +227,34 @@ export interface LocalSweep {
   get active(): boolean;
 }
 
+/**
+ * Says in the configuration's run folder that its task died: a run.json still marked running
+ * becomes failed, and a task that died before writing one gets a failed run.json, so the
+ * configuration reads as failed (and is retried by a resume), never as running or pending.
+ */
+export function recordDeadTask(sweepDir: string, index: number, error: string) {
+  const dir = configDir(sweepDir, index);
+  try {
+    if (markRunFailed(dir, error)) return;
+    if (readRunInfo(dir)) return;
+    const plan = loadSweep(sweepDir);
+    const config = plan.configs.find((c) => c.index === index);
+    new RunRecorder(dir, {
+      name: `${plan.name} #${index}`,
+      source: 'sweep',
+      engine: plan.settings.engine,
+      threads: 1,
+      seed: 0,
+      settings: {},
+      document: readFileSync(path.join(sweepDir, 'graph.snn.json'), 'utf8'),
+      sweep: { id: plan.id, index, values: config?.values ?? {} },
+    }).finish('failed', { error });
+  } catch (e) {
+    // The sweep folder itself is gone or unreadable: nothing to record into.
+    process.stderr.write(`spikewright: cannot record the failure of configuration ${index}: ${(e as Error).message}\n`);
+  }
+}
+
 /** Runs the sweep's remaining configurations on a pool of worker processes. */
 export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSweep {
   const todo = remainingConfigs(sweepDir);
@@ -218,6 +262,7 @@ export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSwee
   const jobs = options.jobs ?? auto.jobs;
   const threads =
     options.threads ?? (options.jobs ? Math.max(1, Math.floor(os.availableParallelism() / jobs)) : auto.threads);
+  const hungAfterMs = options.hungAfterMs ?? 6 * silentAfterMsFromEnv();
   const children = new Set<ChildProcess>();
   let stopped = false;
   let active = true;
@@ -237,12 +282,57 @@ export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSwee
           stderr = (stderr + d.toString()).slice(-2000);
         });
         children.add(child);
-        child.on('message', () => options.onChange?.());
+        let exited = false;
+        const exitListeners: (() => void)[] = [];
+        let hung: number | null = null;
+        // The same watchdog as a single run's (services/watchdog.ts): a task that stops
+        // answering is ended, SIGTERM then SIGKILL (which also ends a SIGSTOPped process).
+        const liveness = watchLiveness({
+          silentAfterMs: hungAfterMs,
+          startupMs: 2 * hungAfterMs,
+          onStalled: (silentMs) => {
+            hung = silentMs;
+            void endProcess({
+              kill: (signal) => child.kill(signal),
+              onExit: (listener) => exitListeners.push(listener),
+              exited: () => exited,
+            });
+          },
+          onAlive: () => {},
+        });
+        let lastChange = 0;
+        child.on('message', (message) => {
+          liveness.beat();
+          const heartbeat = (message as { type?: string })?.type === 'heartbeat';
+          // Progress is read from the run folder; a heartbeat a second is enough to refresh it.
+          if (!heartbeat || Date.now() - lastChange > 1000) {
+            lastChange = Date.now();
+            options.onChange?.();
+          }
+        });
         child.on('exit', (code, signal) => {
+          exited = true;
+          liveness.dispose();
           children.delete(child);
-          // A worker that died before its run could say so (out of memory, killed) leaves a
-          // run.json saying running; readRunInfo reports that as interrupted.
-          if (code !== 0 && !signal && !stopped && stderr) process.stderr.write(stderr);
+          for (const listener of exitListeners.splice(0)) listener();
+          if (hung !== null)
+            recordDeadTask(
+              sweepDir,
+              index,
+              `The worker process stopped answering (silent for ${Math.round(hung / 1000)} s: hung, suspended or out of memory) and was ended.`,
+            );
+          else if ((code !== 0 || signal) && !stopped) {
+            // A worker that died before its run could say so (out of memory, killed by the
+            // system or a user): the run is failed, with what the process last said.
+            const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+            const said = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+            recordDeadTask(
+              sweepDir,
+              index,
+              `The worker process ${how} before the run finished${said ? `: ${said}` : '.'}`,
+            );
+            if (code !== 0 && !signal && stderr) process.stderr.write(stderr);
+          }
           options.onChange?.();
           resolve();
         });

@@ -6,6 +6,9 @@ const [sweepDir, index, threads] = process.argv.slice(2);
 const controller = new AbortController();
 process.on('SIGTERM', () => controller.abort());
 process.on('SIGINT', () => controller.abort());
+// The pool's watchdog (services/watchdog.ts) hears this between training steps; a task silent
+// too long is taken for hung and ended.
+setInterval(() => process.send?.({ type: 'heartbeat' }), 1000).unref();
 
 runSweepTask(sweepDir as string, Number(index), {
   threads: Math.max(1, Number(threads) || 1),
