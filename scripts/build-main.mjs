@@ -24,6 +24,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'dist/main/electron.cjs' }),
   build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'dist/main/preload.cjs' }),
   build({ ...common, entryPoints: ['main/worker/trainingWorker.ts'], outfile: 'dist/main/trainingWorker.cjs' }),
+  // A sweep pool's task process (main/experiments/taskMain.ts).
+  build({ ...common, entryPoints: ['main/experiments/taskMain.ts'], outfile: 'dist/main/taskMain.cjs' }),
   // The fast engine's thread workers, found next to the bundle that starts them (an ES module,
   // so import.meta works as in the sources). Bundled CommonJS code calls require() for Node's
   // modules and the externals; an ES module has none, so the banner makes one.
@@ -38,4 +40,4 @@ await Promise.all([
     outfile: 'dist/main/worker.js',
   }),
 ]);
-console.log('built dist/main (electron.cjs, preload.cjs, trainingWorker.cjs, worker.js)');
+console.log('built dist/main (electron.cjs, preload.cjs, trainingWorker.cjs, taskMain.cjs, worker.js)');

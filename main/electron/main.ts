@@ -23,6 +23,7 @@ import { createHandlers } from '../services/backend';
 import { CSP } from '../services/csp';
 import { grantedAccess } from '../services/documentAccess';
 import { createRecentFiles } from '../services/recovery';
+import { createRunsService } from '../services/runs';
 import { adoptPrivateTempFolder } from '../services/tempFolder';
 import { createTrainingService, type WorkerHandle } from '../services/training';
 import { applyMachineMemoryLimitAtStart } from '../util/memoryLimit';
@@ -102,6 +103,14 @@ const training = createTrainingService({
   },
 });
 
+// Sweeps run on a pool of Node child processes (Electron's fork runs them as plain Node).
+const runs = createRunsService({
+  access,
+  stateDir,
+  taskEntry: join(appRoot, 'dist', 'main', 'taskMain.cjs'),
+  emit: (event) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event),
+});
+
 const dispatch = createApiDispatcher(
   createHandlers({
     examplesDir: join(appRoot, 'examples'),
@@ -110,6 +119,7 @@ const dispatch = createApiDispatcher(
     training,
     stateDir,
     runHistory,
+    runs,
     access,
     shell: desktop,
   }),
@@ -206,5 +216,6 @@ app.whenReady().then(async () => {
 
 app.on('window-all-closed', () => {
   training.dispose();
+  runs.dispose();
   if (process.platform !== 'darwin') app.quit();
 });

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { TrainingEvent } from '../../shared/api/contract';
+import type { RunInfo } from '../../shared/api/runs';
 import { loadSnnFile } from '../../shared/file/snnFile';
 import { nodesOfKind } from '../../shared/graph/document';
 import { newRunId, RunRecorder, runsFolderFor } from './runStore';
@@ -12,7 +13,17 @@ export interface RunHistory {
   /** Where the runs of a document go: beside it, or the app's data folder for unsaved ones. */
   folderFor(documentPath: string | null | undefined): string;
   /** Call when a run has been started (before its events arrive). */
-  begin(runId: string, request: { document: string; engine: string; documentPath?: string | null }): void;
+  begin(
+    runId: string,
+    request: {
+      document: string;
+      engine: string;
+      documentPath?: string | null;
+      /** The runs folder to record into, when the caller has resolved it (overrides documentPath). */
+      folder?: string;
+      settings?: RunInfo['settings'];
+    },
+  ): void;
   /** Every event the training service emits. */
   onEvent(event: TrainingEvent): void;
 }
@@ -23,20 +34,20 @@ export function createRunHistory(stateDir: string): RunHistory {
     documentPath ? runsFolderFor(documentPath) : path.join(stateDir, 'runs');
   return {
     folderFor,
-    begin(runId, { document, engine, documentPath }) {
+    begin(runId, { document, engine, documentPath, folder, settings }) {
       const loaded = loadSnnFile(document);
       const training = loaded.ok ? nodesOfKind(loaded.file.graph, 'training')[0] : undefined;
       const name = loaded.ok ? loaded.file.metadata.name || 'untitled' : 'untitled';
       try {
         active.set(
           runId,
-          new RunRecorder(path.join(folderFor(documentPath), newRunId()), {
+          new RunRecorder(path.join(folder ?? folderFor(documentPath), newRunId()), {
             name,
             source: 'app',
             engine,
             threads: os.availableParallelism(),
             seed: training?.params.seed ?? 0,
-            settings: {},
+            settings: settings ?? {},
             document,
           }),
         );

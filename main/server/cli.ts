@@ -8,6 +8,7 @@ import { createRunHistory } from '../experiments/appRuns';
 import { createHandlers } from '../services/backend';
 import { workspaceAccess } from '../services/documentAccess';
 import { defaultStateDir } from '../services/recovery';
+import { createRunsService } from '../services/runs';
 import { adoptPrivateTempFolder } from '../services/tempFolder';
 import { createTrainingService, forkWorker } from '../services/training';
 import { applyMachineMemoryLimitAtStart } from '../util/memoryLimit';
@@ -74,6 +75,12 @@ async function main() {
       server?.broadcast(event);
     },
   });
+  const runs = createRunsService({
+    access,
+    stateDir,
+    taskEntry: `${root}main/experiments/taskMain.ts`,
+    emit: (event) => server?.broadcast(event),
+  });
   const handlers = createHandlers({
     examplesDir: `${root}examples`,
     appVersion: pkg.version,
@@ -81,6 +88,7 @@ async function main() {
     training,
     stateDir,
     runHistory,
+    runs,
     access,
   });
   server = await startWebServer({
@@ -95,6 +103,7 @@ async function main() {
   console.log('Press Ctrl+C to stop.');
   const shutdown = () => {
     training.dispose();
+    runs.dispose();
     void server?.close().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

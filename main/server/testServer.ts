@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHandlers } from '../services/backend';
 import { workspaceAccess } from '../services/documentAccess';
+import { createRunsService } from '../services/runs';
 import { createTrainingService, forkWorker } from '../services/training';
 import { startWebServer, type WebServer } from './webServer';
 
@@ -23,6 +24,13 @@ const training = createTrainingService({
   spawn: () => forkWorker(`${root}main/worker/trainingWorker.ts`),
   emit: (event) => server?.broadcast(event),
 });
+const access = await workspaceAccess(workspace);
+const runs = createRunsService({
+  access,
+  stateDir: join(scratch, 'state'),
+  taskEntry: `${root}main/experiments/taskMain.ts`,
+  emit: (event) => server?.broadcast(event),
+});
 server = await startWebServer({
   handlers: createHandlers({
     examplesDir: `${root}examples`,
@@ -30,7 +38,8 @@ server = await startWebServer({
     transport: 'web',
     training,
     stateDir: join(scratch, 'state'),
-    access: await workspaceAccess(workspace),
+    runs,
+    access,
   }),
   staticDir,
   ...(process.env.TEST_MAX_MESSAGE_BYTES ? { maxMessageBytes: Number(process.env.TEST_MAX_MESSAGE_BYTES) } : {}),
@@ -39,5 +48,6 @@ server = await startWebServer({
 console.log(`READY ${server.port} ${server.token}`);
 process.on('SIGTERM', () => {
   training.dispose();
+  runs.dispose();
   void server?.close().then(() => process.exit(0));
 });

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { type ApiHandlers, createApiDispatcher, type TrainingEvent } from '../../shared/api/contract';
+import { type ApiHandlers, type BackendEvent, createApiDispatcher } from '../../shared/api/contract';
 import { encodeMessage } from '../../shared/api/wire';
 import { CSP } from '../services/csp';
 
@@ -37,7 +37,8 @@ export interface WebServer {
   url: string;
   port: number;
   token: string;
-  broadcast(event: TrainingEvent): void;
+  /** Training and sweep events to every page. */
+  broadcast(event: BackendEvent): void;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 // The services behind the API, shared by the Electron main process and the web-mode server.
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ApiHandlers, ApiParams, TrainingEvent } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/contract';
 import { withDocumentExtension } from '../../shared/api/documentPaths';
@@ -12,6 +13,7 @@ import type { DocumentAccess } from './documentAccess';
 import { readBytes, writeFileAtomic } from './documents';
 import { listExamples, readExample } from './examples';
 import { createRecentFiles, createRecoveryStore } from './recovery';
+import { createRunsService, type RunsService } from './runs';
 import type { TrainingService } from './training';
 
 export interface BackendOptions {
@@ -19,8 +21,13 @@ export interface BackendOptions {
   appVersion: string;
   transport: 'electron' | 'web';
   training: TrainingService;
-  /** Records every training run in a runs folder (the app's data folder for now). */
+  /** Records every training run in its document's runs folder (the app's data folder when unsaved). */
   runHistory?: RunHistory;
+  /**
+   * Run history and sweeps (services/runs.ts); by default one over `access` and `stateDir` whose
+   * sweep progress goes nowhere (tests that do not sweep).
+   */
+  runs?: RunsService;
   /** Folder for the recovery file and recent files. */
   stateDir: string;
   /** Which paths openDocument and saveDocument accept (documentAccess.ts). */
@@ -39,6 +46,14 @@ export interface DesktopShell {
 
 export function createHandlers(options: BackendOptions): ApiHandlers {
   const { access } = options;
+  const runs =
+    options.runs ??
+    createRunsService({
+      access,
+      stateDir: options.stateDir,
+      taskEntry: fileURLToPath(new URL('../experiments/taskMain.ts', import.meta.url)),
+      emit: () => {},
+    });
   const recovery = createRecoveryStore(options.stateDir);
   const recent = createRecentFiles(options.stateDir);
   // Recorded in every mode (web mode lists them in its Open dialog and File menu); Electron
@@ -93,16 +108,32 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       if (!parsed.ok) return parsed.errors.map((message) => ({ severity: 'error' as const, message }));
       return validateGraph(parsed.graph);
     },
-    startTraining: async ({ document, engine, resumeWeights }) => {
+    startTraining: async ({ document, engine, resumeWeights, documentPath }) => {
+      // The run is recorded beside the document; a path the page may not use (it never should
+      // have one) is said on the console and the run goes to the app's data folder instead:
+      // recording must never stop the training itself.
+      let folder: string | undefined;
+      if (options.runHistory) {
+        folder = await runs.folderFor(documentPath ?? null).catch((error: Error) => {
+          process.stderr.write(`spikewright: recording this run in the app's data folder: ${error.message}\n`);
+          return runs.folderFor(null);
+        });
+      }
       const started = await options.training.start({
         document,
         engine: engine ?? 'fast',
         resumeWeights: resumeWeights ?? false,
       });
       // Every app run is kept (main/experiments/appRuns.ts); its events are recorded as they come.
-      options.runHistory?.begin(started.runId, { document, engine: engine ?? 'fast' });
+      options.runHistory?.begin(started.runId, {
+        document,
+        engine: engine ?? 'fast',
+        ...(folder ? { folder } : {}),
+        settings: { resumeWeights: resumeWeights ?? false },
+      });
       return started;
     },
+    ...runs.handlers,
     pauseTraining: async ({ runId }) => {
       options.training.pause(runId);
       return {};

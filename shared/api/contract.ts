@@ -2,8 +2,9 @@
 // web mode over a WebSocket; both backends dispatch through `createApiDispatcher`, which
 // checks every request against these schemas before a handler sees it.
 import { z } from 'zod';
-import { appEventSchema, trainingEventSchema } from './events';
+import { appEventSchema, sweepEventSchema, trainingEventSchema } from './events';
 import type { API_METHOD_NAMES } from './methods';
+import { runDetailSchema, runSummarySchema, sweepStatusSchema } from './runs';
 
 const problemSchema = z.object({
   severity: z.enum(['error', 'warning']),
@@ -18,6 +19,27 @@ const exampleSchema = z.object({ id: z.string(), name: z.string(), description: 
 const openedSchema = z.object({ text: z.string(), path: z.string().nullable(), name: z.string() });
 
 const engineSchema = z.enum(['fast', 'reference']);
+
+/**
+ * The document whose runs are meant: its saved path (its runs are in `<name>.runs/` beside it),
+ * or null for an unsaved document (the app's data folder). The same rules as saveDocument apply.
+ */
+const documentPathSchema = z.string().min(1).max(4096).nullable();
+/** A run as its runs folder names it: `20261201-214301-3fa2`, `sweeps/<id>/runs/003`. */
+const runRefSchema = z.string().min(1).max(300);
+/** A sweep as its runs folder names it: `sweeps/<id>`. */
+const sweepRefSchema = z
+  .string()
+  .max(300)
+  .regex(/^sweeps\/[A-Za-z0-9_-]+$/, 'is not a sweep of this document (sweeps/<id>)');
+const sweepAxisParams = z.object({ path: z.string().min(1).max(300), values: z.array(z.number()).min(1).max(1000) });
+const sweepRandomParams = z.object({
+  path: z.string().min(1).max(300),
+  dist: z.enum(['uniform', 'loguniform', 'int']),
+  lo: z.number(),
+  hi: z.number(),
+});
+const batchCap = z.number().int().min(1).max(1_000_000).optional();
 
 export const apiMethods = {
   appInfo: {
@@ -51,9 +73,76 @@ export const apiMethods = {
       engine: engineSchema.optional(),
       /** Start from the weights stored in the document instead of a fresh initialisation. */
       resumeWeights: z.boolean().optional(),
+      /** Where the document is saved: the run is recorded in its runs folder (listRuns). */
+      documentPath: documentPathSchema.optional(),
     }),
     result: z.object({ runId: z.string() }),
   },
+  /** Every recorded run of the document (its own and its sweeps'), newest first, and its sweeps. */
+  listRuns: {
+    params: z.object({ documentPath: documentPathSchema }),
+    result: z.object({
+      /** The runs folder, for the user to find the plain files. */
+      folder: z.string(),
+      runs: z.array(runSummarySchema),
+      sweeps: z.array(sweepStatusSchema),
+    }),
+  },
+  /** One run with its per-batch and per-epoch metrics, confusion matrix and flattened settings. */
+  showRun: { params: z.object({ documentPath: documentPathSchema, ref: runRefSchema }), result: runDetailSchema },
+  /** Deletes runs (their folders); a run still running is refused. */
+  deleteRuns: {
+    params: z.object({ documentPath: documentPathSchema, refs: z.array(runRefSchema).min(1).max(10_000) }),
+    result: z.object({ deleted: z.array(z.string()) }),
+  },
+  /** A finished run's trained document (.snn.json text, weights included). */
+  openRunWeights: {
+    params: z.object({ documentPath: documentPathSchema, ref: runRefSchema }),
+    result: z.object({ text: z.string(), name: z.string() }),
+  },
+  /**
+   * Plans a sweep over the document's numeric parameters (a grid of `axes`, or `random` draws)
+   * and starts it on the local pool; progress comes as 'sweep' events.
+   */
+  startSweep: {
+    params: z.object({
+      documentPath: documentPathSchema,
+      document: z.string().max(512 * 1024 * 1024),
+      name: z.string().max(200).optional(),
+      axes: z.array(sweepAxisParams).max(8).optional(),
+      random: z
+        .object({
+          params: z.array(sweepRandomParams).min(1).max(8),
+          count: z.number().int().min(1).max(10_000),
+          seed: z.number().int().min(0).optional(),
+        })
+        .optional(),
+      engine: engineSchema.optional(),
+      epochs: batchCap,
+      maxBatches: batchCap,
+      maxEvalBatches: batchCap,
+      /** Runs at once; default: one per core (sweep.ts's choosePool). */
+      jobs: z.number().int().min(1).max(256).optional(),
+    }),
+    result: sweepStatusSchema,
+  },
+  /** Stops a sweep's running configurations (they are marked stopped; finished ones are kept). */
+  stopSweep: { params: z.object({ documentPath: documentPathSchema, ref: sweepRefSchema }), result: sweepStatusSchema },
+  /** Runs what a sweep has left (stopped, failed, pending); finished configurations are skipped. */
+  resumeSweep: {
+    params: z.object({
+      documentPath: documentPathSchema,
+      ref: sweepRefSchema,
+      jobs: z.number().int().min(1).max(256).optional(),
+    }),
+    result: sweepStatusSchema,
+  },
+  sweepStatus: {
+    params: z.object({ documentPath: documentPathSchema, ref: sweepRefSchema }),
+    result: sweepStatusSchema,
+  },
+  /** Deletes a sweep that is not running, with its runs. */
+  deleteSweep: { params: z.object({ documentPath: documentPathSchema, ref: sweepRefSchema }), result: z.object({}) },
   pauseTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
   resumeTraining: { params: z.object({ runId: z.string() }), result: z.object({}) },
   /**
@@ -154,6 +243,9 @@ export type ApiParams<M extends ApiMethod> = z.input<(typeof apiMethods)[M]['par
 export type ApiResult<M extends ApiMethod> = z.output<(typeof apiMethods)[M]['result']>;
 export type TrainingEvent = z.output<typeof trainingEventSchema>;
 export type AppEvent = z.output<typeof appEventSchema>;
+export type SweepEvent = z.output<typeof sweepEventSchema>;
+/** Everything the backend pushes to the page. */
+export type BackendEvent = TrainingEvent | AppEvent | SweepEvent;
 export type MenuCommand = NonNullable<ApiParams<'setWindowState'>['commands']>[number];
 
 /** What the renderer holds: one function per operation and a subscription to training events. */
@@ -161,6 +253,8 @@ export type SpikewrightApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promi
   onTrainingEvent(listener: (event: TrainingEvent) => void): () => void;
   /** Commands from the native menu, files opened from outside the app, a request to close. */
   onAppEvent(listener: (event: AppEvent) => void): () => void;
+  /** Progress of the local pool's sweeps. */
+  onSweepEvent(listener: (event: SweepEvent) => void): () => void;
 };
 
 /** A failure a handler reports to the user; its message is shown as is. */
@@ -226,6 +320,11 @@ export function createApiClient(transport: ApiTransport): SpikewrightApi {
   api.onAppEvent = (listener: (event: AppEvent) => void) =>
     transport.onEvent((raw) => {
       const parsed = appEventSchema.safeParse(raw);
+      if (parsed.success) listener(parsed.data);
+    });
+  api.onSweepEvent = (listener: (event: SweepEvent) => void) =>
+    transport.onEvent((raw) => {
+      const parsed = sweepEventSchema.safeParse(raw);
       if (parsed.success) listener(parsed.data);
     });
   return api as SpikewrightApi;

@@ -1,5 +1,6 @@
 // Training events streamed from the worker to the UI.
 import { z } from 'zod';
+import { sweepStatusSchema } from './runs';
 
 const runId = z.string();
 /** Sent as typed arrays (raw bytes on the wire); plain arrays are accepted too. */
@@ -131,3 +132,11 @@ export const appEventSchema = z.discriminatedUnion('type', [
   /** The window is closing with unsaved changes and the user chose to save first. */
   z.object({ type: z.literal('save-before-close') }),
 ]);
+
+/** A sweep on the local pool moved on (a configuration started, progressed, finished; the pool stopped). */
+export const sweepEventSchema = z.object({
+  type: z.literal('sweep'),
+  /** The runs folder the sweep belongs to (listRuns' `folder`). */
+  folder: z.string(),
+  status: sweepStatusSchema,
+});

@@ -11,6 +11,15 @@ export const API_METHOD_NAMES = [
   'pauseTraining',
   'resumeTraining',
   'stopTraining',
+  'listRuns',
+  'showRun',
+  'deleteRuns',
+  'openRunWeights',
+  'startSweep',
+  'stopSweep',
+  'resumeSweep',
+  'sweepStatus',
+  'deleteSweep',
   'exportDocument',
   'importDocument',
   'readRecovery',
@@ -29,4 +38,4 @@ export const IPC_EVENT_CHANNEL = 'spikewright:event';
 export const IPC_PORT_CHANNEL = 'spikewright:training-port';
 
 /** The preload's subscription functions, besides the one-per-method API. */
-export const BRIDGE_SUBSCRIPTIONS = ['onTrainingEvent', 'onAppEvent'] as const;
+export const BRIDGE_SUBSCRIPTIONS = ['onTrainingEvent', 'onAppEvent', 'onSweepEvent'] as const;

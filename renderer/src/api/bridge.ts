@@ -4,6 +4,8 @@ import type { ApiMethod, ApiResponse } from '../../../shared/api/contract';
 
 export type SpikewrightBridge = { [M in ApiMethod]: (params: unknown) => Promise<ApiResponse> } & {
   onTrainingEvent(listener: (event: unknown) => void): () => void;
+  onAppEvent(listener: (event: unknown) => void): () => void;
+  onSweepEvent(listener: (event: unknown) => void): () => void;
 };
 
 declare global {

@@ -174,6 +174,8 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           document: serializeSnnFile(get().toFile()),
           engine: training.engine,
           resumeWeights: resume,
+          // Recorded in the document's runs folder (the Runs panel lists them).
+          documentPath: get().filePath,
         });
         if (get().training.status === 'starting') patch({ runId, status: 'running' });
         else patch({ runId });
