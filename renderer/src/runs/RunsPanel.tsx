@@ -16,6 +16,7 @@ import {
   overlayLossFigure,
   runLabels,
   runSeconds,
+  startedWords,
 } from './runCompare';
 import { useRunsStore } from './runsStore';
 import { useRunsSync } from './useRunsSync';
@@ -42,10 +43,17 @@ export function RunsPanel() {
   );
   const colors = (dark ? darkColors : lightColors).series;
   const chosen = useMemo(() => selected.map((ref) => details[ref]).filter((d) => d !== undefined), [selected, details]);
-  const loss = useMemo(() => overlayLossFigure(chosen, colors), [chosen, colors]);
-  const accuracy = useMemo(() => overlayAccuracyFigure(chosen, colors), [chosen, colors]);
   const differences = useMemo(() => differingSettings(chosen.map((d) => d.settings)), [chosen]);
-  const labels = runLabels(chosen.map((d) => d.run));
+  const labels = useMemo(
+    () =>
+      runLabels(
+        chosen.map((d) => d.run),
+        differences.filter((r) => !r.key.startsWith('run.')),
+      ),
+    [chosen, differences],
+  );
+  const loss = useMemo(() => overlayLossFigure(chosen, colors, labels), [chosen, colors, labels]);
+  const accuracy = useMemo(() => overlayAccuracyFigure(chosen, colors, labels), [chosen, colors, labels]);
   const colorOf = (ref: string) => {
     const i = selected.indexOf(ref);
     return i < 0 ? undefined : colors[i % colors.length];
@@ -149,9 +157,9 @@ export function RunsPanel() {
                   <th aria-label="Compare" />
                   <th>Run</th>
                   <th>Status</th>
-                  <th>Started</th>
+                  <th className="runs-col-started">Started</th>
                   <th className="num">Duration</th>
-                  <th className="num">Epochs</th>
+                  <th className="num runs-col-epochs">Epochs</th>
                   <th className="num">Test acc.</th>
                   <th className="num">Train acc.</th>
                 </tr>
@@ -192,9 +200,11 @@ export function RunsPanel() {
                           {run.status}
                         </span>
                       </td>
-                      <td className="runs-started">{new Date(run.startedAt).toLocaleString()}</td>
+                      <td className="runs-started runs-col-started" title={new Date(run.startedAt).toLocaleString()}>
+                        {startedWords(run.startedAt, now)}
+                      </td>
                       <td className="num">{formatDuration(runSeconds(run, now))}</td>
-                      <td className="num">{run.final?.epochs ?? '—'}</td>
+                      <td className="num runs-col-epochs">{run.final?.epochs ?? '—'}</td>
                       <td className="num" data-testid="run-test-acc">
                         {formatPercent(run.final?.testAcc)}
                       </td>

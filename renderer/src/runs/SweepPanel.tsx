@@ -159,6 +159,7 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
     [grid, title, theme],
   );
   const base = `${exportBase(fileName)}-sweep-${sweep.plan.id}`;
+  const short = (p: string) => p.slice(p.lastIndexOf('.') + 1);
   const exportAs = async (format: 'png' | 'svg' | 'csv') => {
     if (!grid) return;
     const name = `${base}.${format}`;
@@ -167,7 +168,6 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
     else downloadFile(name, await svgToPng(svg), 'image/png');
     useAppStore.getState().showToast(`Exported ${name}`);
   };
-  const short = (p: string) => p.slice(p.lastIndexOf('.') + 1);
   return (
     <div className="sweep-results">
       <div className="sweep-table-wrap">
@@ -177,7 +177,7 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
               <th className="num">#</th>
               {axes.map((a) => (
                 <th key={a} className="num" title={a}>
-                  {a}
+                  {short(a)}
                 </th>
               ))}
               <th>Status</th>

@@ -103,7 +103,16 @@ describe('runs compared', () => {
     expect(differingSettings([{ a: 1 }])).toEqual([]);
   });
 
-  it('tells runs with the same name apart by their ids', () => {
+  it('tells runs with the same name apart by what differs, else by their ids', () => {
+    expect(
+      runLabels(
+        [
+          { name: 'randman', id: 'a' },
+          { name: 'randman', id: 'b' },
+        ],
+        [{ key: 'train.learningRate', values: [0.01, 0.002] }],
+      ),
+    ).toEqual(['randman learningRate=0.01', 'randman learningRate=0.002']);
     expect(
       runLabels([
         { name: 'randman', id: '20261202-010101-aaaa' },

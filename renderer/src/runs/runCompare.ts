@@ -25,17 +25,42 @@ export function runSeconds(run: Pick<RunSummary, 'seconds' | 'startedAt' | 'stat
   return null;
 }
 
-/** A short, distinct label per run for legends: its name, or its id when names repeat. */
-export function runLabels(runs: readonly Pick<RunSummary, 'name' | 'id'>[]): string[] {
+/**
+ * A short, distinct label per run for legends: its name; where names repeat, what sets the run
+ * apart (the first two differing settings, `learningRate=0.01`), else the end of its id.
+ */
+export function runLabels(
+  runs: readonly Pick<RunSummary, 'name' | 'id'>[],
+  differences: readonly SettingRow[] = [],
+): string[] {
   const counts = new Map<string, number>();
   for (const r of runs) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
-  return runs.map((r) => ((counts.get(r.name) ?? 0) > 1 ? `${r.name} (${r.id.slice(-11)})` : r.name));
+  return runs.map((r, i) => {
+    if ((counts.get(r.name) ?? 0) < 2) return r.name;
+    const apart = differences
+      .slice(0, 2)
+      .map((d) => `${d.key.slice(d.key.lastIndexOf('.') + 1)}=${formatSetting(d.values[i])}`)
+      .join(' ');
+    return apart ? `${r.name} ${apart}` : `${r.name} (${r.id.slice(-11)})`;
+  });
+}
+
+/** When a run started: the time of day for today's runs, else the date and time. */
+export function startedWords(startedAt: string, now = Date.now()): string {
+  const d = new Date(startedAt);
+  const today = new Date(now);
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (d.toDateString() === today.toDateString()) return time;
+  return `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${time.slice(0, 5)}`;
 }
 
 /** The loss of every batch of each run, on one axis of batches since the start of the run. */
-export function overlayLossFigure(details: readonly RunDetail[], colors: readonly string[]): Figure | null {
+export function overlayLossFigure(
+  details: readonly RunDetail[],
+  colors: readonly string[],
+  labels: readonly string[] = runLabels(details.map((d) => d.run)),
+): Figure | null {
   if (!details.length) return null;
-  const labels = runLabels(details.map((d) => d.run));
   const perRun = details.map((d) => {
     const per = d.run.batchesPerEpoch ?? Math.max(1, ...d.batches.map((b) => b.batch));
     const out: (number | null)[] = [];
@@ -55,9 +80,12 @@ export function overlayLossFigure(details: readonly RunDetail[], colors: readonl
 }
 
 /** Training accuracy (solid) and validation accuracy (dashed) per epoch, in percent. */
-export function overlayAccuracyFigure(details: readonly RunDetail[], colors: readonly string[]): Figure | null {
+export function overlayAccuracyFigure(
+  details: readonly RunDetail[],
+  colors: readonly string[],
+  labels: readonly string[] = runLabels(details.map((d) => d.run)),
+): Figure | null {
   if (!details.length) return null;
-  const labels = runLabels(details.map((d) => d.run));
   const length = Math.max(0, ...details.map((d) => Math.max(0, ...d.epochs.map((e) => e.epoch))));
   if (length === 0) return null;
   const x = Array.from({ length }, (_, i) => i + 1);
