@@ -1,12 +1,15 @@
 // Checks the built training path, which the Electron app runs and no other test does: the
 // bundled training worker (dist/main/trainingWorker.cjs, a child process here as in web mode)
 // trains a small Randman graph to the end, and the bundled thread worker of the parallel
-// engine (dist/main/worker.js, an ES module) loads and evaluates a batch. Both load only the
+// engine (dist/main/worker.js, an ES module) loads and evaluates a batch, and the bundled sweep
+// task (dist/main/taskMain.cjs, what the app's sweep pool forks) trains one configuration of a
+// sweep folder into its run folder. All load only the
 // packages the bundles leave external (package.json's `dependencies`), so running this in a
 // folder holding dist/ and `npm ci --omit=dev` proves the production dependencies suffice.
 // Usage: node scripts/check-built-worker.mjs [root]   (root: the folder holding dist/, examples/)
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -85,6 +88,45 @@ function evaluateInThreadWorker() {
   });
 }
 
-for (const line of [await trainInWorkerProcess(), await evaluateInThreadWorker()]) console.log(line);
+/** The sweep pool's task process: one configuration of a sweep folder, recorded as done. */
+function runSweepTaskProcess() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spikewright-check-sweep-'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'graph.snn.json'), JSON.stringify(file));
+  writeFileSync(
+    path.join(dir, 'sweep.json'),
+    JSON.stringify({
+      format: 'spikewright.sweep',
+      version: 1,
+      id: 'check',
+      name: 'check',
+      createdAt: new Date().toISOString(),
+      mode: 'grid',
+      axes: [{ path: 'train.learningRate', values: [0.005] }],
+      configs: [{ index: 0, values: { 'train.learningRate': 0.005 } }],
+      settings: { engine: 'fast', epochs: 1, maxBatches: 2, maxEvalBatches: 1 },
+    }),
+  );
+  return new Promise((resolve) => {
+    const child = fork(path.join(root, 'dist/main/taskMain.cjs'), [dir, '0', '1'], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('exit', (code) => {
+      let info;
+      try {
+        info = JSON.parse(readFileSync(path.join(dir, 'runs', '000', 'run.json'), 'utf8'));
+      } catch (e) {
+        fail(`the sweep task wrote no run.json (exit code ${code}): ${e.message}`);
+      }
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0 || info.status !== 'done')
+        fail(`the sweep task ended ${info.status} (exit code ${code})${info.error ? `: ${info.error}` : ''}`);
+      resolve(`sweep task: trained a configuration to the end (test accuracy ${info.final?.testAcc?.toFixed(3)})`);
+    });
+  });
+}
+
+for (const line of [await trainInWorkerProcess(), await evaluateInThreadWorker(), await runSweepTaskProcess()])
+  console.log(line);
 clearTimeout(timer);
 process.exit(0);
