@@ -19,6 +19,7 @@ import { type AppEvent, createApiDispatcher, type TrainingEvent } from '../../sh
 import { API_METHOD_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_PREFIX, IPC_PORT_CHANNEL } from '../../shared/api/methods';
 import { CATALOG } from '../data/catalog';
 import { createRunHistory } from '../experiments/appRuns';
+import type { SpawnTask } from '../experiments/sweep';
 import { createHandlers } from '../services/backend';
 import { CSP } from '../services/csp';
 import { grantedAccess } from '../services/documentAccess';
@@ -103,11 +104,33 @@ const training = createTrainingService({
   },
 });
 
-// Sweeps run on a pool of Node child processes (Electron's fork runs them as plain Node).
+/** A sweep task as a utilityProcess: the app's fuses forbid running Electron as Node, so no fork(). */
+const spawnUtilityTask: SpawnTask = (entry, args, env) => {
+  const child = utilityProcess.fork(entry, args, { serviceName: 'Spikewright sweep task', stdio: 'pipe', env });
+  return {
+    onMessage: (listener) => child.on('message', listener),
+    onStderr: (listener) => child.stderr?.on('data', (d: Buffer) => listener(d.toString())),
+    onExit: (listener) => child.on('exit', (code) => listener(code, null)),
+    kill: (signal) => {
+      if (signal === 'SIGKILL' && child.pid !== undefined) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+          return;
+        } catch {
+          // Already gone: Electron's own kill below is harmless.
+        }
+      }
+      child.kill();
+    },
+  };
+};
+
+// Sweeps run on a pool of task processes (main/experiments/sweep.ts), the bundled taskMain.cjs.
 const runs = createRunsService({
   access,
   stateDir,
   taskEntry: join(appRoot, 'dist', 'main', 'taskMain.cjs'),
+  spawnTask: spawnUtilityTask,
   emit: (event) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event),
 });
 

@@ -210,6 +210,8 @@ export interface PoolOptions {
   taskEntry: string;
   cacheDir?: string;
   onChange?: () => void;
+  /** Starts a task process; default: a Node child process (`forkTask`). Electron passes a utilityProcess. */
+  spawnTask?: SpawnTask;
   /**
    * A task silent this long (no heartbeat: hung, suspended, swapping) is ended and its run
    * marked failed. Default: six times the watchdog's stall limit ($SPIKEWRIGHT_WORKER_SILENT_S,
@@ -217,6 +219,34 @@ export interface PoolOptions {
    */
   hungAfterMs?: number;
 }
+
+/** A pool's task process as the pool sees it: messages (heartbeats), stderr, exit, signals. */
+export interface TaskProcess {
+  onMessage(listener: (message: unknown) => void): void;
+  onStderr(listener: (text: string) => void): void;
+  /** `signal` is null where the platform does not say (Electron's utilityProcess). */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void;
+}
+
+export type SpawnTask = (entry: string, args: string[], env: NodeJS.ProcessEnv) => TaskProcess;
+
+/** A task as a Node child process (web mode, the CLI, tests); a .ts entry runs under tsx. */
+export const forkTask: SpawnTask = (entry, args, env) => {
+  const child: ChildProcess = fork(entry, args, {
+    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env,
+  });
+  return {
+    onMessage: (listener) => child.on('message', listener),
+    onStderr: (listener) => child.stderr?.on('data', (d: Buffer) => listener(d.toString())),
+    onExit: (listener) => child.on('exit', listener),
+    kill: (signal) => {
+      child.kill(signal);
+    },
+  };
+};
 
 export interface LocalSweep {
   readonly jobs: number;
@@ -263,7 +293,7 @@ export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSwee
   const threads =
     options.threads ?? (options.jobs ? Math.max(1, Math.floor(os.availableParallelism() / jobs)) : auto.threads);
   const hungAfterMs = options.hungAfterMs ?? 6 * silentAfterMsFromEnv();
-  const children = new Set<ChildProcess>();
+  const children = new Set<TaskProcess>();
   let stopped = false;
   let active = true;
   const queue = [...todo];
@@ -272,14 +302,13 @@ export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSwee
       const index = queue.shift();
       if (index === undefined) return;
       await new Promise<void>((resolve) => {
-        const child = fork(options.taskEntry, [sweepDir, String(index), String(threads)], {
-          execArgv: options.taskEntry.endsWith('.ts') ? ['--import', 'tsx'] : [],
-          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-          env: { ...process.env, ...(options.cacheDir ? { SPIKEWRIGHT_CACHE: options.cacheDir } : {}) },
+        const child = (options.spawnTask ?? forkTask)(options.taskEntry, [sweepDir, String(index), String(threads)], {
+          ...process.env,
+          ...(options.cacheDir ? { SPIKEWRIGHT_CACHE: options.cacheDir } : {}),
         });
         let stderr = '';
-        child.stderr?.on('data', (d: Buffer) => {
-          stderr = (stderr + d.toString()).slice(-2000);
+        child.onStderr((text) => {
+          stderr = (stderr + text).slice(-2000);
         });
         children.add(child);
         let exited = false;
@@ -301,7 +330,7 @@ export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSwee
           onAlive: () => {},
         });
         let lastChange = 0;
-        child.on('message', (message) => {
+        child.onMessage((message) => {
           liveness.beat();
           const heartbeat = (message as { type?: string })?.type === 'heartbeat';
           // Progress is read from the run folder; a heartbeat a second is enough to refresh it.
@@ -310,7 +339,7 @@ export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSwee
             options.onChange?.();
           }
         });
-        child.on('exit', (code, signal) => {
+        child.onExit((code, signal) => {
           exited = true;
           liveness.dispose();
           children.delete(child);

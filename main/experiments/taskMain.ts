@@ -8,7 +8,10 @@ process.on('SIGTERM', () => controller.abort());
 process.on('SIGINT', () => controller.abort());
 // The pool's watchdog (services/watchdog.ts) hears this between training steps; a task silent
 // too long is taken for hung and ended.
-setInterval(() => process.send?.({ type: 'heartbeat' }), 1000).unref();
+// A Node child process has process.send; Electron's utilityProcess has process.parentPort.
+const parentPort = (process as { parentPort?: { postMessage(m: unknown): void } }).parentPort;
+const post = (message: unknown) => (process.send ? process.send(message) : parentPort?.postMessage(message));
+setInterval(() => post({ type: 'heartbeat' }), 1000).unref();
 
 runSweepTask(sweepDir as string, Number(index), {
   threads: Math.max(1, Number(threads) || 1),
@@ -16,7 +19,7 @@ runSweepTask(sweepDir as string, Number(index), {
   signal: controller.signal,
 })
   .then((status) => {
-    process.send?.({ status });
+    post({ status });
     process.exit(status === 'failed' ? 1 : 0);
   })
   .catch((e) => {

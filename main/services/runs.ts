@@ -11,7 +11,7 @@ import type { SweepStatus } from '../../shared/api/runs';
 import { gridConfigs, randomConfigs, resolveParam, SweepPlanError } from '../../shared/api/sweepPlan';
 import { loadSnnFile } from '../../shared/file/snnFile';
 import { deleteRun, listRuns, RunStoreError, readRun, readRunWeights, runsFolderFor } from '../experiments/runStore';
-import { createSweep, type LocalSweep, runLocalSweep, sweepStatus } from '../experiments/sweep';
+import { createSweep, type LocalSweep, runLocalSweep, type SpawnTask, sweepStatus } from '../experiments/sweep';
 import type { DocumentAccess } from './documentAccess';
 
 export type RunsHandlers = Pick<
@@ -36,6 +36,8 @@ export interface RunsServiceOptions {
   emit: (event: SweepEvent) => void;
   /** Overrides the pool's hung-task limit (tests). */
   hungAfterMs?: number;
+  /** How task processes start (Electron: a utilityProcess, since its fuses forbid run-as-Node). */
+  spawnTask?: SpawnTask;
 }
 
 export interface RunsService {
@@ -111,6 +113,7 @@ export function createRunsService(options: RunsServiceOptions): RunsService {
       onChange,
       ...(jobs !== undefined ? { jobs } : {}),
       ...(options.hungAfterMs !== undefined ? { hungAfterMs: options.hungAfterMs } : {}),
+      ...(options.spawnTask ? { spawnTask: options.spawnTask } : {}),
     });
     pools.set(dir, pool);
     void pool.finished.then(() => {
