@@ -42,8 +42,9 @@ async function prepare(page: Page, docPath: string) {
   await page.getByTestId('sweep-start').click();
   await page.getByTestId('sweep-status').filter({ hasText: '12/12 done' }).waitFor({ timeout: 400_000 });
   // Saved, so no recovery offer greets the screenshots.
-  await page.keyboard.press('ControlOrMeta+KeyS');
-  await page.waitForTimeout(500);
+  await page.getByTestId('cmd-file.save').click();
+  await new EditorPage(page).dirtyMarker().waitFor({ state: 'hidden' });
+  await page.waitForTimeout(1500);
 }
 
 async function main() {
