@@ -1,68 +1,167 @@
-// Screenshots of the app's screens at the sizes and themes we check by eye (and the README's
-// picture). Runs web mode against the built renderer: `npm run build:renderer && npx tsx
-// e2e/screenshots.ts [outDir] [--screens=editor,training,...] [--readme]`.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// Screenshots of every screen of the app at the sizes and themes we check by eye (and the
+// README's picture). Runs web mode against the built renderer: `npm run build:renderer && npx
+// tsx e2e/screenshots.ts [outDir] [--screens=editor,training,...] [--sizes=1280x800]
+// [--themes=dark] [--readme]`. Each screen gets its own server and state folder, so no screen
+// sees another's recovery file or recent files.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { startAppServer, stopAppServer } from './fixtures';
+import { E2E_WORKSPACE, freshStateDir, startAppServer, stopAppServer } from './fixtures';
 
-const sizes = [
+const allSizes = [
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
 ];
-const themes = ['light', 'dark'] as const;
+const allThemes = ['light', 'dark'] as const;
 
-type Screen = (page: Page) => Promise<void>;
+interface Screen {
+  /** Runs before the page opens (files in the state folder). */
+  prepare?: (stateDir: string) => void;
+  show: (page: Page) => Promise<void>;
+}
 
 const store = (page: Page, code: string) => page.evaluate(code);
 
+async function openExample(page: Page, id: string) {
+  await page.getByTestId('cmd-file.examples').click();
+  await page.getByTestId(`example-${id}`).click();
+  await page.getByTestId('examples-dialog').waitFor({ state: 'hidden' });
+  await page.waitForTimeout(600);
+}
+
+async function trainUntil(page: Page, batches: number) {
+  await page.getByTestId('train').click();
+  await page.waitForFunction(
+    (n) => (window.__spikewright?.store.getState().training.batchX.length ?? 0) >= n,
+    batches,
+    { timeout: 180_000 },
+  );
+  // The next activity snapshot and the plots' redraw.
+  await page.waitForFunction(() => (window.__spikewright?.store.getState().training.activityFrames ?? 0) > 0, null, {
+    timeout: 60_000,
+  });
+}
+
 const screens: Record<string, Screen> = {
-  editor: async () => {},
-  empty: async (page) => {
-    await page.getByTestId('cmd-file.new').click();
+  editor: { show: async () => {} },
+  empty: {
+    show: async (page) => {
+      await page.getByTestId('cmd-file.new').click();
+    },
   },
-  examples: async (page) => {
-    await page.getByTestId('cmd-file.examples').click();
-    await page.getByTestId('examples-dialog').waitFor();
+  'example-randman': { show: (page) => openExample(page, 'randman') },
+  'example-fashion-mnist': { show: (page) => openExample(page, 'fashion-mnist') },
+  'example-shd': { show: (page) => openExample(page, 'shd') },
+  inspector: {
+    show: async (page) => {
+      await page.locator('.react-flow__node[data-id="hidden"]').click();
+      await page.waitForTimeout(300);
+    },
   },
-  help: async (page) => {
-    await page.keyboard.press('F1');
-    await page.getByTestId('help-dialog').waitFor();
+  examples: {
+    show: async (page) => {
+      await page.getByTestId('cmd-file.examples').click();
+      await page.getByTestId('examples-dialog').waitFor();
+    },
   },
-  invalid: async (page) => {
-    await store(
-      page,
-      `(() => { const s = window.__spikewright.store.getState(); const loss = s.graph.nodes.find(n => n.kind === 'loss'); s.setSelection([loss.id], []); s.deleteSelection(); })()`,
-    );
-    await page.getByTestId('train').hover();
-    await page.waitForTimeout(900);
+  open: {
+    show: async (page) => {
+      await page.keyboard.press('ControlOrMeta+KeyO');
+      await page.getByTestId('open-dialog').waitFor();
+    },
   },
-  training: async (page) => {
-    await page.getByTestId('train').click();
-    await page.waitForFunction(() => (window.__spikewright?.store.getState().training.batchX.length ?? 0) >= 12, null, {
-      timeout: 120_000,
-    });
+  save: {
+    show: async (page) => {
+      await page.keyboard.press('ControlOrMeta+Shift+KeyS');
+      await page.getByTestId('save-as-dialog').waitFor();
+    },
   },
-  trainingMax: async (page) => {
-    await page.getByTestId('train').click();
-    await page.waitForFunction(() => (window.__spikewright?.store.getState().training.batchX.length ?? 0) >= 12, null, {
-      timeout: 120_000,
-    });
-    await page.getByTestId('maximize-bottom').click();
-    await page.waitForTimeout(500);
+  help: {
+    show: async (page) => {
+      await page.keyboard.press('F1');
+      await page.getByTestId('help-dialog').waitFor();
+    },
+  },
+  palette: {
+    show: async (page) => {
+      await page.keyboard.press('ControlOrMeta+Shift+KeyP');
+      await page.getByTestId('command-palette').waitFor();
+    },
+  },
+  fileMenu: {
+    show: async (page) => {
+      await page.getByTestId('file-menu').click();
+      await page.getByTestId('file-menu-list').waitFor();
+    },
+  },
+  recovery: {
+    // A crash left unsaved edits of another document behind: the next start offers them.
+    prepare: (stateDir) =>
+      writeFileSync(
+        join(stateDir, 'recovery.json'),
+        JSON.stringify({
+          name: 'my-network.snn.json',
+          path: join(E2E_WORKSPACE, 'my-network.snn.json'),
+          text: '{}',
+        }),
+      ),
+    show: async (page) => {
+      await page.getByTestId('recovery-banner').waitFor();
+    },
+  },
+  invalid: {
+    show: async (page) => {
+      await store(
+        page,
+        `(() => { const s = window.__spikewright.store.getState(); const loss = s.graph.nodes.find(n => n.kind === 'loss'); s.setSelection([loss.id], []); s.deleteSelection(); })()`,
+      );
+      await page.getByTestId('train-tooltip').hover();
+      await page.waitForTimeout(1200);
+    },
+  },
+  training: { show: (page) => trainUntil(page, 12) },
+  trainingMax: {
+    show: async (page) => {
+      await trainUntil(page, 12);
+      await page.getByTestId('maximize-bottom').click();
+      await page.waitForTimeout(500);
+    },
+  },
+  savedRun: {
+    // A document saved after a run, reopened: the view shows the saved run's curves.
+    show: async (page) => {
+      await trainUntil(page, 6);
+      await page.getByTestId('stop').click();
+      await page.waitForFunction(() => window.__spikewright?.store.getState().training.status === 'stopped', null, {
+        timeout: 60_000,
+      });
+      const dir = mkdtempSync(join(resolve(E2E_WORKSPACE), 'shots-'));
+      await page.keyboard.press('ControlOrMeta+Shift+KeyS');
+      await page.getByTestId('save-path').fill(join(dir, 'trained.snn.json'));
+      await page.getByTestId('save-submit').click();
+      await page.getByTestId('save-as-dialog').waitFor({ state: 'hidden' });
+      await page.reload();
+      await page.getByTestId('saved-run').waitFor();
+      await page.waitForTimeout(600);
+    },
   },
 };
 
 async function main() {
   const args = process.argv.slice(2);
   const outDir = args.find((a) => !a.startsWith('--')) ?? 'test-results/screenshots';
-  const only = args
-    .find((a) => a.startsWith('--screens='))
-    ?.slice(10)
-    .split(',');
+  const list = (flag: string) =>
+    args
+      .find((a) => a.startsWith(`--${flag}=`))
+      ?.slice(flag.length + 3)
+      .split(',');
+  const only = list('screens');
+  const sizeNames = list('sizes');
+  const themeNames = list('themes');
+  const sizes = allSizes.filter((s) => !sizeNames || sizeNames.includes(`${s.width}x${s.height}`));
+  const themes = allThemes.filter((t) => !themeNames || themeNames.includes(t));
   const readme = args.includes('--readme');
   mkdirSync(outDir, { recursive: true });
-  const server = await startAppServer();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -72,29 +171,37 @@ async function main() {
       if (only && !only.includes(name)) continue;
       for (const theme of themes)
         for (const size of sizes) {
+          const stateDir = freshStateDir();
+          screen.prepare?.(stateDir);
+          const server = await startAppServer({ SPIKEWRIGHT_STATE_DIR: stateDir });
           const context = await browser.newContext({ viewport: size, colorScheme: theme });
-          const page = await context.newPage();
-          await page.addInitScript((t) => localStorage.setItem('spikewright.theme', t), theme);
-          await page.goto(server.url);
-          await page.locator('.react-flow__node').first().waitFor();
-          await page.waitForTimeout(400);
-          await screen(page);
-          await page.waitForTimeout(300);
-          const file = join(outDir, `${name}-${size.width}x${size.height}-${theme}.png`);
-          await page.screenshot({ path: file });
-          console.log(file);
-          if (name === 'training' && readme && theme === 'light' && size.width === 1920)
-            await page.screenshot({ path: 'docs/screenshot.png' });
-          await page
-            .getByTestId('stop')
-            .click()
-            .catch(() => {});
-          await context.close();
+          try {
+            const page = await context.newPage();
+            await page.addInitScript((t) => localStorage.setItem('spikewright.theme', t), theme);
+            await page.goto(server.url);
+            await page.locator('.react-flow__node').first().waitFor();
+            await page.waitForTimeout(400);
+            await screen.show(page);
+            await page.waitForTimeout(300);
+            const file = join(outDir, `${name}-${size.width}x${size.height}-${theme}.png`);
+            await page.screenshot({ path: file });
+            console.log(file);
+            if (name === 'training' && readme && theme === 'light' && size.width === 1920)
+              await page.screenshot({ path: 'docs/screenshot.png' });
+            await page
+              .getByTestId('stop')
+              .click({ timeout: 1000 })
+              .catch(() => {});
+          } catch (error) {
+            console.error(`${name} ${size.width}x${size.height} ${theme}: ${(error as Error).message}`);
+          } finally {
+            await context.close();
+            await stopAppServer(server);
+          }
         }
     }
   } finally {
     await browser.close();
-    await stopAppServer(server);
   }
 }
 

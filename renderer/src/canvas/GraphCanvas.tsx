@@ -64,7 +64,12 @@ function Canvas() {
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const { theme, snapToGrid, showMinimap } = useAppStore(
-    useShallow((s) => ({ theme: s.theme, snapToGrid: s.snapToGrid, showMinimap: s.showMinimap })),
+    useShallow((s) => ({
+      theme: s.theme,
+      snapToGrid: s.snapToGrid,
+      // An empty canvas has nothing to map, and its start card needs the room.
+      showMinimap: s.showMinimap && s.graph.nodes.length > 0,
+    })),
   );
   const nodes = useFlowNodes(measured);
   const edges = useFlowEdges();

@@ -215,40 +215,6 @@ export function TrainingPanel() {
             resume weights
           </label>
         </div>
-        <span className="training-status" data-testid="training-status" title={status}>
-          {!active && blocker ? (
-            <span className="training-status__blocked" id="train-blocker" data-testid="train-blocker">
-              {blocker}
-            </span>
-          ) : live.refused && !active ? (
-            <span className="training-status__blocked" data-testid="train-refused">
-              {status}
-            </span>
-          ) : (
-            <>
-              {saved && (
-                <span className="chip chip--muted training-status__saved" data-testid="saved-run">
-                  saved with the document
-                </span>
-              )}
-              {status}
-            </>
-          )}
-        </span>
-        {engine && (
-          <span className="chip" title={live.notes.join('\n') || undefined} data-testid="engine-chip">
-            {engine}
-          </span>
-        )}
-        {frames && (
-          <span
-            className="chip chip--muted"
-            title="The worker skips live snapshots while the window is busy drawing; training itself is not slowed."
-            data-testid="frames-chip"
-          >
-            {frames}
-          </span>
-        )}
         <div className="training-bar__group training-bar__exports">
           <span className="muted">Export all</span>
           <button type="button" disabled={!hasData} onClick={() => exportAll('png')} data-testid="export-all-png">
@@ -266,6 +232,43 @@ export function TrainingPanel() {
           >
             CSV
           </button>
+        </div>
+        {/* Row two: what the run is doing, in full (it wraps, never cut), and where it runs. */}
+        <div className="training-bar__info">
+          <span className="training-status" data-testid="training-status" title={status}>
+            {!active && blocker ? (
+              <span className="training-status__blocked" id="train-blocker" data-testid="train-blocker">
+                {blocker}
+              </span>
+            ) : live.refused && !active ? (
+              <span className="training-status__blocked" data-testid="train-refused">
+                {status}
+              </span>
+            ) : (
+              <>
+                {saved && (
+                  <span className="chip chip--muted training-status__saved" data-testid="saved-run">
+                    saved with the document
+                  </span>
+                )}
+                {status}
+              </>
+            )}
+          </span>
+          {engine && (
+            <span className="chip" title={live.notes.join('\n') || undefined} data-testid="engine-chip">
+              {engine}
+            </span>
+          )}
+          {frames && (
+            <span
+              className="chip chip--muted"
+              title="The worker skips live snapshots while the window is busy drawing; training itself is not slowed."
+              data-testid="frames-chip"
+            >
+              {frames}
+            </span>
+          )}
         </div>
       </header>
       {changed && active && (

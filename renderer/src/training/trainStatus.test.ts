@@ -105,7 +105,7 @@ describe('a run saved with the document', () => {
     const saved = savedRunOf(ended({ status: 'stopped' }), new Date('2026-12-02T00:41:00Z'));
     const text = savedRunText(saved);
     expect(text).toMatch(/^Saved run \(/);
-    expect(text).toMatch(/2 of 2 epochs, stopped after 1 min 21 s, test accuracy 91\.2%\.$/);
+    expect(text).toMatch(/2 of 2 epochs completed, stopped after 1 min 21 s, test accuracy 91\.2%\.$/);
   });
 
   it('puts each epoch on the first batch point at or after its end when the batch curve is decimated', () => {

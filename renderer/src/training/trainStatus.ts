@@ -139,5 +139,5 @@ export function savedRunText(saved: SavedRun): string {
       : `finished in ${formatDuration(saved.seconds)}`;
   const acc = saved.testAccuracy !== undefined ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(1)}%` : '';
   const every = saved.batchCurves.every > 1 ? ` Batch curve: mean of every ${saved.batchCurves.every} batches.` : '';
-  return `Saved run (${date}): ${saved.epochCurves.x.length} of ${saved.epochs} epochs, ${how}${acc}.${every}`;
+  return `Saved run (${date}): ${saved.epochCurves.x.length} of ${saved.epochs} epochs completed, ${how}${acc}.${every}`;
 }
