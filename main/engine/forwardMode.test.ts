@@ -1,6 +1,7 @@
 // An independent float64 oracle for the fast engine's gradients: forward-mode directional
 // derivatives. The network is run once more here, densely, carrying beside every state
-// value its tangent along a random direction D in weight space (dual numbers). The spike's
+// value its tangent along a random direction D in parameter space (weights and bias
+// currents; dual numbers), under both discretisations (SpyTorch's and NIR's forward Euler). The spike's
 // tangent is the surrogate derivative times the membrane's tangent; a detached reset has
 // none. The result, dL/de of L(W + e D) at e = 0, must equal sum_i grad_i D_i from the fast
 // engine's reverse sweep (float64) to a relative 1e-9 of itself: no floor, no largest-gradient
@@ -8,7 +9,7 @@
 // beta, c, theta, topology) and the spike-batch data; the surrogates and losses are written
 // out again below (docs/model.md has the equations).
 import { describe, expect, it } from 'vitest';
-import type { SurrogateName } from '../../shared/graph/kinds';
+import type { DiscretisationName, SurrogateName } from '../../shared/graph/kinds';
 import { LOSSES, SURROGATES } from '../../shared/graph/kinds';
 import type { SpikeBatch } from '../data/types';
 import { Random } from '../util/random';
@@ -45,6 +46,7 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
   const { sparseBackward, sparseWindow } = plan.training;
   // Sparse backward (Perez-Nieves & Goodman 2021): no surrogate outside |x| < window.
   const sg = sparseBackward ? (x: number) => (Math.abs(x) < sparseWindow ? full(x) : 0) : full;
+  const nir = plan.discretisation === 'nir';
   let loss = 0;
   let dLoss = 0;
   for (let b = 0; b < B; b++) {
@@ -71,6 +73,8 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
       let I = new Float64Array(N);
       let dI = new Float64Array(N);
       const c = p.inputScale;
+      const bias = p.bias ? (W[p.id] as Float64Array) : null;
+      const dBias = p.bias ? (D[p.id] as Float64Array) : null;
       for (let n = 0; n < T; n++) {
         if (p.kind === 'lif')
           for (let j = 0; j < N; j++) {
@@ -78,9 +82,10 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
             s[n * N + j] = x > 0 ? 1 : 0;
             ds[n * N + j] = sg(x) * (dU[j] as number);
           }
-        // drive[n] = sum_in W^T S_in[n] (+ V^T S[n]), and its tangent (product rule).
-        const drive = new Float64Array(N);
-        const dDrive = new Float64Array(N);
+        // drive[n] = sum_in W^T S_in[n] + V^T S[n] (SpyTorch) or V^T S[n-1] (NIR) + b, and its
+        // tangent (product rule).
+        const drive = bias ? Float64Array.from(bias) : new Float64Array(N);
+        const dDrive = dBias ? Float64Array.from(dBias) : new Float64Array(N);
         const conns = p.recurrent ? [...p.incoming, p.recurrent] : p.incoming;
         for (const conn of conns) {
           const w = W[conn.id] as Float64Array;
@@ -88,9 +93,11 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
           const M = conn.sourceUnits;
           const src = conn.recurrent ? s : (S[conn.source] as Float64Array);
           const dsrc = conn.recurrent ? ds : (dS[conn.source] as Float64Array);
+          const at = conn.recurrent && nir ? n - 1 : n;
+          if (at < 0) continue;
           for (let i = 0; i < M; i++) {
-            const si = src[n * M + i] as number;
-            const dsi = dsrc[n * M + i] as number;
+            const si = src[at * M + i] as number;
+            const dsi = dsrc[at * M + i] as number;
             if (si === 0 && dsi === 0) continue;
             for (let j = 0; j < N; j++) {
               drive[j] = (drive[j] as number) + (w[i * N + j] as number) * si;
@@ -105,6 +112,21 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
         for (let j = 0; j < N; j++) {
           nI[j] = p.alpha * (I[j] as number) + (drive[j] as number);
           ndI[j] = p.alpha * (dI[j] as number) + (dDrive[j] as number);
+          if (nir && p.kind === 'lif') {
+            // NIR's reference loop: the spike was read from P[n] = U; reset to v_reset = 0 or
+            // subtract theta; the next membrane takes the current just updated (its I_last
+            // at step n+1).
+            const sj = s[n * N + j] as number;
+            const dsReset = p.detachReset ? 0 : (ds[n * N + j] as number);
+            const u = U[j] as number;
+            const du = dU[j] as number;
+            const v = p.reset === 'zero' ? u * (1 - sj) : u - p.threshold * sj;
+            const dv = p.reset === 'zero' ? du * (1 - sj) - u * dsReset : du - p.threshold * dsReset;
+            nU[j] = p.beta * v + c * (nI[j] as number);
+            ndU[j] = p.beta * dv + c * (ndI[j] as number);
+            continue;
+          }
+          // SpyTorch's order, and the readout under both: U[n+1] from I[n].
           const v = p.beta * (U[j] as number) + c * (I[j] as number);
           const dv = p.beta * (dU[j] as number) + c * (dI[j] as number);
           if (p.kind === 'readout') {
@@ -208,7 +230,10 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
   return { loss: loss / B, dLoss: dLoss / B };
 }
 
-function randomSpec(rng: Random, i: number): NetSpec {
+function randomSpec(rng: Random, i: number, discretisation: DiscretisationName = 'spytorch'): NetSpec {
+  // Biases are drawn from a stream of their own, so the graphs are the same under both
+  // discretisations and as before biases existed.
+  const extra = new Random(7919 * (i + 1));
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
   const loss = LOSSES[i % LOSSES.length] as (typeof LOSSES)[number];
   const surrogate = SURROGATES[Math.floor(i / LOSSES.length) % SURROGATES.length] as (typeof SURROGATES)[number];
@@ -222,6 +247,7 @@ function randomSpec(rng: Random, i: number): NetSpec {
     recurrent: i % 4 < 2 || rng.uniform() < 0.4,
     tauMem: pick([5, 10, 20]),
     tauSyn: pick([2, 5, 10]),
+    bias: extra.uniform() < 0.5,
   }));
   const scaleInput = hidden.some((h) => h.scaleInput);
   return {
@@ -229,7 +255,7 @@ function randomSpec(rng: Random, i: number): NetSpec {
     classes,
     timeSteps: 15 + rng.int(20),
     hidden,
-    readout: { scaleInput: rng.uniform() < 0.3, tauMem: pick([5, 10, 20]) },
+    readout: { scaleInput: rng.uniform() < 0.3, tauMem: pick([5, 10, 20]), bias: extra.uniform() < 0.5 },
     loss: { loss, targetCountCorrect: 3, targetCountWrong: 1 },
     regularizers:
       rng.uniform() < 0.5
@@ -239,7 +265,7 @@ function randomSpec(rng: Random, i: number): NetSpec {
           ]
         : [],
     // The examples train at 20 (fast sigmoid, Randman) and 100 (Fashion-MNIST, SHD).
-    training: { surrogate, surrogateScale: [1, 5, 20, 50, 100][i % 5] as number },
+    training: { surrogate, surrogateScale: [1, 5, 20, 50, 100][i % 5] as number, discretisation },
     skip: rng.uniform() < 0.3 && loss !== 'spike-count-mse',
     init: { init: 'normal', scale: scaleInput ? 20 : 3 },
   };
@@ -258,26 +284,34 @@ function check(spec: NetSpec, seed: number, keep?: { grads: Record<string, Float
   const plan = compilePlan(buildGraph(spec));
   const W: Weights = {};
   for (const [k, v] of Object.entries(initWeights(plan, seed))) W[k] = Float64Array.from(v);
+  // Biases start at 0; trained ones are not: give them values of the size that matters.
+  const biasRng = new Random(seed + 31);
+  for (const p of plan.populations) if (p.bias) W[p.id] = gaussian(biasRng, p.size).map((v) => 0.2 * v);
   const batch = randomBatch(new Random(seed + 1000), 3, spec.timeSteps, spec.inputs, spec.classes, 0.15);
   const fast = new FastEngine(plan, { precision: 'float64', matmul: 'js' }).gradients(batch, W);
   if (keep) keep.grads = fast.grads as Record<string, Float64Array>;
   const rng = new Random(seed + 77);
   const results: { id: string; forward: number; reverse: number; error: number }[] = [];
-  const trainable = plan.connections.filter((c) => c.trainable);
-  // One direction per matrix (its gradient alone), and one through all of them at once.
+  // Parameters the loss depends on: weights, then biases (by population id).
+  const trainable = [
+    ...plan.connections.filter((c) => c.trainable).map((c) => c.id),
+    ...plan.populations.filter((p) => p.bias && p.inLoss).map((p) => p.id),
+  ];
+  expect(Object.keys(fast.grads).sort()).toEqual([...trainable].sort());
+  // One direction per parameter tensor (its gradient alone), and one through all of them at once.
   const directions: [string, Weights][] = [
-    ...trainable.map((c): [string, Weights] => [c.id, { [c.id]: gaussian(rng, W[c.id]?.length ?? 0) }]),
-    ['all', Object.fromEntries(trainable.map((c) => [c.id, gaussian(rng, W[c.id]?.length ?? 0)]))],
+    ...trainable.map((id): [string, Weights] => [id, { [id]: gaussian(rng, W[id]?.length ?? 0) }]),
+    ['all', Object.fromEntries(trainable.map((id) => [id, gaussian(rng, W[id]?.length ?? 0)]))],
   ];
   for (const [id, partial] of directions) {
     const D: Weights = {};
-    for (const c of plan.connections) D[c.id] = partial[c.id] ?? new Float64Array(W[c.id]?.length ?? 0);
+    for (const k of Object.keys(W)) D[k] = partial[k] ?? new Float64Array(W[k]?.length ?? 0);
     const { loss, dLoss } = directional(plan, batch, W, D);
     expect(Math.abs(loss - fast.loss)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(loss)));
     let reverse = 0;
-    for (const c of trainable) {
-      const g = fast.grads[c.id] as Float64Array;
-      const d = D[c.id] as Float64Array;
+    for (const k of trainable) {
+      const g = fast.grads[k] as Float64Array;
+      const d = D[k] as Float64Array;
       for (let k = 0; k < g.length; k++) reverse += (g[k] as number) * (d[k] as number);
     }
     results.push({ id, forward: dLoss, reverse, error: Math.abs(dLoss - reverse) / Math.abs(dLoss) });
@@ -285,68 +319,75 @@ function check(spec: NetSpec, seed: number, keep?: { grads: Record<string, Float
   return results;
 }
 
-describe('fast engine gradients match float64 forward-mode derivatives', () => {
-  it.each(Array.from({ length: CASES }, (_, i) => i))('random graph %i: relative error <= 1e-9', (i) => {
-    const spec = randomSpec(new Random(104729 * (i + 1)), i);
-    for (const r of check(spec, i)) {
-      // Exactly zero where no surrogate reaches (piecewise-linear at scale 50 has support
-      // |x| < 0.02) or no spike path leads to the loss: then the engine must say 0 too.
-      if (r.forward === 0) {
-        expect(r.reverse, `${r.id} in ${JSON.stringify(spec)}`).toBe(0);
-        continue;
+describe.each(['spytorch', 'nir'] as const)(
+  'fast engine gradients match float64 forward-mode derivatives (%s)',
+  (disc) => {
+    it.each(Array.from({ length: CASES }, (_, i) => i))('random graph %i: relative error <= 1e-9', (i) => {
+      const spec = randomSpec(new Random(104729 * (i + 1)), i, disc);
+      for (const r of check(spec, i)) {
+        // Exactly zero where no surrogate reaches (piecewise-linear at scale 50 has support
+        // |x| < 0.02) or no spike path leads to the loss: then the engine must say 0 too.
+        if (r.forward === 0) {
+          expect(r.reverse, `${r.id} in ${JSON.stringify(spec)}`).toBe(0);
+          continue;
+        }
+        expect(r.error, `${r.id} (forward ${r.forward}, reverse ${r.reverse}) in ${JSON.stringify(spec)}`).toBeLessThan(
+          1e-9,
+        );
       }
-      expect(r.error, `${r.id} (forward ${r.forward}, reverse ${r.reverse}) in ${JSON.stringify(spec)}`).toBeLessThan(
-        1e-9,
-      );
-    }
-  });
+    });
 
-  it('most directional derivatives are nonzero, so the ratio above is what is tested', () => {
-    let zero = 0;
-    let all = 0;
-    for (let i = 0; i < CASES; i++)
-      for (const r of check(randomSpec(new Random(104729 * (i + 1)), i), i)) {
-        all++;
-        if (r.forward === 0) zero++;
-      }
-    expect(zero / all).toBeLessThan(0.1);
-  });
+    it('most directional derivatives are nonzero, so the ratio above is what is tested', () => {
+      let zero = 0;
+      let all = 0;
+      for (let i = 0; i < CASES; i++)
+        for (const r of check(randomSpec(new Random(104729 * (i + 1)), i, disc), i)) {
+          all++;
+          if (r.forward === 0) zero++;
+        }
+      expect(zero / all).toBeLessThan(0.1);
+    });
 
-  it('the cases cover recurrence, two layers, differentiated resets, every surrogate and loss, scales to 100', () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < CASES; i++) {
-      const spec = randomSpec(new Random(104729 * (i + 1)), i);
-      seen.add(`layers${spec.hidden.length}`);
-      seen.add(`scale${spec.training?.surrogateScale}`);
-      for (const h of spec.hidden) {
-        seen.add(`${h.reset}-${h.detachReset ? 'detached' : 'differentiated'}`);
-        if (h.recurrent) seen.add('recurrent');
-        if (h.recurrent && spec.hidden.length === 2) seen.add('recurrent-two-layer');
+    it('the cases cover recurrence, two layers, differentiated resets, every surrogate and loss, scales to 100', () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < CASES; i++) {
+        const spec = randomSpec(new Random(104729 * (i + 1)), i, disc);
+        seen.add(`layers${spec.hidden.length}`);
+        if (spec.hidden.some((h) => h.bias)) seen.add('hidden-bias');
+        if (spec.readout?.bias) seen.add('readout-bias');
+        seen.add(`scale${spec.training?.surrogateScale}`);
+        for (const h of spec.hidden) {
+          seen.add(`${h.reset}-${h.detachReset ? 'detached' : 'differentiated'}`);
+          if (h.recurrent) seen.add('recurrent');
+          if (h.recurrent && spec.hidden.length === 2) seen.add('recurrent-two-layer');
+        }
+        seen.add(spec.training?.surrogate as string);
+        seen.add(spec.loss?.loss as string);
       }
-      seen.add(spec.training?.surrogate as string);
-      seen.add(spec.loss?.loss as string);
-    }
-    for (const want of [
-      'layers1',
-      'layers2',
-      'recurrent',
-      'recurrent-two-layer',
-      'zero-detached',
-      'zero-differentiated',
-      'subtract-detached',
-      'subtract-differentiated',
-      'scale20',
-      'scale100',
-      ...SURROGATES,
-      ...LOSSES,
-    ])
-      expect(seen, want).toContain(want);
-  });
-});
+      for (const want of [
+        'layers1',
+        'layers2',
+        'recurrent',
+        'recurrent-two-layer',
+        'zero-detached',
+        'zero-differentiated',
+        'subtract-detached',
+        'subtract-differentiated',
+        'scale20',
+        'scale100',
+        'hidden-bias',
+        'readout-bias',
+        ...SURROGATES,
+        ...LOSSES,
+      ])
+        expect(seen, want).toContain(want);
+    });
+  },
+);
 
 describe('sparse backward (opt-in approximation)', () => {
   const sparseSpec = (i: number): [NetSpec, NetSpec] => {
-    const base = randomSpec(new Random(15485863 * (i + 1)), i);
+    const base = randomSpec(new Random(15485863 * (i + 1)), i, i % 2 ? 'nir' : 'spytorch');
     return [base, { ...base, training: { ...base.training, sparseBackward: true, sparseWindow: 0.3 } }];
   };
 

@@ -2,14 +2,30 @@
 // order of populations, their constants, which connections carry spikes, and what the
 // backward pass must keep.
 //
-// Time-indexing convention (SpyTorch tutorial 2, exactly): steps n = 0..T-1.
+// Time is stepped under the training node's `discretisation` (docs/model.md has both in full).
+// Steps n = 0..T-1, all state 0 before step 0; x[n] = sum_in W^T S_in[n] + recurrence + b (the
+// population's bias current, when it has one); c = 1, or (1 - beta) with scaleInput.
+//
+// 'spytorch' (SpyTorch tutorial 2, exactly): alpha = exp(-dt/tauSyn), beta = exp(-dt/tauMem)
 //   S[n]   = H(U[n] - theta)                      spikes at n are read from the membrane at n
-//   I[n+1] = alpha I[n] + sum_in W^T S_in[n] + V^T S[n]
-//   U[n+1] = (beta U[n] + c I[n]) (1 - S[n])      c = 1, or (1 - beta) with scaleInput
-// with U[0] = I[0] = 0. An input event at step n reaches the synaptic current at n+1 and the
-// membrane at n+2, so a neuron can first spike at n+2; each layer adds two steps of delay.
-// Readout (leaky integrator): I[n+1] = alpha I[n] + W^T S_in[n], U[n+1] = beta U[n] + c I[n];
-// its trace is U[0..T] (T+1 values, U[0] = 0), as SpyTorch's out_rec.
+//   I[n+1] = alpha I[n] + x[n],  x[n] with V^T S[n]
+//   U[n+1] = (beta U[n] + c I[n]) (1 - S[n])      reset 'zero'  (drops the step's input too)
+//   U[n+1] =  beta U[n] + c I[n] - theta S[n]     reset 'subtract'
+// An input event at step n reaches I at n+1 and U at n+2: two steps of delay per layer.
+//
+// 'nir' (NIR's reference forward Euler, nir_reference_impl.py, reset to v_reset = 0):
+//   alpha = 1 - dt/tauSyn, beta = 1 - dt/tauMem (validation keeps tau >= dt)
+//   S[n]   = H(U[n] - theta)                      U[n] = P[n], the membrane after step n's update
+//   I[n]   = alpha I[n-1] + x[n],  x[n] with V^T S[n-1]
+//   U[n+1] = beta (U[n] (1 - S[n])) + c I[n]      reset 'zero'
+//   U[n+1] = beta (U[n] - theta S[n]) + c I[n]    reset 'subtract' (the reference impl as written)
+// i.e. the reference's v = v_last + dt/tau_mem (-v_last + r I_last) with the current of the
+// previous step: an input event at step n reaches I at n and U at n+1: one step per layer.
+// Under both, a recurrent spike at n reaches the membrane at n+2.
+//
+// Readout (leaky integrator, both): I[n+1] = alpha I[n] + x[n], U[n+1] = beta U[n] + c I[n];
+// its trace is U[0..T] (T+1 values, U[0] = 0), as SpyTorch's out_rec; under 'nir' U[k] is the
+// reference's CubaLI v after step k-1, the same equations.
 import { type GraphDocument, type GraphNode, nodesOfKind } from '../../shared/graph/document';
 import type {
   ConnectionParams,
@@ -102,14 +118,6 @@ export function compilePlan(graph: GraphDocument): Plan {
   const dt = dataset.params.dt;
   const shape = datasetShape(dataset.params);
   const discretisation: DiscretisationName = training.discretisation;
-  // Not in the engines yet (issue 12 lands in two steps): refuse rather than train something else.
-  if (training.discretisation === 'nir')
-    throw new PlanError(
-      "The NIR discretisation is not in this build's engine yet; set the training settings' Discretisation to SpyTorch.",
-    );
-  const withBias = graph.nodes.find((n) => (n.kind === 'lif' || n.kind === 'readout') && n.params.bias);
-  if (withBias)
-    throw new PlanError(`'${withBias.name}' has a trainable bias, which this build's engine does not train yet.`);
   // Decay per step of tau dx/dt = -x: the exact solution (SpyTorch) or one forward-Euler step (NIR).
   const decay = (tau: number) => (discretisation === 'nir' ? 1 - dt / tau : Math.exp(-dt / tau));
 

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { newSnnFile } from '../../shared/file/snnFile';
 import { Optimizer } from './optimizer';
+import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from './snnWeights';
 import { buildGraph, memoryDataset, type NetSpec } from './testing';
 import { Trainer, type TrainerEvent } from './trainer';
 
@@ -49,6 +51,41 @@ describe('Trainer', () => {
     for (const id of Object.keys(a.weights)) expect(b.weights[id]).toEqual(a.weights[id]);
     const c = new Trainer(buildGraph(spec), data(), { seed: 12 }).getWeights();
     expect(c.w_data_h0).not.toEqual(a.weights.w_data_h0);
+  });
+
+  it('trains bias currents from 0 like the weights, saves them in the file and resumes from them', async () => {
+    const withBias: NetSpec = {
+      ...spec,
+      hidden: [{ size: 16, bias: true }],
+      readout: { bias: true },
+      training: { ...spec.training, discretisation: 'nir' },
+    };
+    const graph = buildGraph(withBias);
+    const trainer = new Trainer(graph, data(), { seed: 3, epochs: 2 });
+    expect(Array.from(trainer.getWeights().h0 as Float32Array)).toEqual(new Array(16).fill(0));
+    const events = await collect(trainer);
+    expect(events.at(-1)?.type).toBe('done');
+    const trained = trainer.getWeights();
+    expect((trained.h0 as Float32Array).some((v) => v !== 0)).toBe(true);
+    expect((trained.out as Float32Array).some((v) => v !== 0)).toBe(true);
+    const file = withTrainedWeights(
+      newSnnFile(graph, { positions: {} }, { name: 'b', description: '' }, 'test'),
+      trained,
+      { epochs: 2 },
+      trainer.getOptimizerState(),
+    );
+    expect(Object.keys(file.biases ?? {}).sort()).toEqual(['h0', 'out']);
+    expect(file.biases?.h0?.shape).toEqual([16]);
+    expect(Object.keys(file.weights ?? {})).not.toContain('h0');
+    expect(Object.keys(file.optimizerState?.slots ?? {})).toContain('h0');
+    const back = weightsFromFile(file);
+    expect(back.h0).toEqual(trained.h0);
+    const resumed = new Trainer(graph, data(), {
+      seed: 3,
+      initialWeights: back,
+      optimizerState: optimizerStateFromFile(file),
+    });
+    expect(resumed.getWeights().h0).toEqual(trained.h0);
   });
 
   it('the reference engine trains the same graph to nearly the same weights', async () => {

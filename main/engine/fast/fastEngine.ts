@@ -5,21 +5,26 @@
 // Spikes are kept as CSR over (sample, step), the same format as the dataset's SpikeBatch,
 // plus a dense byte per (sample, step, unit) for the backward pass's reset factor.
 //
-// Forward (plan.ts has the time convention): a spike of source unit i at step n adds row i
-// of W into the target's drive for step n (which enters I[n+1]). The forward keeps what the
-// backward reads: spikes, the surrogate derivative at every (sample, step, unit), and the
-// pre-reset membrane only when the zero reset is differentiated.
+// Forward (plan.ts has both time conventions): a spike of source unit i at step n adds row i
+// of W into the target's drive for step n (SpyTorch: it enters I[n+1]; NIR: I[n], which the
+// membrane takes at n+1). A bias current initialises every step's drive. A recurrent spike at
+// n joins the drive of step n (SpyTorch) or n+1 (NIR). The forward keeps what the backward
+// reads: spikes, the membrane the spike was read from at every (sample, step, unit), and the
+// reset's derivative term only when the zero reset is differentiated.
 //
-// Backward (adjoints lu = dL/dU[n+1], li = dL/dI[n+1], walked from n = T-1 down to 0):
-//   gDrive[n] = li                                   (drive at n enters I[n+1])
-//   gS[n]     = dL/dS[n] from downstream + regularisers + V li (recurrence)
-//               - lu * (beta U[n] + c I[n])   (zero reset, differentiated)
-//               - lu * theta                  (subtractive reset, differentiated)
-//   lu'       = gS[n] * sg(U[n] - theta) + beta * keep * lu
-//   li'       = alpha * li + c * keep * lu      keep = 1 - S[n] (zero reset) or 1
-// dW[i,:] accumulates gDrive[n] over the presynaptic spikes (b, n, i) only; the gradient to
-// a spiking source, gS_src[n] = W gDrive[n], is dense. A recurrent population's backward
-// runs time-major over the samples, so its V li is one [B, N] x [N, N] product per step.
+// Backward (adjoints lu = dL/dU[n+1], li = dL/d(the current U[n+1] reads), from n = T-1 to 0):
+//   gDrive[n] = li
+//   gS[n]     = dL/dS[n] from downstream + regularisers + recurrence (V gDrive[n], NIR: V gDrive[n+1])
+//               - lu * pre[n]                 (zero reset, differentiated; pre = beta U[n] + c I[n],
+//                                              NIR: beta U[n])
+//               - lu * theta                  (subtractive reset, differentiated; NIR: beta theta)
+//   lu'       = gS[n] * sg(U[n] - theta) + beta * keep * lu     keep = 1 - S[n] (zero reset) or 1
+//   li'       = alpha * li + c * keep * lu    (SpyTorch: U[n+1] takes I[n])
+//   li'       = alpha * li + c * lu'          (NIR: U[n] takes the current of the same index)
+// dW[i,:] accumulates gDrive over the presynaptic spikes (b, n, i) only (the recurrent V under
+// NIR: gDrive[n+1]); db = sum of gDrive over samples and steps; the gradient to a spiking
+// source, gS_src[n] = W gDrive[n], is dense. A recurrent population's backward runs
+// time-major over the samples, so its V li is one [B, N] x [N, N] product per step.
 import * as tf from '@tensorflow/tfjs';
 import type { SpikeBatch } from '../../data/types';
 import { sliceBatch, spikeTriples } from '../batch';
@@ -56,7 +61,7 @@ interface Workspace {
    * surrogate derivative of it only at the steps it visits, which saves most of them.
    */
   sg: FloatArray | null;
-  /** beta U[n] + c I[n] before the reset (differentiated zero reset only). */
+  /** -dU[n+1]/dS[n] of the zero reset: beta U[n] + c I[n] (SpyTorch), beta U[n] (NIR); differentiated zero reset only. */
   pre: FloatArray | null;
   /** dL/dS from downstream connections. */
   gS: FloatArray | null;
@@ -187,6 +192,9 @@ export class FastEngine implements Engine {
         spikes: this.spikesOf(this.spaces[c.source] as Workspace, batch),
       }));
       const rec = p.recurrent ? (weights[p.recurrent.id] as FloatArray) : null;
+      const bias = p.bias ? (weights[p.id] as FloatArray) : null;
+      if (p.bias && bias?.length !== N) throw new Error(`No bias currents for population '${p.id}'.`);
+      const nir = this.plan.discretisation === 'nir';
       const { alpha, beta, inputScale: c, threshold: theta } = p;
       const zero = p.reset === 'zero';
       const sgOut = keepForBackward ? ws.sg : null;
@@ -195,7 +203,9 @@ export class FastEngine implements Engine {
       let cursor = 0;
       if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
       for (let b = 0; b < B; b++) {
-        drive.fill(0);
+        // The bias current joins every step's drive.
+        if (bias) for (let n = 0; n < T; n++) drive.set(bias, n * N);
+        else drive.fill(0);
         // Event-driven input: one weight row per presynaptic spike.
         for (const { w, spikes } of inputs) {
           const { offsets, units } = spikes;
@@ -226,7 +236,31 @@ export class FastEngine implements Engine {
         for (let n = 0; n < T; n++) {
           const base = (b * T + n) * N;
           const d = n * N;
-          if (rec) {
+          if (nir) {
+            // NIR: the spike of step n is read from the membrane P[n]; the recurrent spikes
+            // of step n join the next step's drive (S[n-1] enters x[n]).
+            const first = cursor;
+            cursor = nirStep(
+              U,
+              I,
+              N,
+              drive,
+              d,
+              spiked,
+              base,
+              units,
+              cursor,
+              alpha,
+              beta,
+              c,
+              theta,
+              zero,
+              sgOut,
+              pre,
+              mem,
+            );
+            if (rec && n + 1 < T) addRows(drive, d + N, rec, N, units, first, cursor);
+          } else if (rec) {
             // Recurrent spikes at n join the drive into I[n+1], so all of step n's spikes
             // must be known before any I is updated: two passes.
             const first = cursor;
@@ -332,6 +366,7 @@ export class FastEngine implements Engine {
       const N = p.size;
       const gD = ws.gD as FloatArray;
       const { alpha, beta, inputScale: c, threshold: theta } = p;
+      const nir = this.plan.discretisation === 'nir';
       const lu = new this.F(N);
       const li = new this.F(N);
       const lastActive = new Int32Array(B).fill(T - 1);
@@ -365,6 +400,9 @@ export class FastEngine implements Engine {
         const pre = ws.pre;
         const zero = p.reset === 'zero';
         const differentiated = !p.detachReset;
+        // d U[n+1] / d S[n] of the subtractive reset: -theta (SpyTorch), -beta theta (NIR, which
+        // subtracts before the decay); the zero reset's is -pre, kept by the forward pass.
+        const thetaR = nir ? beta * theta : theta;
         const recC = p.recurrent;
         const V = recC ? (weights[recC.id] as FloatArray) : null;
         const dV = recC ? (grads[recC.id] as FloatArray) : null;
@@ -385,12 +423,16 @@ export class FastEngine implements Engine {
           // ([B, N] x [N, N]) instead of B mat-vecs. The adjoint state is [B, N].
           const LU = new this.F(B * N);
           const LI = new this.F(B * N);
+          // NIR: S[n] enters the drive of step n+1, so its gradient is V gD[n+1], the LI of
+          // the previous (later) iteration; SpyTorch: V gD[n], this iteration's LI.
+          const LIlater = nir ? new this.F(B * N) : LI;
           const product = new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array);
           let top = -1;
           for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
           try {
             for (let n = top; n >= 0; n--) {
-              const recG = product.apply(LI);
+              const recG = product.apply(LIlater);
+              if (nir) LIlater.set(LI);
               for (let b = 0; b < B; b++) {
                 if (n > (lastOf[b] as number)) continue;
                 const base = (b * T + n) * N;
@@ -402,10 +444,11 @@ export class FastEngine implements Engine {
                   gD[base + j] = l;
                   let g = (gS[base + j] as number) + (recG[so + j] as number);
                   if (gCount) g += gCount[so + j] as number;
-                  if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
+                  if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * thetaR;
                   const keep = zero ? 1 - s : 1;
-                  LU[so + j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
-                  LI[so + j] = alpha * l + c * keep * u;
+                  const nu = g * sg((um[base + j] as number) - theta) + beta * keep * u;
+                  LU[so + j] = nu;
+                  LI[so + j] = alpha * l + c * (nir ? nu : keep * u);
                 }
               }
             }
@@ -420,7 +463,7 @@ export class FastEngine implements Engine {
             for (let n = lastOf[b] as number; n >= 0; n--) {
               const base = (b * T + n) * N;
               if (!differentiated && !gCount && zero)
-                lifAdjointStep(lu, li, N, gD, gS, um, sg, theta, spiked, base, alpha, beta, c);
+                lifAdjointStep(lu, li, N, gD, gS, um, sg, theta, spiked, base, alpha, beta, c, nir);
               else
                 for (let j = 0; j < N; j++) {
                   const s = spiked[base + j] as number;
@@ -429,16 +472,17 @@ export class FastEngine implements Engine {
                   gD[base + j] = l;
                   let g = gS[base + j] as number;
                   if (gCount) g += gCount[co + j] as number;
-                  if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
+                  if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * thetaR;
                   const keep = zero ? 1 - s : 1;
-                  lu[j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
-                  li[j] = alpha * l + c * keep * u;
+                  const nu = g * sg((um[base + j] as number) - theta) + beta * keep * u;
+                  lu[j] = nu;
+                  li[j] = alpha * l + c * (nir ? nu : keep * u);
                 }
             }
           }
         // The recurrent weights' gradient, as any incoming connection's: gD over presynaptic
         // spikes, which are the population's own.
-        if (recC && dV) accumulateWeightGrad(dV, gD, ws.spikes, lastActive, B, T, N);
+        if (recC && dV) accumulateWeightGrad(dV, gD, ws.spikes, lastActive, B, T, N, nir ? 1 : 0);
       }
 
       // The last step whose drive gradient may be nonzero, per sample (LIF: set above).
@@ -448,6 +492,12 @@ export class FastEngine implements Engine {
           while (last >= 0 && isZero(gD, (b * T + last) * N, N)) last--;
           lastActive[b] = last;
         }
+      // dL/db = sum over samples and steps of the drive's gradient.
+      if (p.bias) {
+        const gb = new this.F(N);
+        for (let r = 0; r < B * T; r++) addRow(gb, 0, gD, r * N, N);
+        grads[p.id] = gb;
+      }
       for (const conn of p.incoming) {
         const src = this.spaces[conn.source] as Workspace;
         const { offsets, units } = this.spikesOf(src, batch);
@@ -483,12 +533,14 @@ function accumulateWeightGrad(
   B: number,
   T: number,
   N: number,
+  /** Steps between a spike and the drive it enters (1 for NIR's recurrence, else 0). */
+  shift = 0,
 ) {
   const { offsets, units } = spikes;
   for (let b = 0; b < B; b++) {
-    const stop = lastActive[b] as number;
+    const stop = (lastActive[b] as number) - shift;
     for (let n = 0; n <= stop; n++) {
-      const o = (b * T + n) * N;
+      const o = (b * T + n + shift) * N;
       const end = offsets[b * T + n + 1] as number;
       for (let e = offsets[b * T + n] as number; e < end; e++) addRow(dW, (units[e] as number) * N, gD, o, N);
     }
@@ -566,14 +618,18 @@ function lifAdjointStep(
   alpha: number,
   beta: number,
   c: number,
+  nir: boolean,
 ) {
   for (let j = 0; j < N; j++) {
     const u = lu[j] as number;
     const l = li[j] as number;
     gD[base + j] = l;
     const keepU = spiked[base + j] ? 0 : u;
-    lu[j] = (gS[base + j] as number) * sg((um[base + j] as number) - theta) + beta * keepU;
-    li[j] = alpha * l + c * keepU;
+    const nu = (gS[base + j] as number) * sg((um[base + j] as number) - theta) + beta * keepU;
+    lu[j] = nu;
+    // NIR: P[n] = beta v[n-1] + c I[n] takes the current of the same index, so dL/dI[n]
+    // gets c dL/dP[n], the new lu (SpyTorch: c keep dL/dU[n+1], the old one).
+    li[j] = alpha * l + c * (nir ? nu : keepU);
   }
 }
 
@@ -635,6 +691,46 @@ function lifStep(
     if (pre) pre[base + j] = v;
     U[j] = zero ? (s ? 0 : v) : v - theta * s;
     I[j] = alpha * i + (drive[d + j] as number);
+  }
+  return cursor;
+}
+
+/**
+ * One step of a LIF population under NIR's forward Euler (reset to v_reset = 0, or subtract):
+ * the spike of step n from P[n], then I[n] = alpha I[n-1] + x[n] and P[n+1] = beta v[n] + c I[n],
+ * v[n] = P[n] after the reset. (U holds P, I the current after the previous step.)
+ */
+function nirStep(
+  U: FloatArray,
+  I: FloatArray,
+  N: number,
+  drive: FloatArray,
+  d: number,
+  spiked: Uint8Array,
+  base: number,
+  units: Int32Array,
+  cursor: number,
+  alpha: number,
+  beta: number,
+  c: number,
+  theta: number,
+  zero: boolean,
+  sgOut: FloatArray | null,
+  pre: FloatArray | null,
+  mem: FloatArray | null,
+): number {
+  for (let j = 0; j < N; j++) {
+    const u = U[j] as number;
+    const s = u - theta > 0 ? 1 : 0;
+    spiked[base + j] = s;
+    if (s) units[cursor++] = j;
+    if (sgOut) sgOut[base + j] = u;
+    if (mem) mem[base + j] = u;
+    // d P[n+1] / d S[n] of the zero reset is -beta P[n].
+    if (pre) pre[base + j] = beta * u;
+    const i = alpha * (I[j] as number) + (drive[d + j] as number);
+    I[j] = i;
+    U[j] = beta * (zero ? (s ? 0 : u) : u - theta * s) + c * i;
   }
   return cursor;
 }

@@ -57,23 +57,28 @@ export class ReferenceEngine implements Engine {
   }
 
   gradients(batch: SpikeBatch, weights: WeightSet<FloatArray>): GradientResult {
-    const trainable = this.plan.connections.filter((c) => c.trainable);
+    // Trainable parameters: weights of connections the loss depends on, and biases of
+    // populations in the loss (keyed by the population's id).
+    const trainable = [
+      ...this.plan.connections.filter((c) => c.trainable).map((c) => c.id),
+      ...this.plan.populations.filter((p) => p.bias && p.inLoss).map((p) => p.id),
+    ];
     return tf.tidy(() => {
       const tensors = this.weightTensors(weights);
       let predicted: ArrayLike<number> = [];
       const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
         const map = { ...tensors };
-        trainable.forEach((c, i) => {
-          map[c.id] = ws[i] as tf.Tensor2D;
+        trainable.forEach((id, i) => {
+          map[id] = ws[i] as tf.Tensor;
         });
         const fwd = this.run(batch, map, false);
         // Read now: valueAndGrads disposes the forward's intermediates.
         predicted = fwd.predicted.dataSync();
         return fwd.loss;
-      })(trainable.map((c) => tensors[c.id] as tf.Tensor2D));
+      })(trainable.map((id) => tensors[id] as tf.Tensor));
       const out: Record<string, Float32Array> = {};
-      trainable.forEach((c, i) => {
-        out[c.id] = (grads[i] as tf.Tensor).dataSync() as Float32Array;
+      trainable.forEach((id, i) => {
+        out[id] = (grads[i] as tf.Tensor).dataSync() as Float32Array;
       });
       return {
         loss: value.dataSync()[0] as number,
@@ -140,18 +145,24 @@ export class ReferenceEngine implements Engine {
     return result as unknown as Recording;
   }
 
-  private weightTensors(weights: WeightSet<FloatArray>): Record<string, tf.Tensor2D> {
-    const out: Record<string, tf.Tensor2D> = {};
+  private weightTensors(weights: WeightSet<FloatArray>): Record<string, tf.Tensor> {
+    const out: Record<string, tf.Tensor> = {};
     for (const c of this.plan.connections) {
       const w = weights[c.id];
       if (!w) throw new Error(`No weights for connection '${c.id}'.`);
       out[c.id] = tf.tensor2d(Float32Array.from(w), [c.sourceUnits, c.targetUnits]);
     }
+    for (const p of this.plan.populations) {
+      if (!p.bias) continue;
+      const b = weights[p.id];
+      if (b?.length !== p.size) throw new Error(`No bias currents for population '${p.id}'.`);
+      out[p.id] = tf.tensor1d(Float32Array.from(b));
+    }
     return out;
   }
 
   /** The whole network over the batch, in the order of docs/model.md's equations. */
-  private run(batch: SpikeBatch, weights: Record<string, tf.Tensor2D>, keepMembranes: boolean): Forward {
+  private run(batch: SpikeBatch, weights: Record<string, tf.Tensor>, keepMembranes: boolean): Forward {
     const plan = this.plan;
     const B = batch.batchSize;
     const T = plan.timeSteps;
@@ -168,6 +179,8 @@ export class ReferenceEngine implements Engine {
         const h = tf.matMul(tf.reshape(s, [B * T, c.sourceUnits]), weights[c.id] as tf.Tensor2D);
         drive = tf.add(drive, tf.reshape(h, [B, T, N]));
       }
+      // The bias current, the same at every step (broadcast over samples and steps).
+      if (p.bias) drive = tf.add(drive, weights[p.id] as tf.Tensor1D);
       const driveAt = tf.unstack(drive, 1);
       let I: tf.Tensor = tf.zeros([B, N]);
       let U: tf.Tensor = tf.zeros([B, N]);
@@ -186,6 +199,29 @@ export class ReferenceEngine implements Engine {
       const V = p.recurrent ? (weights[p.recurrent.id] as tf.Tensor2D) : null;
       const out: tf.Tensor[] = [];
       const mem: tf.Tensor[] = [];
+      if (plan.discretisation === 'nir') {
+        // NIR's forward Euler (docs/model.md): U holds P[n], the membrane the spike of step n
+        // is read from; I the current after step n-1.
+        //   S[n] = H(P[n] - theta);  I[n] = alpha I[n-1] + x[n],  x[n] = W^T S_in[n] + V^T S[n-1] + b
+        //   v[n] = P[n] (1 - S[n])  or  P[n] - theta S[n];        P[n+1] = beta v[n] + c I[n]
+        let previous: tf.Tensor | null = null;
+        for (let n = 0; n < T; n++) {
+          const x = tf.sub(U, p.threshold);
+          const S = this.spike(x);
+          const Sreset = p.detachReset ? tf.step(x) : S;
+          let d = driveAt[n] as tf.Tensor;
+          if (V && previous) d = tf.add(d, tf.matMul(previous as tf.Tensor2D, V));
+          I = tf.add(tf.mul(p.alpha, I), d);
+          const v = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(p.threshold, Sreset));
+          if (keepMembranes) mem.push(U);
+          out.push(S);
+          U = tf.add(tf.mul(p.beta, v), tf.mul(c, I));
+          previous = S;
+        }
+        spikes[p.index] = tf.stack(out, 1) as tf.Tensor3D;
+        if (keepMembranes) membranes[p.index] = tf.stack(mem, 1) as tf.Tensor3D;
+        continue;
+      }
       for (let n = 0; n < T; n++) {
         const x = tf.sub(U, p.threshold);
         const S = this.spike(x);
