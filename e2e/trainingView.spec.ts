@@ -65,6 +65,10 @@ async function expectStatusShownInFull(bar: Locator) {
       textBox: { left: text.left, right: text.right, top: text.top, bottom: text.bottom },
       box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom },
       window: { width: window.innerWidth, height: window.innerHeight },
+      // It wraps between its "·" parts, never inside one ("6 min / 15 s left").
+      brokenParts: [...el.querySelectorAll('.training-status__part')]
+        .filter((part) => part.getClientRects().length > 1)
+        .map((part) => part.textContent),
     };
   });
   const what = `status "${seen.text}"`;
@@ -72,6 +76,7 @@ async function expectStatusShownInFull(bar: Locator) {
   expect(seen.clippedX, `${what} is not cut off at the side`).toBe(false);
   expect(seen.clippedY, `${what} is not cut off below`).toBe(false);
   expect(seen.ellipsis, `${what} is not ellipsized`).toBe(false);
+  expect(seen.brokenParts, `${what} wraps between its parts`).toEqual([]);
   expect(seen.textBox.left, `${what} starts inside its box`).toBeGreaterThanOrEqual(seen.box.left - 0.5);
   expect(seen.textBox.right, `${what} ends inside its box`).toBeLessThanOrEqual(seen.box.right + 0.5);
   expect(seen.textBox.bottom, `${what} ends inside its box`).toBeLessThanOrEqual(seen.box.bottom + 0.5);

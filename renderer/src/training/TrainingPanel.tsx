@@ -2,7 +2,7 @@
 // which phase the run is in (and why Train is unavailable); below it every figure of the run
 // (curves, the raster of every population, membrane traces, firing rates, weight and gradient
 // norms per connection, the test confusion matrix), each with titled axes and its own export.
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../api';
 import { downloadFile } from '../files/download';
@@ -25,6 +25,25 @@ import {
 import { engineWords, frameWords, savedRunText, statusText, trainBlocker } from './trainStatus';
 import './training.css';
 import { graphChangedSinceStart, isActive, runOfSaved } from './trainingSlice';
+
+/**
+ * The status sentence with each short "·" part kept on one line, so it wraps between parts
+ * ("batch 14/32 · 6 min 15 s left"), never inside one ("6 / min 15 s left").
+ */
+function StatusParts({ text }: { text: string }) {
+  const parts = text.split(' · ');
+  return (
+    <>
+      {parts.map((part, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one sentence, in order.
+        <Fragment key={i}>
+          {i > 0 && ' · '}
+          <span className={part.length <= 40 ? 'training-status__part' : undefined}>{part}</span>
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 /** A saved run's figures say so in their titles (and so in their exports). */
 function mark<F extends Figure | null>(figure: F, fromFile: boolean): F {
@@ -251,7 +270,7 @@ export function TrainingPanel() {
                     saved with the document
                   </span>
                 )}
-                {status}
+                <StatusParts text={status} />
               </>
             )}
           </span>
