@@ -82,6 +82,37 @@ describe('run store', () => {
   });
 });
 
+describe('sweep status', () => {
+  it('estimates the time left from the wall time of finished runs, divided over the pool', () => {
+    const { dir } = createSweep(tmp(), smallRandmanDocument(), {
+      name: 'eta',
+      mode: 'grid',
+      axes: [],
+      configs: [0, 1, 2].map((index) => ({ index, values: { 'train.seed': index } })),
+      settings: { engine: 'fast' },
+    });
+    const rec = new RunRecorder(path.join(dir, 'runs', '000'), {
+      name: 'x',
+      source: 'sweep',
+      engine: 'fast',
+      threads: 1,
+      seed: 0,
+      settings: {},
+      document: smallRandmanDocument(),
+    });
+    // Trained for 2 s of a run that took 10 s from start to end (data loading, evaluation).
+    rec.finish('done', { seconds: 2, final: { testAcc: 0.5 } });
+    const info = JSON.parse(readFileSync(path.join(dir, 'runs', '000', 'run.json'), 'utf8'));
+    writeJsonAtomic(path.join(dir, 'runs', '000', 'run.json'), {
+      ...info,
+      startedAt: '2026-12-02T00:00:00.000Z',
+      finishedAt: '2026-12-02T00:00:10.000Z',
+    });
+    expect(sweepStatus(dir, 'x').etaSeconds).toBeCloseTo(20);
+    expect(sweepStatus(dir, 'x', { jobs: 2 }).etaSeconds).toBeCloseTo(10);
+  });
+});
+
 describe('local sweep pool', () => {
   it('runs every configuration, reports the one that cannot train as failed, and resumes after a stop', async () => {
     const folder = tmp();

@@ -128,9 +128,14 @@ export function sweepStatus(
   extra: { active?: boolean; jobs?: number; threadsPerRun?: number; lost?: Set<number> } = {},
 ): SweepStatus {
   const plan = loadSweep(sweepDir);
+  const wall = new Map<number, number>();
   const configs: SweepConfigState[] = plan.configs.map((c) => {
     const dir = configDir(sweepDir, c.index);
     const info = readRunInfo(dir);
+    if (info?.status === 'done' && info.finishedAt) {
+      const seconds = (Date.parse(info.finishedAt) - Date.parse(info.startedAt)) / 1000;
+      if (Number.isFinite(seconds) && seconds >= 0) wall.set(c.index, seconds);
+    }
     if (!info) {
       if (extra.lost?.has(c.index))
         return {
@@ -166,8 +171,12 @@ export function sweepStatus(
     failed: count('failed'),
     stopped: count('stopped') + count('interrupted'),
   };
-  const finished = configs.filter((c) => c.status === 'done' && c.seconds !== undefined);
-  const mean = finished.length ? finished.reduce((s, c) => s + (c.seconds as number), 0) / finished.length : null;
+  // The time left is judged by the wall time of finished runs (run.json's start to its end:
+  // loading the data and the final evaluation included, which short runs are mostly made of).
+  const finished = configs
+    .map((c) => wall.get(c.index) ?? (c.status === 'done' ? c.seconds : undefined))
+    .filter((v): v is number => v !== undefined);
+  const mean = finished.length ? finished.reduce((s, v) => s + v, 0) / finished.length : null;
   const left = configs
     .filter((c) => c.status !== 'done' && c.status !== 'failed')
     .reduce((s, c) => s + (1 - (c.progress ?? 0)), 0);
