@@ -28,7 +28,7 @@ export function RunsPanel() {
   useRunsSync();
   const fileName = useAppStore((s) => s.fileName);
   const dark = useAppStore((s) => s.theme === 'dark');
-  const { folder, runs, sweeps, selected, details, error, loading } = useRunsStore();
+  const { folder, runs, sweeps, selected, details, error, loading, documentPath } = useRunsStore();
   const [filter, setFilter] = useState<Filter>('all');
   const [now, setNow] = useState(Date.now());
   const anyRunning = runs.some((r) => r.status === 'running');
@@ -92,9 +92,18 @@ export function RunsPanel() {
         <span className="runs-bar__title">
           Runs of <strong>{fileName}</strong>
         </span>
-        <span className="runs-bar__folder" title={folder ?? ''} data-testid="runs-folder">
+        <span
+          className="runs-bar__folder"
+          title={
+            documentPath
+              ? (folder ?? '')
+              : `This document is not saved yet, so its runs are kept in the app's data folder: ${folder ?? ''}. After Save As they go beside the file.`
+          }
+          data-testid="runs-folder"
+        >
           {folder}
         </span>
+        {!documentPath && <span className="chip chip--muted">not saved: app data folder</span>}
         <label className="field-inline">
           Show
           <select value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="runs-filter">
