@@ -174,6 +174,24 @@ export function kernelsUnavailableReason(): string {
   return failure;
 }
 
+/** Makes the typed arrays of a layout (KernelMemory.layout, or plain arrays: jsArrays). */
+export interface ArrayMaker {
+  f32(n: number): Float32Array;
+  f64(n: number): Float64Array;
+  i32(n: number): Int32Array;
+  u8(n: number): Uint8Array;
+}
+
+/** Ordinary typed arrays: the same layout code without the kernels. */
+export const jsArrays: ArrayMaker = {
+  f32: (n) => new Float32Array(n),
+  f64: (n) => new Float64Array(n),
+  i32: (n) => new Int32Array(n),
+  u8: (n) => new Uint8Array(n),
+};
+
+const round64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
 /** One instance of the kernels with its own memory and a bump allocator over it. */
 export class KernelMemory {
   readonly k: KernelExports;
@@ -215,6 +233,44 @@ export class KernelMemory {
     if (end > have) this.k.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
     return at;
+  }
+
+  /**
+   * Lays out every array `build` makes in this memory, freeing what was there: `build` runs
+   * once to measure, the memory grows once, and `build` runs again making views (so it must
+   * make the same arrays both times). Views of an earlier layout are invalid afterwards.
+   */
+  layout<T>(build: (make: ArrayMaker) => T): T {
+    let bytes = 0;
+    const count = <A>(size: number, empty: A): A => {
+      bytes += round64(size);
+      return empty;
+    };
+    build({
+      f32: (n) => count(4 * n, new Float32Array(0)),
+      f64: (n) => count(8 * n, new Float64Array(0)),
+      i32: (n) => count(4 * n, new Int32Array(0)),
+      u8: (n) => count(n, new Uint8Array(0)),
+    });
+    this.reset();
+    let at = this.alloc(bytes);
+    const buffer = this.k.memory.buffer;
+    const take = (size: number) => {
+      const here = at;
+      at += round64(size);
+      return here;
+    };
+    return build({
+      f32: (n) => new Float32Array(buffer, take(4 * n), n),
+      f64: (n) => new Float64Array(buffer, take(8 * n), n),
+      i32: (n) => new Int32Array(buffer, take(4 * n), n),
+      u8: (n) => new Uint8Array(buffer, take(n), n),
+    });
+  }
+
+  /** Whether `a` is a view of this memory (its byteOffset is then its kernel address). */
+  holds(a: { buffer: ArrayBufferLike }): boolean {
+    return a.buffer === this.k.memory.buffer;
   }
 
   f32(ptr: number, n: number): Float32Array {

@@ -507,7 +507,8 @@ export function adjointStepBatch(
 /**
  * out[r, :] = (accumulate ? out[r, :] : 0) + sum_k a[r, k] b[k, :]: a is [R, K], b is
  * [K, M], out is [R, M], all f32 row-major. Register-blocked: 4 rows of a by 8 columns of
- * b (eight f32x4 accumulators), then the edges. Rows of a that are all zero cost a check.
+ * b (eight f32x4 accumulators), then the edges. A block of four rows of a that are all zero
+ * is skipped (out stays, or is zeroed), after a check that costs 4 K loads.
  */
 export function gemm(out: usize, a: usize, b: usize, R: i32, K: i32, M: i32, accumulate: bool): void {
   const aRow = <usize>K << 2;
@@ -522,6 +523,12 @@ export function gemm(out: usize, a: usize, b: usize, R: i32, K: i32, M: i32, acc
     const o1 = o0 + oRow;
     const o2 = o1 + oRow;
     const o3 = o2 + oRow;
+    // Four rows of a that are all zero (a sample whose adjoint has not started yet, a step
+    // after the readout's arg-max) add nothing: skip them, as the JS loops skip zero entries.
+    if (zeroRows(a0, 4 * K)) {
+      if (!accumulate) memory.fill(o0, 0, 4 * oRow);
+      continue;
+    }
     let i = 0;
     for (; i + 8 <= M; i += 8) {
       const io = <usize>i << 2;
@@ -574,6 +581,18 @@ export function gemm(out: usize, a: usize, b: usize, R: i32, K: i32, M: i32, acc
     for (; i < M; i++) gemmCell(out, a, b, r, i, K, M, accumulate, 4);
   }
   for (; r < R; r++) for (let i = 0; i < M; i++) gemmCell(out, a, b, r, i, K, M, accumulate, 1);
+}
+
+/** Whether the n f32 from p are all zero (either sign). */
+@inline
+function zeroRows(p: usize, n: i32): bool {
+  let any = i32x4.splat(0);
+  const mask = i32x4.splat(0x7fffffff);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) any = v128.or(any, v128.and(v128.load(p + (<usize>j << 2)), mask));
+  if (v128.any_true(any)) return false;
+  for (; j < n; j++) if ((load<u32>(p + (<usize>j << 2)) & 0x7fffffff) != 0) return false;
+  return true;
 }
 
 /** out[r..r+rows, i] for the edges gemm's blocks leave. */
