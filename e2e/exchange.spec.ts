@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+
+const fixture = fileURLToPath(new URL('../main/nir/fixtures/snntorch-synaptic-ff.nir', import.meta.url));
 
 async function runCommand(page: Page, label: string) {
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
@@ -35,33 +38,46 @@ async function giveWeights(page: Page) {
   });
 }
 
-test('NIR export names what is missing, exports a trained network, and imports it back', async ({ app }) => {
+test('NIR export names what is missing, then exports for snnTorch with the agreement it measured', async ({ app }) => {
   await runCommand(app, 'Export NIR');
-  await expect(app.getByTestId('toast').last()).toContainText(/weights/i);
+  const dialog = app.getByTestId('export-nir-dialog');
+  await expect(dialog.getByTestId('export-error')).toContainText(/weights/i);
+  await expect(dialog.getByTestId('export-save')).toBeDisabled();
+  await app.keyboard.press('Escape');
 
   await giveWeights(app);
-  const downloading = app.waitForEvent('download');
   await runCommand(app, 'Export NIR');
+  await expect(dialog.getByTestId('export-agreement')).toBeVisible({ timeout: 60_000 });
+  await dialog.getByTestId('export-target-snntorch').click();
+  await expect(dialog.getByTestId('export-agreement-summary')).toContainText(
+    /Measured on \d+ samples .* the file as snnTorch runs it vs our engine/,
+    { timeout: 60_000 },
+  );
+  // The example trains under SpyTorch's rule, which snnTorch cannot express: said, not hidden.
+  await expect(dialog.getByTestId('export-agreement-headline')).toContainText(/snnTorch cannot express/);
+  const downloading = app.waitForEvent('download');
+  await dialog.getByTestId('export-save').click();
   const download = await downloading;
-  expect(download.suggestedFilename()).toMatch(/\.nir$/);
-  const path = await download.path();
-  const bytes = readFileSync(path);
+  expect(download.suggestedFilename()).toMatch(/\.snntorch\.nir$/);
+  const bytes = readFileSync(await download.path());
   expect(bytes.subarray(0, 8).toString('latin1')).toBe('\x89HDF\r\n\x1a\n');
+});
 
+test('a real snnTorch file imports through the dialog, its time step found from the file', async ({ app }) => {
   await app.evaluate(() => window.__spikewright?.store.getState().markSaved(null, 'randman.snn.json'));
-  const choosing = app.waitForEvent('filechooser');
   await runCommand(app, 'Import NIR');
-  await (await choosing).setFiles(path);
-  await expect(app.getByTestId('file-name')).toContainText('randman');
+  const dialog = app.getByTestId('import-nir-dialog');
+  await dialog.getByTestId('import-nir-file').setInputFiles(fixture);
+  await dialog.getByTestId('import-submit').click();
+  await expect(dialog).toBeHidden();
+  await expect(app.getByTestId('file-name')).toContainText('snntorch-synaptic-ff');
+  await expect(app.getByTestId('toast').last()).toContainText(/dt = 0\.0001 s/);
   const imported = await app.evaluate(() => {
     const s = window.__spikewright?.store.getState();
-    return {
-      kinds: s?.graph.nodes.map((n) => n.kind).sort(),
-      weights: Object.keys(s?.weights ?? {}).sort(),
-    };
+    return { kinds: s?.graph.nodes.map((n) => n.kind).sort(), weights: Object.keys(s?.weights ?? {}).length };
   });
-  expect(imported.kinds).toEqual(expect.arrayContaining(['dataset', 'lif', 'readout', 'loss', 'training']));
-  expect(imported.weights).toEqual(['w_in', 'w_out']);
+  expect(imported.kinds).toEqual(expect.arrayContaining(['dataset', 'lif', 'loss', 'training']));
+  expect(imported.weights).toBe(2);
 });
 
 test('the canvas exports as SVG and PNG', async ({ app }) => {

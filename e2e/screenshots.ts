@@ -76,6 +76,27 @@ const screens: Record<string, Screen> = {
       await page.getByTestId('save-as-dialog').waitFor();
     },
   },
+  exportNir: {
+    show: async (page) => {
+      await store(
+        page,
+        `(() => { const st = window.__spikewright.store; const { graph } = st.getState();
+        const size = (id) => { const n = graph.nodes.find((x) => x.id === id); return !n ? 0 : n.kind === 'dataset' ? n.params.inputs : n.params.size ?? 0; };
+        const weights = {};
+        for (const e of graph.edges) { if (e.kind !== 'connection') continue; const shape = [size(e.source), size(e.target)];
+          const v = new Float32Array(shape[0] * shape[1]).map((_, i) => ((i % 7) - 3) / 10); let b = ''; for (const x of new Uint8Array(v.buffer)) b += String.fromCharCode(x);
+          weights[e.id] = { shape, dtype: 'float32', data: btoa(b) }; }
+        st.setState({ weights }); st.getState().openDialog({ kind: 'exportNir' }); })()`,
+      );
+      await page.getByTestId('export-agreement').waitFor({ timeout: 60_000 });
+    },
+  },
+  importNir: {
+    show: async (page) => {
+      await store(page, `window.__spikewright.store.getState().openDialog({ kind: 'importNir' })`);
+      await page.getByTestId('import-dt-given').click();
+    },
+  },
   help: {
     show: async (page) => {
       await page.keyboard.press('F1');

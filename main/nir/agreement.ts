@@ -199,7 +199,7 @@ export function measureAgreement(
     .join('; ');
   const measured = `Measured on ${B} samples of ${data} (${T} steps), the file as ${tool.label} runs it vs our engine: spikes ${layerText || '(no spiking layers)'}; predictions ${same}/${B} identical.`;
   const because = !expressible
-    ? ` This graph trains under SpyTorch's discretisation, which ${tool.label} cannot express: after a spike SpyTorch drops that step's input, while NIR neurons reset to v_reset and keep integrating, and its layers take two steps where NIR's take one (snnTorch's and Norse's none). Switch the training settings to "NIR (forward Euler)" and retrain to export exactly.`
+    ? ` This graph trains under SpyTorch's discretisation, which ${tool.label} cannot express: after a spike SpyTorch drops that step's input, while NIR neurons reset to v_reset and keep integrating, and its layers take two steps where NIR's take one (snnTorch's and Norse's none). Set the training settings' Discretisation to "NIR forward Euler (reset to v_reset)" and retrain to export exactly.`
     : !exact && targetLatency === 0
       ? ` ${tool.label} feeds each layer's current into its membrane in the same step (NIR's reference loop, which our engine follows, one step later), so each layer fires earlier there, and a recurrent loop closes a step sooner; the last steps of each trial differ.`
       : '';

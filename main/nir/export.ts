@@ -9,6 +9,7 @@ import { lifFields, nodeKindInfo } from '../../shared/graph/kinds';
 import { outputSize } from '../../shared/graph/shapes';
 import { findLoop } from '../../shared/graph/validate';
 import { weightsFromFile } from '../engine/snnWeights';
+import type { ExportAgreement } from './agreement';
 import { MS_PER_SECOND, NIR_VERSION, oneMinusDecay } from './convention';
 import { EXTRAS_FORMAT, type SpikewrightNirExtras } from './extras';
 import { dataset, group, type H5Group, writeH5 } from './h5';
@@ -357,8 +358,8 @@ export async function exportNirToPath(file: SnnFile, path: string, options: NirE
  */
 export async function exportNirDocument(
   documentText: string,
-  options: NirExportOptions = {},
-): Promise<{ data: Uint8Array; fileName: string }> {
+  options: NirExportOptions & { agreementSamples?: number } = {},
+): Promise<{ data: Uint8Array; fileName: string; agreement?: ExportAgreement }> {
   let json: unknown;
   try {
     json = JSON.parse(documentText);
@@ -367,7 +368,15 @@ export async function exportNirDocument(
   }
   const loaded = restoreSnnFile(json, 'The document');
   if (!loaded.ok) throw new Error(loaded.error);
-  const data = await exportNir(loaded.file, options);
+  const { agreementSamples, ...exportOptions } = options;
+  const data = await exportNir(loaded.file, exportOptions);
   const base = (loaded.file.metadata.name || 'network').replace(/[^A-Za-z0-9_.-]+/g, '_');
-  return { data, fileName: `${base}.nir` };
+  const suffix = options.target && options.target !== 'nir' ? `.${options.target}` : '';
+  if (!agreementSamples) return { data, fileName: `${base}${suffix}.nir` };
+  // Loaded here, not at the top: the agreement check brings in the engine and the datasets.
+  const { measureAgreement } = await import('./agreement');
+  const { agreementBatch } = await import('./agreementBatch');
+  const { batch, data: source } = await agreementBatch(loaded.file, agreementSamples);
+  const agreement = measureAgreement(loaded.file, options.target ?? 'nir', batch, source, exportOptions);
+  return { data, fileName: `${base}${suffix}.nir`, agreement };
 }

@@ -66,11 +66,20 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
   const recentGranted = recent.list().then((paths) => {
     for (const p of paths) access.grant(p);
   });
-  const importNir = async (bytes: Uint8Array, fileName: string) => {
+  const importNir = async (bytes: Uint8Array, fileName: string, dtSeconds?: number) => {
     try {
       const name = fileName.replace(/\.(nir|h5|hdf5)$/i, '');
-      const result = await importNirDocument(bytes, { appVersion: options.appVersion, name });
-      return { text: result.text, unmapped: [...result.unmapped, ...result.problems] };
+      const result = await importNirDocument(bytes, {
+        appVersion: options.appVersion,
+        name,
+        ...(dtSeconds !== undefined ? { dtSeconds } : {}),
+      });
+      return {
+        text: result.text,
+        unmapped: [...result.unmapped, ...result.problems],
+        notes: result.notes,
+        dtSeconds: result.dtSeconds,
+      };
     } catch (error) {
       if (error instanceof NirImportError) throw new ApiError(`${fileName}: ${error.message}`);
       throw error;
@@ -143,16 +152,24 @@ export function createHandlers(options: BackendOptions): ApiHandlers {
       return {};
     },
     stopTraining: ({ runId }) => options.training.stop(runId),
-    exportDocument: async ({ document }) => {
+    exportDocument: async ({ document, target, samples }) => {
       try {
-        const out = await exportNirDocument(document, { appVersion: options.appVersion });
-        return { data: Buffer.from(out.data).toString('base64'), fileName: out.fileName };
+        const out = await exportNirDocument(document, {
+          appVersion: options.appVersion,
+          ...(target ? { target } : {}),
+          agreementSamples: samples ?? 256,
+        });
+        return {
+          data: Buffer.from(out.data).toString('base64'),
+          fileName: out.fileName,
+          ...(out.agreement ? { agreement: out.agreement } : {}),
+        };
       } catch (error) {
         if (error instanceof NirExportError) throw new ApiError(error.message);
         throw error;
       }
     },
-    importDocument: ({ data, fileName }) => importNir(Buffer.from(data, 'base64'), fileName),
+    importDocument: ({ data, fileName, dtSeconds }) => importNir(Buffer.from(data, 'base64'), fileName, dtSeconds),
     readRecovery: () => recovery.read(),
     writeRecovery: async ({ text, name, path }) => {
       await recovery.write(text, name, path);

@@ -40,6 +40,36 @@ const sweepRandomParams = z.object({
   hi: z.number(),
 });
 const batchCap = z.number().int().min(1).max(1_000_000).optional();
+/** What an export was measured to compute in its target tool (main/nir/agreement.ts). */
+export const exportAgreementSchema = z.object({
+  target: z.enum(['nir', 'snntorch', 'norse']),
+  targetLabel: z.string(),
+  semantics: z.string(),
+  discretisation: z.enum(['nir', 'spytorch']),
+  expressible: z.boolean(),
+  samples: z.number(),
+  timeSteps: z.number(),
+  data: z.string(),
+  layers: z.array(
+    z.object({
+      name: z.string(),
+      nirName: z.string(),
+      kind: z.enum(['lif', 'readout']),
+      size: z.number(),
+      lagSteps: z.number(),
+      cellAgreement: z.number(),
+      identical: z.boolean(),
+      engineSpikes: z.number(),
+      targetSpikes: z.number(),
+    }),
+  ),
+  predictionAgreement: z.number(),
+  identicalPredictions: z.boolean(),
+  exact: z.boolean(),
+  warnings: z.array(z.string()),
+  summary: z.string(),
+});
+export type ExportAgreementResult = z.output<typeof exportAgreementSchema>;
 
 export const apiMethods = {
   appInfo: {
@@ -153,10 +183,21 @@ export const apiMethods = {
     params: z.object({ runId: z.string() }),
     result: z.object({ ended: z.enum(['stopped', 'terminated', 'killed']) }),
   },
+  /**
+   * Exports a document as NIR for one tool ('nir': NIR's reference semantics, the default;
+   * 'snntorch'; 'norse'), with the agreement measured before writing: the file run by our NIR
+   * simulator under that tool's semantics vs the engine, on the graph's own test data.
+   */
   exportDocument: {
-    params: z.object({ document: z.string(), format: z.enum(['nir']) }),
+    params: z.object({
+      document: z.string(),
+      format: z.enum(['nir']),
+      target: z.enum(['nir', 'snntorch', 'norse']).optional(),
+      /** Samples the agreement check runs (default 256; 0 skips it). */
+      samples: z.number().int().min(0).max(4096).optional(),
+    }),
     /** The exported file, base64, with a suggested name. */
-    result: z.object({ data: z.string(), fileName: z.string() }),
+    result: z.object({ data: z.string(), fileName: z.string(), agreement: exportAgreementSchema.optional() }),
   },
   /** Imports a NIR file (base64) as a document; lists what could not be mapped. */
   importDocument: {
@@ -164,8 +205,15 @@ export const apiMethods = {
       data: z.string().max(700 * 1024 * 1024),
       fileName: z.string().max(1000),
       format: z.enum(['nir']),
+      /** The step (seconds) the file was made for; default: its metadata, else its writer's convention. */
+      dtSeconds: z.number().positive().max(10).optional(),
     }),
-    result: z.object({ text: z.string(), unmapped: z.array(z.string()) }),
+    result: z.object({
+      text: z.string(),
+      unmapped: z.array(z.string()),
+      notes: z.array(z.string()).optional(),
+      dtSeconds: z.number().optional(),
+    }),
   },
   /** The unsaved document kept in case the app or the machine stops; null when there is none. */
   readRecovery: {

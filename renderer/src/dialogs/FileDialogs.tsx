@@ -3,6 +3,7 @@
 // two later (behind the functions in files/fileActions).
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
+import { importNirBytes, measureExport, saveExport } from '../files/exchange';
 import {
   dirName,
   downloadDocument,
@@ -333,6 +334,248 @@ export function ConfirmDialog({
           {confirmLabel}
         </button>
       </div>
+    </Modal>
+  );
+}
+
+type ExportTargetName = 'nir' | 'snntorch' | 'norse';
+
+const EXPORT_TARGET_CHOICES: { id: ExportTargetName; label: string; help: string }[] = [
+  {
+    id: 'nir',
+    label: 'NIR (reference semantics)',
+    help: "NIR's reference forward-Euler loop at the graph's own time step (written in the file).",
+  },
+  {
+    id: 'snntorch',
+    label: 'snnTorch',
+    help: 'For snntorch import_from_nir: its dt = 1e-4 s; readouts become CubaLIF that never fire.',
+  },
+  { id: 'norse', label: 'Norse', help: 'For norse.torch.from_nir: its dt = 1e-3 s, r = 1, w_in = 1.' },
+];
+
+type ExportOutcome = Awaited<ReturnType<typeof api.exportDocument>>;
+
+const percent = (x: number) => (x === 1 ? '100%' : `${(100 * x).toFixed(2)}%`);
+
+/** How the file written for a tool will run there, as measured before writing. */
+function AgreementReport({ outcome }: { outcome: ExportOutcome }) {
+  const a = outcome.agreement;
+  if (!a) return null;
+  return (
+    <div className={`agreement ${a.exact ? 'agreement--exact' : 'agreement--differs'}`} data-testid="export-agreement">
+      <div className="agreement__headline" data-testid="export-agreement-headline">
+        {a.exact
+          ? `Identical spikes and predictions in ${a.targetLabel}`
+          : a.expressible
+            ? `${a.targetLabel} computes something slightly different`
+            : `${a.targetLabel} cannot express how this graph was trained`}
+      </div>
+      <table className="agreement__table">
+        <thead>
+          <tr>
+            <th>Layer</th>
+            <th>Spikes (there / here)</th>
+            <th>Cells agreeing</th>
+          </tr>
+        </thead>
+        <tbody>
+          {a.layers.map((l) => (
+            <tr key={l.nirName}>
+              <td>{l.name}</td>
+              <td>
+                {l.targetSpikes.toLocaleString('en-US')} / {l.engineSpikes.toLocaleString('en-US')}
+              </td>
+              <td>
+                {l.identical ? 'identical' : percent(l.cellAgreement)}
+                {l.lagSteps ? ` (${l.lagSteps} step${l.lagSteps === 1 ? '' : 's'} earlier)` : ''}
+              </td>
+            </tr>
+          ))}
+          <tr>
+            <td>Predictions</td>
+            <td colSpan={2}>
+              {Math.round(a.predictionAgreement * a.samples)} / {a.samples} identical
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      <p className="agreement__summary" data-testid="export-agreement-summary">
+        {a.summary}
+      </p>
+    </div>
+  );
+}
+
+/** Export NIR: choose the tool the file is for, see what it will compute there, then save. */
+export function ExportNirDialog() {
+  const [target, setTarget] = useState<ExportTargetName>('nir');
+  const [outcome, setOutcome] = useState<ExportOutcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let alive = true;
+    setBusy(true);
+    setError(null);
+    setOutcome(null);
+    void measureExport(target)
+      .then((out) => alive && setOutcome(out))
+      .catch((e: Error) => alive && setError(e.message))
+      .finally(() => alive && setBusy(false));
+    return () => {
+      alive = false;
+    };
+  }, [target]);
+  return (
+    <Modal title="Export NIR" testId="export-nir-dialog" width={620}>
+      <fieldset className="choice-list" disabled={busy}>
+        <legend className="field__label">The file is for</legend>
+        {EXPORT_TARGET_CHOICES.map((t) => (
+          <label key={t.id} className="choice" data-testid={`export-target-${t.id}`}>
+            <input
+              type="radio"
+              name="export-target"
+              checked={target === t.id}
+              onChange={() => setTarget(t.id)}
+              value={t.id}
+            />
+            <span>
+              <span className="choice__label">{t.label}</span>
+              <span className="choice__help">{t.help}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {busy && (
+        <div className="dialog-text" data-testid="export-measuring">
+          Running the file as {EXPORT_TARGET_CHOICES.find((t) => t.id === target)?.label} would, on test samples of the
+          graph's data…
+        </div>
+      )}
+      {outcome && <AgreementReport outcome={outcome} />}
+      {error && (
+        <div className="dialog-error" role="alert" data-testid="export-error">
+          {error}
+        </div>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={close}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={!outcome || busy}
+          data-testid="export-save"
+          onClick={() => {
+            if (!outcome) return;
+            saveExport(outcome, target);
+            close();
+          }}
+        >
+          {outcome?.agreement && !outcome.agreement.exact ? 'Save anyway' : 'Save'}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Import NIR: the file, and the time step it was made for (found from the file, or given). */
+export function ImportNirDialog() {
+  const [file, setFile] = useState<File | null>(null);
+  const [mode, setMode] = useState<'file' | 'given'>('file');
+  const [dt, setDt] = useState('1e-4');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const dtValue = Number(dt);
+  const dtOk = mode === 'file' || (Number.isFinite(dtValue) && dtValue > 0 && dtValue <= 10);
+  return (
+    <Modal title="Import NIR" testId="import-nir-dialog" width={560}>
+      <form
+        className="dialog-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!file || !dtOk) return;
+          setBusy(true);
+          setError(null);
+          void file
+            .arrayBuffer()
+            .then((buffer) =>
+              importNirBytes(new Uint8Array(buffer), file.name, mode === 'given' ? { dtSeconds: dtValue } : {}),
+            )
+            .then((problem) => {
+              setBusy(false);
+              if (problem) setError(problem);
+              else close();
+            });
+        }}
+      >
+        <label className="field__label" htmlFor="import-nir-file">
+          <span>NIR file (.nir, .h5)</span>
+        </label>
+        <input
+          id="import-nir-file"
+          type="file"
+          accept=".nir,.h5,.hdf5"
+          data-testid="import-nir-file"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
+        <fieldset className="choice-list">
+          <legend className="field__label">Time step the file was made for</legend>
+          <label className="choice">
+            <input type="radio" name="import-dt" checked={mode === 'file'} onChange={() => setMode('file')} />
+            <span>
+              <span className="choice__label">From the file</span>
+              <span className="choice__help">
+                Its metadata (Spikewright), snnTorch's convention (r = tau_mem / dt, 1e-4 s), else Norse's 1e-3 s.
+              </span>
+            </span>
+          </label>
+          <label className="choice">
+            <input
+              type="radio"
+              name="import-dt"
+              checked={mode === 'given'}
+              onChange={() => setMode('given')}
+              data-testid="import-dt-given"
+            />
+            <span>
+              <span className="choice__label">Given</span>
+              <span className="choice__help">For files made at another step (the NIR paper's Norse LIF: 1e-4 s).</span>
+            </span>
+          </label>
+          <div className="input-row">
+            <input
+              aria-label="Time step in seconds"
+              value={dt}
+              disabled={mode !== 'given'}
+              onChange={(e) => setDt(e.target.value)}
+              data-testid="import-dt"
+              spellCheck={false}
+            />
+            <span className="dialog-text">seconds</span>
+          </div>
+          {!dtOk && <div className="field__error">The time step must be a positive number of seconds.</div>}
+        </fieldset>
+        {error && (
+          <div className="dialog-error" role="alert" data-testid="import-error">
+            {error}
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={!file || !dtOk || busy}
+            data-testid="import-submit"
+          >
+            Import
+          </button>
+        </div>
+      </form>
     </Modal>
   );
 }

@@ -3,7 +3,14 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store';
 import { CommandPalette } from './CommandPalette';
 import { ContextMenu } from './ContextMenu';
-import { ConfirmDialog, ExamplesDialog, OpenDialog, SaveAsDialog } from './FileDialogs';
+import {
+  ConfirmDialog,
+  ExamplesDialog,
+  ExportNirDialog,
+  ImportNirDialog,
+  OpenDialog,
+  SaveAsDialog,
+} from './FileDialogs';
 import { HelpDialog } from './HelpDialog';
 import { QuickAdd } from './QuickAdd';
 
@@ -17,6 +24,8 @@ export function Overlays() {
       {dialog?.kind === 'open' && <OpenDialog />}
       {dialog?.kind === 'saveAs' && <SaveAsDialog />}
       {dialog?.kind === 'examples' && <ExamplesDialog />}
+      {dialog?.kind === 'exportNir' && <ExportNirDialog />}
+      {dialog?.kind === 'importNir' && <ImportNirDialog />}
       {dialog?.kind === 'help' && <HelpDialog />}
       {dialog?.kind === 'confirm' && (
         <ConfirmDialog

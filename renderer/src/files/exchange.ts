@@ -35,45 +35,51 @@ export async function saveAsWithDialog() {
   if (error) store().showToast(error, 'error');
 }
 
-export async function exportNir() {
-  try {
-    const out = await api.exportDocument({ document: serializeSnnFile(store().toFile()), format: 'nir' });
-    // Named after the file, as every export is (the backend names it after the network).
-    const name = `${stem()}.nir`;
-    downloadFile(name, base64ToBytes(out.data), 'application/x-hdf5');
-    store().showToast(`Exported ${name}`);
-  } catch (error) {
-    store().showToast((error as Error).message, 'error');
-  }
+/** Opens the export dialog (the tool the file is for, the agreement measured there). */
+export function exportNir() {
+  store().openDialog({ kind: 'exportNir' });
 }
 
-/** Asks for a .nir file and opens it as a new, unsaved document. */
+/** The NIR file for one tool, with what it will compute there (measured by the backend). */
+export function measureExport(target: 'nir' | 'snntorch' | 'norse') {
+  return api.exportDocument({ document: serializeSnnFile(store().toFile()), format: 'nir', target, samples: 256 });
+}
+
+/** Downloads an export the dialog measured. */
+export function saveExport(out: Awaited<ReturnType<typeof measureExport>>, target: string) {
+  // Named after the file, as every export is (the backend names it after the network).
+  const name = `${stem()}${target === 'nir' ? '' : `.${target}`}.nir`;
+  downloadFile(name, base64ToBytes(out.data), 'application/x-hdf5');
+  store().showToast(`Exported ${name}`);
+}
+
+/** Opens the import dialog (the file, and the step it was made for), after unsaved work is kept or let go. */
 export function importNir() {
-  guardUnsaved(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.accept = '.nir,.h5,.hdf5';
-    input.onchange = async () => {
-      const file = input.files?.[0];
-      if (!file) return;
-      await importNirBytes(new Uint8Array(await file.arrayBuffer()), file.name);
-    };
-    input.click();
-  }, 'Import a NIR file');
+  guardUnsaved(() => store().openDialog({ kind: 'importNir' }), 'Import a NIR file');
 }
 
-export async function importNirBytes(bytes: Uint8Array, fileName: string) {
+/** Imports NIR bytes as a new, unsaved document; returns the error to show, or null. */
+export async function importNirBytes(
+  bytes: Uint8Array,
+  fileName: string,
+  options: { dtSeconds?: number } = {},
+): Promise<string | null> {
   try {
-    const result = await api.importDocument({ data: bytesToBase64(bytes), fileName, format: 'nir' });
+    const result = await api.importDocument({ data: bytesToBase64(bytes), fileName, format: 'nir', ...options });
     const name = `${fileName.replace(/\.(nir|h5|hdf5)$/i, '')}.snn.json`;
-    if (openDocumentText(result.text, null, name)) return;
+    if (openDocumentText(result.text, null, name)) return null;
     // Imported work is not saved anywhere yet.
     useAppStore.setState({ savedText: '' });
+    const dt = result.dtSeconds !== undefined ? ` at dt = ${result.dtSeconds} s` : '';
     if (result.unmapped.length)
-      store().showToast(`Imported with ${result.unmapped.length} note(s): ${result.unmapped.join(' · ')}`, 'info');
-    else store().showToast(`Imported ${fileName}`);
+      store().showToast(
+        `Imported ${fileName}${dt} with ${result.unmapped.length} note(s): ${result.unmapped.join(' · ')}`,
+        'info',
+      );
+    else store().showToast(`Imported ${fileName}${dt}`);
+    return null;
   } catch (error) {
-    store().showToast((error as Error).message, 'error');
+    return (error as Error).message;
   }
 }
 

@@ -12,6 +12,8 @@ export type Dialog =
   | { kind: 'open' }
   | { kind: 'saveAs' }
   | { kind: 'examples' }
+  | { kind: 'exportNir' }
+  | { kind: 'importNir' }
   | { kind: 'help' }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; onConfirm: () => void };
 
