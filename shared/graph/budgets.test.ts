@@ -36,6 +36,17 @@ describe('memory budgets', () => {
     expect(twice.nodes.find((n) => n.id === 'h')?.backwardBytes).toBe((h?.backwardBytes ?? 0) * 2);
   });
 
+  it('counts trainable bias currents: 4 bytes stored per neuron, weight + gradient + moments + copy while training', () => {
+    const plain = net(20, 128, 250, 100);
+    const biased = net(20, 128, 250, 100);
+    for (const n of biased.nodes) if (n.kind === 'lif' || n.kind === 'readout') n.params.bias = true;
+    const a = estimateResources(plain);
+    const b = estimateResources(biased);
+    expect(a.biasBytes).toBe(0);
+    expect(b.biasBytes).toBe((128 + 10) * 4);
+    expect(b.trainingBytes - a.trainingBytes).toBe((128 + 10) * 4 * 5);
+  });
+
   it('refuses the 2 KB graph of 100,000 inputs x 40,000 hidden, naming the connection and the figure', () => {
     const problems = validateGraph(net(100000, 40000, 256, 100), { memoryLimitBytes: 6 * GB });
     const weights = problems.find((p) => p.target?.id === 'w1');

@@ -204,8 +204,8 @@ export const trainingFields = {
     type: 'enum',
     label: 'Discretisation',
     options: [
-      { value: 'nir', label: 'NIR forward Euler (reset to v_reset)' },
-      { value: 'spytorch', label: 'SpyTorch (exp decays, 2-step latency)' },
+      { value: 'nir', label: 'NIR forward Euler' },
+      { value: 'spytorch', label: 'SpyTorch (tutorials)' },
     ],
     default: 'spytorch',
     help: "How the neurons are stepped in time (docs/model.md). NIR: exactly the NIR reference simulator, so exports run the same there. SpyTorch: the tutorials' rule, to reproduce their numbers.",
