@@ -223,8 +223,10 @@ export interface PoolOptions {
   spawnTask?: SpawnTask;
   /**
    * A task silent this long (no heartbeat: hung, suspended, swapping) is ended and its run
-   * marked failed. Default: six times the watchdog's stall limit ($SPIKEWRIGHT_WORKER_SILENT_S,
-   * 10 s), since a pool has nobody watching to press Stop, and one slow step must not fail a run.
+   * marked failed. Default: sixty times the watchdog's stall limit ($SPIKEWRIGHT_WORKER_SILENT_S,
+   * 10 s), i.e. 10 minutes: a single-threaded task trains on its main thread, so its heartbeats
+   * arrive only between training steps, and one slow step (a 1024-unit recurrent layer on a
+   * loaded machine) must not fail a run. A task that dies is seen at once from its exit.
    */
   hungAfterMs?: number;
 }
@@ -301,7 +303,7 @@ export function runLocalSweep(sweepDir: string, options: PoolOptions): LocalSwee
   const jobs = options.jobs ?? auto.jobs;
   const threads =
     options.threads ?? (options.jobs ? Math.max(1, Math.floor(os.availableParallelism() / jobs)) : auto.threads);
-  const hungAfterMs = options.hungAfterMs ?? 6 * silentAfterMsFromEnv();
+  const hungAfterMs = options.hungAfterMs ?? 60 * silentAfterMsFromEnv();
   const children = new Set<TaskProcess>();
   let stopped = false;
   let active = true;
