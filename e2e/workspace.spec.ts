@@ -30,3 +30,22 @@ test('the training view takes the window and gives it back; side panels collapse
   await app.keyboard.press('ArrowUp');
   await expect.poll(async () => (await bottom.boundingBox())?.height ?? 0).toBeGreaterThan(height + 10);
 });
+
+test('the command palette opens the Runs and Sweeps tabs, bringing back a collapsed bottom panel', async ({ app }) => {
+  const bottom = app.getByTestId('bottom-panel');
+  await app.evaluate(() => window.__spikewright?.store.getState().openDialog({ kind: 'palette' }));
+  await app.getByTestId('command-palette-input').fill('show or hide the training panel');
+  await app.keyboard.press('Enter');
+  await expect.poll(async () => (await bottom.boundingBox())?.height ?? 0).toBeLessThan(40);
+
+  for (const [query, tab] of [
+    ['show the runs', 'tab-runs'],
+    ['show the parameter sweeps', 'tab-sweeps'],
+  ] as const) {
+    await app.evaluate(() => window.__spikewright?.store.getState().openDialog({ kind: 'palette' }));
+    await app.getByTestId('command-palette-input').fill(query);
+    await app.keyboard.press('Enter');
+    await expect(app.getByTestId(tab)).toHaveAttribute('aria-selected', 'true');
+    await expect.poll(async () => (await bottom.boundingBox())?.height ?? 0).toBeGreaterThan(150);
+  }
+});

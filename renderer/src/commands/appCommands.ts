@@ -12,7 +12,7 @@ import {
   saveAsWithDialog,
 } from '../files/exchange';
 import { downloadDocument, guardUnsaved, newDocument, save } from '../files/fileActions';
-import { togglePanel } from '../shell/layoutControls';
+import { setCollapsed, togglePanel } from '../shell/layoutControls';
 import { type AppState, useAppStore } from '../store';
 import { type Command, defineCommands } from './registry';
 
@@ -239,6 +239,24 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
     category: 'View',
     keys: ['Mod+KeyJ'],
     run: () => togglePanel('bottom'),
+  },
+  {
+    id: 'view.runs',
+    label: 'Show the runs of this document',
+    category: 'View',
+    run: (s) => {
+      setCollapsed('bottom', false);
+      s.setBottomTab('runs');
+    },
+  },
+  {
+    id: 'view.sweeps',
+    label: 'Show the parameter sweeps',
+    category: 'View',
+    run: (s) => {
+      setCollapsed('bottom', false);
+      s.setBottomTab('sweeps');
+    },
   },
   {
     id: 'view.maximizeTraining',
