@@ -113,6 +113,10 @@ test("the last run's curves and test figures are saved with the document and sho
   await expect(app.getByTestId('figure-accuracy')).toHaveAttribute('data-has-data', 'true');
   // Reopening changed nothing: the document is clean.
   await expect(editor.dirtyMarker()).toBeHidden();
+  // The saved figures export, named after the file and saying they are the saved run.
+  const download = app.waitForEvent('download');
+  await app.getByTestId('export-loss-png').click();
+  expect((await download).suggestedFilename()).toBe('trained-loss-saved-run.png');
 
   // Another document has no saved run: the view is empty again.
   await app.getByTestId('cmd-file.examples').click();
