@@ -32,6 +32,17 @@ import { type FloatArray, readoutLoss, regularizerPenalty, spikeCountLoss } from
 import type { Plan, PopulationPlan, WeightSet } from '../plan';
 import { type SurrogateFn, trainingSurrogate } from '../surrogate';
 import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
+import {
+  type ArrayMaker,
+  DIFFERENTIATED,
+  jsArrays,
+  type KernelExports,
+  KernelMemory,
+  SPARSE,
+  surrogateKind,
+  wasmKernelsAvailable,
+  ZERO_RESET,
+} from '../wasm/kernels';
 
 export interface FastEngineOptions {
   /** float64 is for gradient checks; training uses float32. */
@@ -42,6 +53,14 @@ export interface FastEngineOptions {
    * ~20x plain JS), or JS loops. Default: tfjs when its backend is wasm or tensorflow.
    */
   matmul?: 'tfjs' | 'js';
+  /**
+   * Where the float32 path's hot loops run: the WebAssembly SIMD kernels (main/engine/wasm;
+   * bench/wasm-kernels.ts measures them 3-14x faster than these JS loops and 2-4x faster
+   * than tfjs matMul for the dense products), or the JS loops below. Default: wasm where
+   * the runtime has WebAssembly SIMD, unless SPIKEWRIGHT_KERNELS=js. float64 (the gradient
+   * checks) always runs in JS.
+   */
+  kernels?: 'wasm' | 'js';
 }
 
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -74,7 +93,47 @@ interface Workspace {
   gy: FloatArray | null;
   /** Membrane U[n] per (sample, step, unit), only while recording. */
   mem: FloatArray | null;
+  /** Scratch in the kernels' memory (wasm path only). */
+  k: KernelScratch | null;
 }
+
+/** A population's per-batch scratch for the kernels, in their memory. */
+interface KernelScratch {
+  drive: Float32Array;
+  U: Float32Array;
+  I: Float32Array;
+  /** Adjoint state: [N] per sample, or [B, N] time-major (recurrent), and V li. */
+  LU: Float32Array;
+  LI: Float32Array;
+  recG: Float32Array;
+  /** V^T (recurrent). */
+  Vt: Float32Array;
+  lastOf: Int32Array;
+  lastActive: Int32Array;
+}
+
+/** What the kernels need besides the workspaces: copies of the batch's input and the weights. */
+interface KernelBatch {
+  mem: KernelMemory;
+  k: KernelExports;
+  inputOffsets: Int32Array;
+  inputUnits: Int32Array;
+  /** Every connection's weights (recurrent included), copied in per batch. */
+  weights: Record<string, Float32Array>;
+  /** Trainable connections' gradients, copied out at the end of the backward pass. */
+  grads: Record<string, Float32Array>;
+  /** W^T of connections that send a gradient to their source. */
+  transposed: Record<string, Float32Array>;
+}
+
+/** SPIKEWRIGHT_KERNELS=js in the environment turns the kernels off (benchmarks compare both). */
+function defaultKernels(): 'wasm' | 'js' {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.SPIKEWRIGHT_KERNELS === 'js' ? 'js' : 'wasm';
+}
+
+/** The kernel address of a view of the kernels' memory. */
+const at = (a: { byteOffset: number }) => a.byteOffset;
 
 export class FastEngine implements Engine {
   readonly name = 'fast' as const;
@@ -84,6 +143,13 @@ export class FastEngine implements Engine {
   private batchSize = -1;
   private recording = false;
   private readonly matmul: 'tfjs' | 'js';
+  /** The kernels' memory (null: the JS loops). */
+  private readonly kmem: KernelMemory | null;
+  private kb: KernelBatch | null = null;
+  /** Input spikes the kernels' layout has room for. */
+  private inputCapacity = 0;
+  /** The surrogate's kernel code (null: sigmoid/exponential, JS adjoint loops). */
+  private readonly sgKind: number | null;
 
   constructor(
     readonly plan: Plan,
@@ -93,6 +159,14 @@ export class FastEngine implements Engine {
     this.sg = trainingSurrogate(plan.training);
     const fastBackend = ['wasm', 'tensorflow'].includes(tf.getBackend() ?? '');
     this.matmul = options.matmul ?? (fastBackend && this.F === Float32Array ? 'tfjs' : 'js');
+    const wasm = (options.kernels ?? defaultKernels()) === 'wasm' && this.F === Float32Array && wasmKernelsAvailable();
+    this.kmem = wasm ? new KernelMemory() : null;
+    this.sgKind = surrogateKind(plan.training.surrogate);
+  }
+
+  /** Whether the last layout put the arrays in the kernels' memory. */
+  get usesKernels(): boolean {
+    return this.kb !== null;
   }
 
   gradients(batch: SpikeBatch, weights: WeightSet<FloatArray>): GradientResult {
@@ -144,31 +218,97 @@ export class FastEngine implements Engine {
     }
   }
 
-  private allocate(B: number) {
-    if (B === this.batchSize && !this.recording) return;
+  private allocate(B: number, inputSpikes: number) {
+    if (B === this.batchSize && !this.recording && (!this.kb || inputSpikes <= this.inputCapacity)) return;
+    this.kb = null;
+    if (this.kmem) {
+      const mem = this.kmem;
+      this.inputCapacity = Math.ceil(inputSpikes * 1.25) + 1024;
+      try {
+        const { spaces, kb } = mem.layout((make) => ({
+          spaces: this.layoutSpaces(B, make, true),
+          kb: this.layoutKernelBatch(B, make, mem),
+        }));
+        this.spaces = spaces;
+        this.kb = kb;
+        this.batchSize = B;
+        return;
+      } catch (e) {
+        // More than wasm32 can address: this batch size runs in the JS loops.
+        if (!(e instanceof RangeError)) throw e;
+        mem.reset();
+      }
+    }
+    this.spaces = this.layoutSpaces(B, this.F === Float32Array ? jsArrays : null, false);
+    this.batchSize = B;
+  }
+
+  private layoutKernelBatch(B: number, make: ArrayMaker, mem: KernelMemory): KernelBatch {
+    const T = this.plan.timeSteps;
+    const weights: Record<string, Float32Array> = {};
+    const grads: Record<string, Float32Array> = {};
+    const transposed: Record<string, Float32Array> = {};
+    for (const c of this.plan.connections) {
+      const n = c.sourceUnits * c.targetUnits;
+      weights[c.id] = make.f32(n);
+      if (c.trainable) grads[c.id] = make.f32(n);
+      if (c.gradToSource) transposed[c.id] = make.f32(n);
+    }
+    return {
+      mem,
+      k: mem.k,
+      inputOffsets: make.i32(B * T + 1),
+      inputUnits: make.i32(this.inputCapacity),
+      weights,
+      grads,
+      transposed,
+    };
+  }
+
+  /** The workspaces, made by `make` (null: this.F's arrays); with `scratch`, the kernels' scratch too. */
+  private layoutSpaces(B: number, make: ArrayMaker | null, scratch: boolean): Workspace[] {
     const F = this.F;
     const T = this.plan.timeSteps;
-    this.spaces = this.plan.populations.map((pop) => {
+    const f = (n: number): FloatArray => (make ? make.f32(n) : new F(n));
+    const f64 = (n: number) => (make ? make.f64(n) : new Float64Array(n));
+    const i32 = (n: number) => (make ? make.i32(n) : new Int32Array(n));
+    const u8 = (n: number) => (make ? make.u8(n) : new Uint8Array(n));
+    return this.plan.populations.map((pop) => {
       const N = pop.size;
       const lif = pop.kind === 'lif';
       const grad = pop.inLoss;
       const counted =
         this.plan.regularizers.some((r) => r.population === pop.index) || this.plan.loss.population === pop.index;
+      const m = make as ArrayMaker;
+      const rec = !!pop.recurrent;
       return {
         pop,
-        spikes: { offsets: new Int32Array(lif ? B * T + 1 : 0), units: new Int32Array(lif ? B * T * N : 0) },
-        spiked: new Uint8Array(lif ? B * T * N : 0),
-        sg: lif && grad ? new F(B * T * N) : null,
-        pre: lif && grad && pop.reset === 'zero' && !pop.detachReset ? new F(B * T * N) : null,
-        gS: lif && grad ? new F(B * T * N) : null,
-        gCount: lif && counted ? new Float64Array(B * N) : null,
-        gD: grad && pop.kind !== 'input' ? new F(B * T * N) : null,
-        y: pop.kind === 'readout' ? new F(B * (T + 1) * N) : null,
-        gy: pop.kind === 'readout' && grad ? new F(B * (T + 1) * N) : null,
-        mem: lif && this.recording ? new F(B * T * N) : null,
+        spikes: { offsets: i32(lif ? B * T + 1 : 0), units: i32(lif ? B * T * N : 0) },
+        spiked: u8(lif ? B * T * N : 0),
+        sg: lif && grad ? f(B * T * N) : null,
+        pre: lif && grad && pop.reset === 'zero' && !pop.detachReset ? f(B * T * N) : null,
+        gS: lif && grad ? f(B * T * N) : null,
+        gCount: lif && counted ? f64(B * N) : null,
+        gD: grad && pop.kind !== 'input' ? f(B * T * N) : null,
+        y: pop.kind === 'readout' ? f(B * (T + 1) * N) : null,
+        gy: pop.kind === 'readout' && grad ? f(B * (T + 1) * N) : null,
+        mem: lif && this.recording ? f(B * T * N) : null,
+        k:
+          scratch && pop.kind !== 'input'
+            ? {
+                drive: m.f32(T * N),
+                U: m.f32(N),
+                I: m.f32(N),
+                LU: m.f32(rec ? B * N : N),
+                LI: m.f32(rec ? B * N : N),
+                recG: m.f32(rec ? B * N : 0),
+                Vt: m.f32(rec ? N * N : 0),
+                lastOf: m.i32(B),
+                lastActive: m.i32(B),
+              }
+            : null,
       };
     });
-    this.batchSize = B;
   }
 
   private spikesOf(ws: Workspace, batch: SpikeBatch): Spikes {
@@ -179,10 +319,22 @@ export class FastEngine implements Engine {
     const B = batch.batchSize;
     const T = this.plan.timeSteps;
     if (batch.timeSteps !== T) throw new Error(`The batch has ${batch.timeSteps} time steps; the graph expects ${T}.`);
-    this.allocate(B);
+    this.allocate(B, batch.offsets[B * T] as number);
+    const kb = this.kb;
+    if (kb) {
+      kb.inputOffsets.set(batch.offsets.subarray(0, B * T + 1));
+      kb.inputUnits.set(batch.units.subarray(0, batch.offsets[B * T] as number));
+      for (const c of this.plan.connections) kb.weights[c.id]?.set(weights[c.id] as FloatArray);
+    }
     for (const ws of this.spaces) {
       const p = ws.pop;
       if (p.kind === 'input') continue;
+      // The kernels implement SpyTorch's step; under 'nir' a LIF population runs the JS step
+      // (on the same arrays; the readout's step is the same in both).
+      if (kb && ws.k && (p.kind === 'readout' || this.plan.discretisation !== 'nir')) {
+        this.forwardKernels(kb, ws, B, keepForBackward, weights);
+        continue;
+      }
       const N = p.size;
       const drive = new this.F(T * N);
       const I = new this.F(N);
@@ -294,6 +446,67 @@ export class FastEngine implements Engine {
     }
   }
 
+  /** The forward pass of one population in the kernels (SpyTorch's time convention). */
+  private forwardKernels(
+    kb: KernelBatch,
+    ws: Workspace,
+    B: number,
+    keepForBackward: boolean,
+    weights: WeightSet<FloatArray>,
+  ) {
+    const { k } = kb;
+    const p = ws.pop;
+    const s = ws.k as KernelScratch;
+    const T = this.plan.timeSteps;
+    const N = p.size;
+    const { alpha, beta, inputScale: c, threshold: theta } = p;
+    const inputs = p.incoming.map((conn) => {
+      const src = this.spaces[conn.source] as Workspace;
+      const spikes = src.pop.kind === 'input' ? { offsets: kb.inputOffsets, units: kb.inputUnits } : src.spikes;
+      return { w: at(kb.weights[conn.id] as Float32Array), units: at(spikes.units), offsets: at(spikes.offsets) };
+    });
+    const bias = p.bias ? (weights[p.id] as FloatArray) : null;
+    if (p.bias && bias?.length !== N) throw new Error(`No bias currents for population '${p.id}'.`);
+    const drive = at(s.drive);
+    let cursor = 0;
+    if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
+    for (let b = 0; b < B; b++) {
+      // The bias current joins every step's drive.
+      if (bias) for (let n = 0; n < T; n++) s.drive.set(bias, n * N);
+      else s.drive.fill(0);
+      for (const i of inputs) k.addSpikeRows(drive, i.w, N, T, i.units, i.offsets + b * T * 4);
+      if (p.kind === 'readout') {
+        k.readoutForward(at(s.U), at(s.I), N, T, drive, at(ws.y as FloatArray) + b * (T + 1) * N * 4, alpha, beta, c);
+        continue;
+      }
+      const base = b * T * N;
+      const sg = keepForBackward && ws.sg ? at(ws.sg) + base * 4 : 0;
+      const pre = keepForBackward && ws.pre ? at(ws.pre) + base * 4 : 0;
+      const mem = ws.mem ? at(ws.mem) + base * 4 : 0;
+      const rec = p.recurrent ? at(kb.weights[p.recurrent.id] as Float32Array) : 0;
+      cursor = k.lifForward(
+        at(s.U),
+        at(s.I),
+        N,
+        T,
+        drive,
+        rec,
+        at(ws.spiked) + base,
+        at(ws.spikes.units),
+        cursor,
+        at(ws.spikes.offsets) + (b * T + 1) * 4,
+        alpha,
+        beta,
+        c,
+        theta,
+        p.reset === 'zero',
+        sg,
+        mem,
+        pre,
+      );
+    }
+  }
+
   private counts(ws: Workspace, b: number, out: Float64Array) {
     const T = this.plan.timeSteps;
     out.fill(0);
@@ -355,9 +568,19 @@ export class FastEngine implements Engine {
   private backward(batch: SpikeBatch, weights: WeightSet<FloatArray>): Record<string, FloatArray> {
     const B = batch.batchSize;
     const T = this.plan.timeSteps;
+    const kb = this.kb;
+    // With the kernels, gradients accumulate in their memory and are copied out at the end.
     const grads: Record<string, FloatArray> = {};
-    for (const c of this.plan.connections) if (c.trainable) grads[c.id] = new this.F(c.sourceUnits * c.targetUnits);
+    for (const c of this.plan.connections)
+      if (c.trainable) {
+        const g = kb?.grads[c.id];
+        if (g) g.fill(0);
+        grads[c.id] = g ?? new this.F(c.sourceUnits * c.targetUnits);
+      }
     const written = new Set<Workspace>();
+    const kind = this.sgKind;
+    const t = this.plan.training;
+    const window = t.sparseWindow ?? 0.5;
 
     for (let pi = this.spaces.length - 1; pi >= 0; pi--) {
       const ws = this.spaces[pi] as Workspace;
@@ -417,7 +640,75 @@ export class FastEngine implements Engine {
           lastActive[b] = last - 1;
           for (let n = T - 1; n > last; n--) gD.fill(0, (b * T + n) * N, (b * T + n + 1) * N);
         }
-        if (V) {
+        const ks = kb ? ws.k : null;
+        const flags = (zero ? ZERO_RESET : 0) | (differentiated ? DIFFERENTIATED : 0) | (t.sparseBackward ? SPARSE : 0);
+        const scale = t.surrogateScale;
+        // The kernels' adjoint is SpyTorch's; 'nir' and the exp surrogates run the JS loops.
+        const kernelAdjoint = kb && ks && kind !== null && !nir;
+        if (kernelAdjoint && kb && ks && kind !== null && V) {
+          // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
+          const { k } = kb;
+          kb.k.transpose(at(ks.Vt), at(kb.weights[(recC as { id: string }).id] as Float32Array), N, N);
+          ks.LU.fill(0);
+          ks.LI.fill(0);
+          ks.lastOf.set(lastOf);
+          let top = -1;
+          for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
+          for (let n = top; n >= 0; n--) {
+            k.gemm(at(ks.recG), at(ks.LI), at(ks.Vt), B, N, N, false);
+            k.adjointStepBatch(
+              at(ks.LU),
+              at(ks.LI),
+              at(ks.recG),
+              N,
+              T,
+              B,
+              n,
+              at(ks.lastOf),
+              at(gD),
+              at(gS),
+              gCount ? at(gCount) : 0,
+              pre ? at(pre) : 0,
+              at(um),
+              at(spiked),
+              theta,
+              alpha,
+              beta,
+              c,
+              flags,
+              kind,
+              scale,
+              Math.PI * scale,
+              window,
+            );
+          }
+        } else if (kernelAdjoint && kb && ks && kind !== null && !V) {
+          const { k } = kb;
+          for (let b = 0; b < B; b++) {
+            const base = b * T * N;
+            k.adjointSample(
+              at(ks.LU),
+              at(ks.LI),
+              N,
+              lastOf[b] as number,
+              at(gD) + base * 4,
+              at(gS) + base * 4,
+              gCount ? at(gCount) + b * N * 8 : 0,
+              pre ? at(pre) + base * 4 : 0,
+              at(um) + base * 4,
+              at(spiked) + base,
+              theta,
+              alpha,
+              beta,
+              c,
+              flags,
+              kind,
+              scale,
+              Math.PI * scale,
+              window,
+            );
+          }
+        } else if (V) {
           // Recurrent: time-major over all samples, so that the recurrence's gradient to the
           // population's own spikes, gS[b, n, :] += V li[b, :], is one dense product per step
           // ([B, N] x [N, N]) instead of B mat-vecs. The adjoint state is [B, N].
@@ -482,7 +773,7 @@ export class FastEngine implements Engine {
           }
         // The recurrent weights' gradient, as any incoming connection's: gD over presynaptic
         // spikes, which are the population's own.
-        if (recC && dV) accumulateWeightGrad(dV, gD, ws.spikes, lastActive, B, T, N, nir ? 1 : 0);
+        if (recC && dV) this.weightGrad(dV, gD, ws.spikes, lastActive, B, T, N, ws, nir ? 1 : 0);
       }
 
       // The last step whose drive gradient may be nonzero, per sample (LIF: set above).
@@ -500,15 +791,23 @@ export class FastEngine implements Engine {
       }
       for (const conn of p.incoming) {
         const src = this.spaces[conn.source] as Workspace;
-        const { offsets, units } = this.spikesOf(src, batch);
-        accumulateWeightGrad(grads[conn.id] as FloatArray, gD, { offsets, units }, lastActive, B, T, N);
+        const spikes =
+          kb && src.pop.kind === 'input'
+            ? { offsets: kb.inputOffsets, units: kb.inputUnits }
+            : this.spikesOf(src, batch);
+        this.weightGrad(grads[conn.id] as FloatArray, gD, spikes, lastActive, B, T, N, ws);
         if (conn.gradToSource) {
           const W = weights[conn.id] as FloatArray;
           const gSrc = src.gS as FloatArray;
           // The first connection to write a source's gradient overwrites last batch's values.
           const accumulate = written.has(src);
           written.add(src);
-          if (this.matmul === 'tfjs' && gD instanceof Float32Array && W instanceof Float32Array)
+          const Wt = kb?.transposed[conn.id];
+          if (kb && Wt) {
+            // gS_src [B T, M] (+)= gD [B T, N] x W^T [N, M], one gemm in the kernels.
+            kb.k.transpose(at(Wt), at(kb.weights[conn.id] as Float32Array), conn.sourceUnits, N);
+            kb.k.gemm(at(gSrc), at(gD), at(Wt), B * T, N, conn.sourceUnits, accumulate);
+          } else if (this.matmul === 'tfjs' && gD instanceof Float32Array && W instanceof Float32Array)
             addMatMulTransposedTf(gSrc as Float32Array, gD, W, B * T, N, conn.sourceUnits, accumulate);
           else {
             if (!accumulate) gSrc.fill(0);
@@ -517,7 +816,27 @@ export class FastEngine implements Engine {
         }
       }
     }
+    if (kb) for (const id of Object.keys(grads)) grads[id] = (grads[id] as FloatArray).slice();
     return grads;
+  }
+
+  /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */
+  private weightGrad(
+    dW: FloatArray,
+    gD: FloatArray,
+    spikes: Spikes,
+    lastActive: Int32Array,
+    B: number,
+    T: number,
+    N: number,
+    ws: Workspace,
+    shift = 0,
+  ) {
+    const kb = this.kb;
+    if (kb && ws.k && shift === 0 && kb.mem.holds(dW) && kb.mem.holds(spikes.units)) {
+      ws.k.lastActive.set(lastActive);
+      kb.k.accumulateWeightGrad(at(dW), at(gD), N, T, B, at(spikes.units), at(spikes.offsets), at(ws.k.lastActive));
+    } else accumulateWeightGrad(dW, gD, spikes, lastActive, B, T, N, shift);
   }
 }
 

@@ -1,0 +1,129 @@
+// The float32 engine with its hot loops in the WebAssembly kernels against the same engine
+// on its JS loops, on random graphs: the forward pass is the same computation bit for bit
+// (loss, accuracy and predictions identical), and the gradients agree to float32 rounding
+// (the dense products, V li and the gradient to a spiking source, round differently).
+import { describe, expect, it } from 'vitest';
+import type { SurrogateName } from '../../../shared/graph/kinds';
+import { Random } from '../../util/random';
+import { initWeights } from '../init';
+import type { FloatArray } from '../loss';
+import { compilePlan } from '../plan';
+import { buildGraph, type NetSpec, randomBatch } from '../testing';
+import { FastEngine } from './fastEngine';
+
+const SURROGATES: SurrogateName[] = ['fast-sigmoid', 'piecewise-linear', 'arctan', 'sigmoid', 'exponential'];
+const LOSSES = ['max-over-time', 'sum-over-time', 'last-step', 'spike-count-mse'] as const;
+
+function randomSpec(rng: Random, i: number): NetSpec {
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
+  const depth = 1 + rng.int(2);
+  const loss = LOSSES[i % LOSSES.length] as (typeof LOSSES)[number];
+  const classes = 2 + rng.int(4);
+  const hidden = Array.from({ length: depth }, (_, d) => ({
+    size: d === depth - 1 && loss === 'spike-count-mse' ? classes : 5 + rng.int(40),
+    reset: pick(['zero', 'subtract'] as const),
+    detachReset: rng.uniform() < 0.6,
+    scaleInput: rng.uniform() < 0.3,
+    recurrent: rng.uniform() < 0.5,
+    tauMem: pick([5, 10, 20]),
+    tauSyn: pick([2, 5, 10]),
+    bias: i % 3 === 1,
+  }));
+  const scaleInput = hidden.some((h) => h.scaleInput);
+  return {
+    inputs: 10 + rng.int(60),
+    classes,
+    timeSteps: 20 + rng.int(30),
+    hidden,
+    readout: { scaleInput: rng.uniform() < 0.3, tauMem: pick([5, 10, 20]), bias: i % 3 === 1 },
+    loss: { loss, targetCountCorrect: 3, targetCountWrong: 1 },
+    regularizers:
+      rng.uniform() < 0.5
+        ? [
+            { bound: 'lower', strength: 0.5, target: 2 },
+            { bound: 'upper', strength: 0.1, target: 0.5, power: pick(['l1', 'l2'] as const) },
+          ]
+        : [],
+    training: {
+      surrogate: SURROGATES[i % SURROGATES.length] as SurrogateName,
+      surrogateScale: pick([2, 5, 20, 100]),
+      sparseBackward: rng.uniform() < 0.25,
+      sparseWindow: 0.3,
+      // Under 'nir' the LIF step and adjoint stay in JS; the row adds, weight gradients and
+      // dense products still run in the kernels.
+      discretisation: i % 4 === 3 ? 'nir' : 'spytorch',
+    },
+    skip: rng.uniform() < 0.3 && loss !== 'spike-count-mse',
+    init: { init: 'normal', scale: scaleInput ? 20 : 3 },
+  };
+}
+
+function relativeError(a: FloatArray, b: FloatArray): number {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    d += ((a[i] as number) - (b[i] as number)) ** 2;
+    n += (b[i] as number) ** 2;
+  }
+  return n === 0 ? (d === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.sqrt(d / n);
+}
+
+describe('the fast engine on the WebAssembly kernels', () => {
+  it.each(Array.from({ length: 30 }, (_, i) => i))(
+    'random graph %i: same forward, gradients to float32 rounding',
+    (i) => {
+      const rng = new Random(104729 * (i + 1));
+      const spec = randomSpec(rng, i);
+      const plan = compilePlan(buildGraph(spec));
+      const weights = initWeights(plan, i);
+      const biasRng = new Random(i + 31);
+      for (const p of plan.populations)
+        if (p.bias) weights[p.id] = Float32Array.from({ length: p.size }, () => 0.4 * (biasRng.uniform() - 0.5));
+      const wasm = new FastEngine(plan, { kernels: 'wasm' });
+      const js = new FastEngine(plan, { kernels: 'js', matmul: 'js' });
+      for (let step = 0; step < 2; step++) {
+        const B = 3 + rng.int(6);
+        const batch = randomBatch(rng, B, spec.timeSteps, spec.inputs, spec.classes, 0.1);
+        const a = wasm.gradients(batch, weights);
+        const b = js.gradients(batch, weights);
+        expect(wasm.usesKernels).toBe(true);
+        expect(js.usesKernels).toBe(false);
+        expect(a.loss, JSON.stringify(spec)).toBe(b.loss);
+        expect(a.correct).toBe(b.correct);
+        expect(Array.from(a.predictions)).toEqual(Array.from(b.predictions));
+        expect(Object.keys(a.grads).sort()).toEqual(Object.keys(b.grads).sort());
+        for (const [id, g] of Object.entries(b.grads)) {
+          const got = a.grads[id] as FloatArray;
+          expect(got).toBeInstanceOf(Float32Array);
+          // A copy, not a view of the kernels' memory (the worker transfers these buffers).
+          expect(got.buffer.byteLength).toBe(got.byteLength);
+          expect(relativeError(got, g), `${id} in ${JSON.stringify(spec)}`).toBeLessThan(1e-4);
+        }
+        const ea = wasm.evaluate(batch, weights);
+        expect(ea.loss).toBe(js.evaluate(batch, weights).loss);
+      }
+    },
+  );
+
+  it('recording on the kernels gives the JS recording', () => {
+    const rng = new Random(5);
+    const spec: NetSpec = {
+      inputs: 30,
+      classes: 4,
+      timeSteps: 40,
+      hidden: [{ size: 20, recurrent: true }],
+      init: { init: 'normal', scale: 3 },
+    };
+    const plan = compilePlan(buildGraph(spec));
+    const weights = initWeights(plan, 1);
+    const batch = randomBatch(rng, 6, 40, 30, 4, 0.1);
+    const wasm = new FastEngine(plan, { kernels: 'wasm' });
+    const js = new FastEngine(plan, { kernels: 'js' });
+    wasm.gradients(batch, weights);
+    const a = wasm.record(batch, weights, { samples: 3, neurons: 5 });
+    const b = js.record(batch, weights, { samples: 3, neurons: 5 });
+    expect(a).toEqual(b);
+    // And training goes on after recording (the layout is made again).
+    expect(wasm.gradients(batch, weights).loss).toBe(js.gradients(batch, weights).loss);
+  });
+});
