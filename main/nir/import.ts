@@ -121,7 +121,7 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
   refuseUnrunnable(flat);
   const reading = readWriterConventions(options.dtSeconds, flat.metadata, flat.nodes, notes, unmapped);
   const mapped = mapNetwork(flat, reading, limit, notes, unmapped);
-  const { graph, positions } = layOut(mapped, reading.extras, notes);
+  const { graph, positions } = layOut(mapped, reading.extras, notes, reading.discretisation);
 
   // The report.
   const { extras, dtSeconds } = reading;
@@ -141,5 +141,6 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
     options.appVersion ?? '0.0.0',
   );
   file.weights = mapped.weights;
+  if (Object.keys(mapped.biases).length) file.biases = mapped.biases;
   return { file, unmapped, notes, problems, dtSeconds };
 }

@@ -18,6 +18,7 @@ export function layOut(
   mapped: MappedNetwork,
   extras: SpikewrightNirExtras | null,
   notes: string[],
+  discretisation: 'nir' | 'spytorch' = 'nir',
 ): { graph: GraphDocument; positions: Record<string, Position> } {
   const { nodes: graphNodes, edges: graphEdges, ids, idFor } = mapped;
   const present = new Set(graphNodes.map((n) => n.id));
@@ -35,7 +36,7 @@ export function layOut(
         graphEdges.push(e);
         ids.add(e.id);
       }
-  } else addDefaults(graphNodes, graphEdges, mapped.pops, mapped.outputs, idFor, notes);
+  } else addDefaults(graphNodes, graphEdges, mapped.pops, mapped.outputs, idFor, notes, discretisation);
 
   const graph: GraphDocument = { nodes: graphNodes, edges: graphEdges };
   if (extras) {
@@ -66,6 +67,7 @@ export function addDefaults(
   outputs: Set<string>,
   idFor: (wanted: string) => string,
   notes: string[],
+  discretisation: 'nir' | 'spytorch' = 'nir',
 ) {
   const all = [...pops.values()];
   const readouts = all.filter((p) => p.kind === 'readout');
@@ -79,7 +81,7 @@ export function addDefaults(
   const lossKind = scored?.kind === 'lif' ? 'spike-count-mse' : 'max-over-time';
   const lossId = idFor('loss');
   nodes.push(newNode('loss', lossId, 'Loss', { loss: lossKind }));
-  nodes.push(newNode('training', idFor('training'), 'Training'));
+  nodes.push(newNode('training', idFor('training'), 'Training', { discretisation }));
   if (scored) edges.push({ id: idFor('s_scores'), kind: 'signal', source: scored.id, target: lossId });
   if (dataset) edges.push({ id: idFor('s_labels'), kind: 'signal', source: dataset.id, target: lossId });
   if (scored && dataset) {

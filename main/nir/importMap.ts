@@ -63,6 +63,8 @@ export interface MappedNetwork {
   idFor: (wanted: string) => string;
   /** Ids already used. */
   ids: Set<string>;
+  /** Per-neuron bias currents by population id (the Affine biases that reach it, gains folded in). */
+  biases: Record<string, StoredTensor>;
 }
 
 /** Stage 3: populations and connections, sized and checked against the memory limit first. */
@@ -74,7 +76,8 @@ export function mapNetwork(
   unmapped: string[],
 ): MappedNetwork {
   const { nodes, shapes } = flat;
-  const { dtSeconds, extras } = reading;
+  const { dtSeconds, extras, discretisation } = reading;
+  const biasOf = new Map<string, Float64Array>();
   const dtMs = tidy(dtSeconds * MS_PER_SECOND);
   const pops = new Map<string, Population>();
   const ids = new Set<string>();
@@ -91,7 +94,7 @@ export function mapNetwork(
     const known = shapes.get(node.name)?.output;
     const units = known ? known.reduce((x, y) => x * y, 1) : null;
     if (units !== null) checkUnits(`${node.type} '${node.name}'`, units);
-    const pop = population(node, units, dtSeconds, unmapped, notes);
+    const pop = population(node, units, dtSeconds, discretisation, unmapped, notes);
     if (!pop) continue;
     const extra = own(extras?.nodes, node.name);
     const id = idFor(extra?.id ?? node.name);
@@ -161,13 +164,10 @@ export function mapNetwork(
         );
       const [outs, ins] = weight.shape as [number, number];
       const values = numbers(weight, node.name, 'weight');
-      if (node.type === 'Affine') {
-        const bias = numbers(requireField(node, 'bias'), node.name, 'bias');
-        if (bias.some((b) => b !== 0))
-          unmapped.push(
-            `Affine '${node.name}': its bias was dropped (Spikewright synapses have no bias; max |bias| ${bias.reduce((m, b) => Math.max(m, Math.abs(b)), 0).toPrecision(3)}).`,
-          );
-      }
+      const bias = node.type === 'Affine' ? numbers(requireField(node, 'bias'), node.name, 'bias') : null;
+      if (bias && bias.length !== 1 && bias.length !== outs)
+        throw new NirImportError(`Affine '${node.name}' has ${bias.length} biases for ${outs} outputs.`);
+      const biasUsed = new Set<string>();
       for (const a of inbound.get(node.name) ?? []) {
         const source = pops.get(a);
         if (!source || source.kind === 'readout') {
@@ -190,6 +190,15 @@ export function mapNetwork(
               `${node.type} '${node.name}' has a weight of shape [${outs}, ${ins}] but joins '${a}' (${source.size} units) to '${b}' (${target.size} units).`,
             );
           planned.push({ source, target, values, ins, outs, via: node.name });
+          // The bias enters the target's input every step, as a current of its own: summed per
+          // population (once per Affine and target), with the target's input gain folded in.
+          if (bias?.some((b) => b !== 0) && !biasUsed.has(target.id)) {
+            biasUsed.add(target.id);
+            const into = biasOf.get(target.id) ?? new Float64Array(target.size);
+            for (let j = 0; j < target.size; j++)
+              into[j] = (into[j] as number) + (bias[bias.length === 1 ? 0 : j] as number) * (target.gain[j] as number);
+            biasOf.set(target.id, into);
+          }
         }
       }
       continue;
@@ -244,7 +253,15 @@ export function mapNetwork(
       data: float32ToBase64(Float32Array.from(c.w)),
     };
   }
-  return { nodes: graphNodes, edges: graphEdges, weights, pops, outputs, idFor, ids };
+  const biases: Record<string, StoredTensor> = {};
+  for (const [id, b] of biasOf) {
+    const node = graphNodes.find((n) => n.id === id);
+    if (node?.kind !== 'lif' && node?.kind !== 'readout') continue;
+    (node.params as Record<string, unknown>).bias = true;
+    biases[id] = { shape: [b.length], dtype: 'float32', data: float32ToBase64(Float32Array.from(b)) };
+    notes.push(`'${node.name}': the Affine biases that reach it became its bias current (trainable).`);
+  }
+  return { nodes: graphNodes, edges: graphEdges, weights, pops, outputs, idFor, ids, biases };
 }
 
 /**
@@ -293,10 +310,15 @@ function population(
   node: FlatNode,
   units: number | null,
   dt: number,
+  discretisation: 'nir' | 'spytorch',
   unmapped: string[],
   notes: string[],
 ): Population | null {
   const base = { id: '', nirName: node.name, threshold: 1, scaleInput: false };
+  // Our time constant (ms) that gives this decay per step: NIR's own tau under 'nir'
+  // (decay 1 - dt/tau), -dt / ln(decay) under SpyTorch's exp decays.
+  const tauOf = (dtS: number, decay: number) =>
+    discretisation === 'nir' ? (dtS * MS_PER_SECOND) / (1 - decay) : tauMsOfDecay(dtS, decay);
   const what = `${node.type} '${node.name}'`;
   switch (node.type) {
     case 'Input': {
@@ -362,10 +384,10 @@ function population(
           `${what}: tau_syn`,
           unmapped,
         );
-        tauSynMs = tidy(tauMsOfDecay(dt, clampDecay(alpha, `${what}: tau_syn`, dt, unmapped)));
+        tauSynMs = tidy(tauOf(dt, clampDecay(alpha, `${what}: tau_syn`, dt, unmapped)));
       } else {
         // No synaptic current in NIR: a synapse that forgets within a step (alpha = 0).
-        tauSynMs = tidy(dt * MS_PER_SECOND * 1e-3);
+        tauSynMs = tidy(dt * MS_PER_SECOND * (discretisation === 'nir' ? 1 : 1e-3));
         notes.push(
           `${what} has no synaptic current; it became a population with alpha = 0 (tauSyn ${tauSynMs} ms), which adds one step of delay.`,
         );
@@ -402,7 +424,7 @@ function population(
         ...base,
         kind: spiking ? 'lif' : 'readout',
         size,
-        tauMem: tidy(tauMsOfDecay(dt, betaOk)),
+        tauMem: tidy(tauOf(dt, betaOk)),
         tauSyn: tauSynMs,
         threshold: theta,
         scaleInput,

@@ -17,6 +17,18 @@ export interface WriterReading {
   dtSeconds: number;
   /** Our own block, when the file was written by Spikewright and the block is sound. */
   extras: SpikewrightNirExtras | null;
+  /**
+   * How the network is stepped once imported: another tool's file runs under NIR's reference
+   * semantics ('nir'); our own files keep the discretisation they were trained under (files
+   * from before the choice: 'spytorch').
+   */
+  discretisation: 'nir' | 'spytorch';
+}
+
+function discretisationOf(extras: SpikewrightNirExtras | null, metadata: H5Group | null): 'nir' | 'spytorch' {
+  if (!extras) return stringOf(metadata?.children.discretisation) === 'spytorch' ? 'spytorch' : 'nir';
+  const training = extras.dropped.nodes.find((n) => n.kind === 'training');
+  return (training?.params as Record<string, unknown> | undefined)?.discretisation === 'nir' ? 'nir' : 'spytorch';
 }
 
 export function close(a: number, b: number): boolean {
@@ -38,23 +50,23 @@ export function readWriterConventions(
     if (!positive(given))
       throw new NirImportError(`The time step must be a positive number of seconds (got ${given}).`);
     notes.push(`Read the NIR equations with the given dt = ${given} s.`);
-    return { writer: 'given', dtSeconds: given, extras };
+    return { writer: 'given', dtSeconds: given, extras, discretisation: discretisationOf(extras, metadata) };
   }
   const stored = metadata?.children.dt;
   if (stored && stored.kind === 'dataset') {
     const v = numbers(stored, 'metadata', 'dt')[0];
     if (positive(v)) {
       notes.push(`Read the NIR equations with dt = ${v} s from /node/metadata/dt.`);
-      return { writer: 'spikewright', dtSeconds: v, extras };
+      return { writer: 'spikewright', dtSeconds: v, extras, discretisation: discretisationOf(extras, metadata) };
     }
   }
   const snn = snnTorchDt(nodes);
   if (snn !== null) {
     notes.push(`Inferred dt = ${snn} s from r = tau_mem / dt (the snnTorch convention).`);
-    return { writer: 'snntorch', dtSeconds: snn, extras };
+    return { writer: 'snntorch', dtSeconds: snn, extras, discretisation: discretisationOf(extras, metadata) };
   }
   notes.push(`The file does not say its time step; read it with dt = ${DEFAULT_IMPORT_DT_SECONDS} s (as Norse does).`);
-  return { writer: 'norse', dtSeconds: DEFAULT_IMPORT_DT_SECONDS, extras };
+  return { writer: 'norse', dtSeconds: DEFAULT_IMPORT_DT_SECONDS, extras, discretisation: discretisationOf(extras, metadata) };
 }
 
 /** snnTorch's step: tau / r, when every neuron node with r ≠ 1 agrees on it. */

@@ -207,7 +207,7 @@ export const trainingFields = {
       { value: 'nir', label: 'NIR forward Euler' },
       { value: 'spytorch', label: 'SpyTorch (tutorials)' },
     ],
-    default: 'spytorch',
+    default: 'nir',
     help: "How the neurons are stepped in time (docs/model.md). NIR: exactly the NIR reference simulator, so exports run the same there. SpyTorch: the tutorials' rule, to reproduce their numbers.",
   },
   optimizer: {
