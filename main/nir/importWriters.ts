@@ -66,7 +66,12 @@ export function readWriterConventions(
     return { writer: 'snntorch', dtSeconds: snn, extras, discretisation: discretisationOf(extras, metadata) };
   }
   notes.push(`The file does not say its time step; read it with dt = ${DEFAULT_IMPORT_DT_SECONDS} s (as Norse does).`);
-  return { writer: 'norse', dtSeconds: DEFAULT_IMPORT_DT_SECONDS, extras, discretisation: discretisationOf(extras, metadata) };
+  return {
+    writer: 'norse',
+    dtSeconds: DEFAULT_IMPORT_DT_SECONDS,
+    extras,
+    discretisation: discretisationOf(extras, metadata),
+  };
 }
 
 /** snnTorch's step: tau / r, when every neuron node with r ≠ 1 agrees on it. */
