@@ -115,3 +115,32 @@ describe('the NIR simulator reproduces third-party runs of real files', () => {
     expect(n(b?.spikes)).toBe(295);
   });
 });
+
+describe('the simulator on constructed graphs', () => {
+  it('a Delay node holds each unit back by round(delay / dt) steps', async () => {
+    const { dataset, group, writeH5 } = await import('./h5');
+    const tree = group({
+      version: dataset('1.0.7'),
+      node: group({
+        type: dataset('NIRGraph'),
+        nodes: group({
+          input: group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(2n)) }),
+          delay: group({ type: dataset('Delay'), delay: dataset(Float64Array.of(2e-3, 0)) }),
+          output: group({ type: dataset('Output'), shape: dataset(BigInt64Array.of(2n)) }),
+        }),
+        edges: dataset(['input', 'delay', 'delay', 'output'], [2, 2]),
+      }),
+    });
+    const flat = readNirGraph(await readH5(await writeH5(tree)), []);
+    const batch = batchOf({
+      shape: [1, 6, 2],
+      spikes: [
+        [0, 1, 0],
+        [0, 1, 1],
+      ],
+    });
+    const out = simulateNir(flat, batch, 'nir', 1e-3).layers.get('output');
+    const at = (t: number, j: number) => out?.output[t * 2 + j];
+    expect([at(1, 0), at(3, 0), at(1, 1), at(3, 1)]).toEqual([0, 1, 1, 0]);
+  });
+});
