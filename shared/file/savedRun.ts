@@ -44,8 +44,25 @@ export interface SavedRun {
   confusion?: number[][];
 }
 
+/** A run's curves as the UI holds them (full length, unrounded): the live run's and a finished run's. */
+export interface RunCurves {
+  /** Batch curves: x is the batch index over the whole run. */
+  batchX: number[];
+  batchLoss: number[];
+  batchAcc: number[];
+  /** One point per completed epoch; x is the batch (over the run) at which the epoch ended. */
+  epochX: number[];
+  epochTrainLoss: (number | null)[];
+  epochValLoss: (number | null)[];
+  epochTrainAcc: (number | null)[];
+  epochValAcc: (number | null)[];
+  /** Batch positions of the norm snapshots, and each connection's norms there. */
+  normX: number[];
+  norms: Record<string, { weight: (number | null)[]; grad: (number | null)[] }>;
+}
+
 /** What a run produced, as the UI holds it (full length, unrounded). */
-export interface RunRecord {
+export interface RunRecord extends RunCurves {
   outcome: 'finished' | 'stopped';
   finishedAt: Date;
   seconds: number;
@@ -53,16 +70,6 @@ export interface RunRecord {
   batchesPerEpoch: number;
   engine?: string | null;
   backend?: string | null;
-  batchX: number[];
-  batchLoss: number[];
-  batchAcc: number[];
-  epochX: number[];
-  epochTrainLoss: (number | null)[];
-  epochValLoss: (number | null)[];
-  epochTrainAcc: (number | null)[];
-  epochValAcc: (number | null)[];
-  normX: number[];
-  norms: Record<string, { weight: (number | null)[]; grad: (number | null)[] }>;
   testAccuracy?: number;
   trainAccuracy?: number;
   confusion?: number[][];

@@ -2,7 +2,7 @@
 // document history: only the trained weights, when a run ends, enter the document.
 import type { StateCreator } from 'zustand';
 import type { TrainingEvent } from '../../../shared/api/contract';
-import { compactRun, type SavedRun } from '../../../shared/file/savedRun';
+import { compactRun, type RunCurves, type SavedRun } from '../../../shared/file/savedRun';
 import { loadSnnFile, serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import type { AppState } from '../store';
@@ -11,7 +11,8 @@ import { trainBlocker } from './trainStatus';
 export type ActivityEvent = Extract<TrainingEvent, { type: 'activity' }>;
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
 
-export interface TrainingRun {
+/** The live run: its status and progress, and its curves so far (RunCurves). */
+export interface TrainingRun extends RunCurves {
   status: RunStatus;
   runId: string | null;
   engine: 'fast' | 'reference';
@@ -23,24 +24,12 @@ export interface TrainingRun {
   batch: number;
   samplesPerSecond: number;
   startedAt: number;
-  /** Batch curves: x is the batch index over the whole run. */
-  batchX: number[];
-  batchLoss: number[];
-  batchAcc: number[];
-  epochX: number[];
-  epochTrainLoss: (number | null)[];
-  epochValLoss: (number | null)[];
-  epochTrainAcc: (number | null)[];
-  epochValAcc: (number | null)[];
   activity: ActivityEvent | null;
   result: { testAcc?: number; trainAcc?: number; seconds: number; confusion?: number[][] } | null;
   error: string | null;
   dropped: number;
   /** Activity snapshots received (the raster, traces and rates redraw on each). */
   activityFrames: number;
-  /** Batch positions of the norm snapshots, and each connection's norms there. */
-  normX: number[];
-  norms: Record<string, { weight: (number | null)[]; grad: (number | null)[] }>;
   /** Pause or stop was asked for and the worker has not answered yet (it does after the current batch). */
   pending: 'pausing' | 'stopping' | null;
   /** When the first batch arrived and how many batches it brought: the time estimate starts there, after compiling. */
