@@ -63,20 +63,25 @@ function forkUtilityWorker(): WorkerHandle {
     send: (command: WorkerCommand) => child.postMessage(command),
     onMessage: (listener) => child.on('message', (m) => listener(m as WorkerMessage)),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),
-    // utilityProcess.kill() sends SIGTERM; SIGKILL (which also ends a stopped process) goes by pid.
-    kill: (signal = 'SIGKILL') => {
-      if (signal === 'SIGKILL' && child.pid !== undefined) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-          return;
-        } catch {
-          // Already gone, or a platform without signals: fall back to Electron's own kill.
-        }
-      }
-      child.kill();
-    },
+    kill: (signal = 'SIGKILL') => killUtility(child, signal),
     ...(child.pid !== undefined ? { pid: child.pid } : {}),
   };
+}
+
+/**
+ * Ends a utilityProcess. Its own kill() sends SIGTERM; SIGKILL (which also ends a stopped
+ * process) goes by pid, falling back to kill() where the process is gone or there are no signals.
+ */
+function killUtility(child: Electron.UtilityProcess, signal: NodeJS.Signals | undefined) {
+  if (signal === 'SIGKILL' && child.pid !== undefined) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+      return;
+    } catch {
+      // Already gone, or a platform without signals: Electron's own kill below.
+    }
+  }
+  child.kill();
 }
 
 /** The pages a link may open in the user's browser; nothing else leaves the app. */
@@ -111,17 +116,7 @@ const spawnUtilityTask: SpawnTask = (entry, args, env) => {
     onMessage: (listener) => child.on('message', listener),
     onStderr: (listener) => child.stderr?.on('data', (d: Buffer) => listener(d.toString())),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),
-    kill: (signal) => {
-      if (signal === 'SIGKILL' && child.pid !== undefined) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-          return;
-        } catch {
-          // Already gone: Electron's own kill below is harmless.
-        }
-      }
-      child.kill();
-    },
+    kill: (signal) => killUtility(child, signal),
   };
 };
 
