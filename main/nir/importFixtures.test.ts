@@ -1,6 +1,5 @@
 // Real files made by other tools (main/nir/fixtures/README.md) import as graphs that validate
 // and run; files we cannot run are refused, naming what is in them.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../shared/graph/validate';
 import { FastEngine } from '../engine/fast/fastEngine';
@@ -8,10 +7,11 @@ import { compilePlan } from '../engine/plan';
 import { weightsFromFile } from '../engine/snnWeights';
 import { randomBatch } from '../engine/testing';
 import { Random } from '../util/random';
+import { fixtureBatch, fixtureNir, fixtureRuns } from './fixtureFiles';
 import { dataset, group, writeH5 } from './h5';
 import { importNir } from './import';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}.nir`, import.meta.url)));
+const fixture = fixtureNir;
 
 const FILES: [name: string, dtSeconds: number | undefined, expectDt: number][] = [
   ['snntorch-synaptic-ff', undefined, 1e-4], // snnTorch's hidden step, found from r = tau_mem / dt
@@ -66,27 +66,9 @@ describe('real NIR files import as graphs that run', () => {
 describe('an imported file runs in our engine as the NIR reference ran it', () => {
   it("the NIR paper's Braille network (biases, recurrence, dt 1e-4): the engine gives the reference loop's spikes exactly", async () => {
     const result = await importNir(fixture('nir-paper-braille'));
-    const golden = JSON.parse(readFileSync(new URL('./fixtures/nir-paper-braille.json', import.meta.url), 'utf8')) as {
-      input: { shape: [number, number, number]; spikes: [number, number, number][] };
-      runs: Record<string, { layers: Record<string, { spikes: [number, number, number][] }> }>;
-    };
-    const [B, T, N] = golden.input.shape;
-    const rows: number[][] = Array.from({ length: B * T }, () => []);
-    for (const [b, t, u] of golden.input.spikes) rows[b * T + t]?.push(u);
-    const offsets = new Int32Array(B * T + 1);
-    const units: number[] = [];
-    rows.forEach((r, k) => {
-      units.push(...r);
-      offsets[k + 1] = units.length;
-    });
-    const batch = {
-      batchSize: B,
-      timeSteps: T,
-      inputUnits: N,
-      offsets,
-      units: Int32Array.from(units),
-      labels: new Int32Array(B),
-    };
+    const golden = fixtureRuns('nir-paper-braille');
+    const batch = fixtureBatch(golden.input);
+    const B = batch.batchSize;
     const plan = compilePlan(result.file.graph);
     const weights = Object.fromEntries(
       Object.entries(weightsFromFile(result.file)).map(([k, v]) => [k, Float64Array.from(v)]),

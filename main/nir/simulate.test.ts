@@ -1,49 +1,15 @@
 // The simulator against third-party runs of real NIR files (main/nir/fixtures/README.md): each
 // fixture, under the convention of the run that produced it, must give the peer's spikes
 // exactly and its membranes to 1e-5.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { SpikeBatch } from '../data/types';
+import { fixtureBatch, fixtureNir, fixtureRuns } from './fixtureFiles';
 import { readH5 } from './h5';
 import { readNirGraph } from './importRead';
 import { type NirSemantics, simulateNir, spikeTriples } from './simulate';
 
-const dir = new URL('./fixtures/', import.meta.url);
-
-interface FixtureLayer {
-  spikes?: [number, number, number][];
-  membrane?: number[][][];
-  membrane_pre_reset?: number[][][];
-}
-interface Fixture {
-  dt: number;
-  input: { shape: [number, number, number]; spikes: [number, number, number][] };
-  runs: Record<string, { status: string; layers?: Record<string, FixtureLayer> }>;
-}
-
-function batchOf(input: Fixture['input']): SpikeBatch {
-  const [B, T, N] = input.shape;
-  const rows: number[][] = Array.from({ length: B * T }, () => []);
-  for (const [b, t, u] of input.spikes) rows[b * T + t]?.push(u);
-  const offsets = new Int32Array(B * T + 1);
-  const units: number[] = [];
-  rows.forEach((r, k) => {
-    units.push(...r.sort((a, b) => a - b));
-    offsets[k + 1] = units.length;
-  });
-  return {
-    batchSize: B,
-    timeSteps: T,
-    inputUnits: N,
-    offsets,
-    units: Int32Array.from(units),
-    labels: new Int32Array(B),
-  };
-}
-
 async function load(name: string) {
-  const fixture = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture;
-  const tree = await readH5(new Uint8Array(readFileSync(new URL(`${name}.nir`, dir))));
+  const fixture = fixtureRuns(name);
+  const tree = await readH5(fixtureNir(name));
   return { fixture, flat: readNirGraph(tree, []) };
 }
 
@@ -77,7 +43,7 @@ describe('the NIR simulator reproduces third-party runs of real files', () => {
   for (const [name, run, semantics] of CASES)
     it(`${name}: ${run} (as '${semantics}') gives the same spikes, and membranes to 1e-5`, async () => {
       const { fixture, flat } = await load(name);
-      const batch = batchOf(fixture.input);
+      const batch = fixtureBatch(fixture.input);
       const result = simulateNir(flat, batch, semantics, fixture.dt);
       const layers = fixture.runs[run]?.layers ?? {};
       let compared = 0;
@@ -107,7 +73,7 @@ describe('the NIR simulator reproduces third-party runs of real files', () => {
 
   it('the spikes of the fixtures are not trivial (each compared layer spikes, conventions differ)', async () => {
     const { fixture, flat } = await load('snntorch-synaptic-ff');
-    const batch = batchOf(fixture.input);
+    const batch = fixtureBatch(fixture.input);
     const a = simulateNir(flat, batch, 'snntorch', fixture.dt).layers.get('1');
     const b = simulateNir(flat, batch, 'snntorch-reset-delay', fixture.dt).layers.get('1');
     const n = (x: Uint8Array | undefined) => x?.reduce((s, v) => s + v, 0) ?? 0;
@@ -132,7 +98,7 @@ describe('the simulator on constructed graphs', () => {
       }),
     });
     const flat = readNirGraph(await readH5(await writeH5(tree)), []);
-    const batch = batchOf({
+    const batch = fixtureBatch({
       shape: [1, 6, 2],
       spikes: [
         [0, 1, 0],
