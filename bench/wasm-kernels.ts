@@ -163,6 +163,7 @@ async function main() {
           sgP + b * T * H * 4,
           0,
           0,
+          false,
         );
       }
     },

@@ -38,6 +38,7 @@ import {
   jsArrays,
   type KernelExports,
   KernelMemory,
+  NIR,
   SPARSE,
   surrogateKind,
   wasmKernelsAvailable,
@@ -105,6 +106,8 @@ interface KernelScratch {
   /** Adjoint state: [N] per sample, or [B, N] time-major (recurrent), and V li. */
   LU: Float32Array;
   LI: Float32Array;
+  /** NIR: LI of the previous (later) iteration. */
+  LIlater: Float32Array;
   recG: Float32Array;
   /** V^T (recurrent). */
   Vt: Float32Array;
@@ -301,6 +304,7 @@ export class FastEngine implements Engine {
                 I: m.f32(N),
                 LU: m.f32(rec ? B * N : N),
                 LI: m.f32(rec ? B * N : N),
+                LIlater: m.f32(rec && this.plan.discretisation === 'nir' ? B * N : 0),
                 recG: m.f32(rec ? B * N : 0),
                 Vt: m.f32(rec ? N * N : 0),
                 lastOf: m.i32(B),
@@ -329,9 +333,7 @@ export class FastEngine implements Engine {
     for (const ws of this.spaces) {
       const p = ws.pop;
       if (p.kind === 'input') continue;
-      // The kernels implement SpyTorch's step; under 'nir' a LIF population runs the JS step
-      // (on the same arrays; the readout's step is the same in both).
-      if (kb && ws.k && (p.kind === 'readout' || this.plan.discretisation !== 'nir')) {
+      if (kb && ws.k) {
         this.forwardKernels(kb, ws, B, keepForBackward, weights);
         continue;
       }
@@ -503,6 +505,7 @@ export class FastEngine implements Engine {
         sg,
         mem,
         pre,
+        this.plan.discretisation === 'nir',
       );
     }
   }
@@ -641,21 +644,29 @@ export class FastEngine implements Engine {
           for (let n = T - 1; n > last; n--) gD.fill(0, (b * T + n) * N, (b * T + n + 1) * N);
         }
         const ks = kb ? ws.k : null;
-        const flags = (zero ? ZERO_RESET : 0) | (differentiated ? DIFFERENTIATED : 0) | (t.sparseBackward ? SPARSE : 0);
+        const flags =
+          (zero ? ZERO_RESET : 0) |
+          (differentiated ? DIFFERENTIATED : 0) |
+          (t.sparseBackward ? SPARSE : 0) |
+          (nir ? NIR : 0);
         const scale = t.surrogateScale;
-        // The kernels' adjoint is SpyTorch's; 'nir' and the exp surrogates run the JS loops.
-        const kernelAdjoint = kb && ks && kind !== null && !nir;
+        // The exp surrogates run the JS loops.
+        const kernelAdjoint = kb && ks && kind !== null;
         if (kernelAdjoint && kb && ks && kind !== null && V) {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;
           kb.k.transpose(at(ks.Vt), at(kb.weights[(recC as { id: string }).id] as Float32Array), N, N);
           ks.LU.fill(0);
           ks.LI.fill(0);
+          ks.LIlater.fill(0);
           ks.lastOf.set(lastOf);
           let top = -1;
           for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
           for (let n = top; n >= 0; n--) {
-            k.gemm(at(ks.recG), at(ks.LI), at(ks.Vt), B, N, N, false);
+            // NIR: S[n] enters the drive of n+1, so its gradient is V gD[n+1], the LI of the
+            // previous (later) iteration.
+            k.gemm(at(ks.recG), at(nir ? ks.LIlater : ks.LI), at(ks.Vt), B, N, N, false);
+            if (nir) ks.LIlater.set(ks.LI);
             k.adjointStepBatch(
               at(ks.LU),
               at(ks.LI),
@@ -833,9 +844,19 @@ export class FastEngine implements Engine {
     shift = 0,
   ) {
     const kb = this.kb;
-    if (kb && ws.k && shift === 0 && kb.mem.holds(dW) && kb.mem.holds(spikes.units)) {
-      ws.k.lastActive.set(lastActive);
-      kb.k.accumulateWeightGrad(at(dW), at(gD), N, T, B, at(spikes.units), at(spikes.offsets), at(ws.k.lastActive));
+    if (kb && ws.k && kb.mem.holds(dW) && kb.mem.holds(spikes.units)) {
+      // A shift pairs spikes of step n with gD row n + shift, up to lastActive - shift.
+      for (let b = 0; b < B; b++) ws.k.lastActive[b] = (lastActive[b] as number) - shift;
+      kb.k.accumulateWeightGrad(
+        at(dW),
+        at(gD) + shift * N * 4,
+        N,
+        T,
+        B,
+        at(spikes.units),
+        at(spikes.offsets),
+        at(ws.k.lastActive),
+      );
     } else accumulateWeightGrad(dW, gD, spikes, lastActive, B, T, N, shift);
   }
 }

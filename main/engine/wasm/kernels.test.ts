@@ -169,6 +169,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
             sgp ? sgp + base * 4 : 0,
             mmp ? mmp + base * 4 : 0,
             prp ? prp + base * 4 : 0,
+            false,
           );
           cursorJ = lifForwardJs(js, N, T, b, cursorJ, alpha, beta, c, cs.theta, cs.zero);
           expectSame(`N=${N} b=${b} drive (recurrent rows added)`, mem.f32(dp, T * N), js.drive);

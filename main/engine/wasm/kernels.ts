@@ -59,6 +59,7 @@ export interface KernelExports {
     sg: number,
     mem: number,
     pre: number,
+    nir: boolean | number,
   ): number;
   readoutForward(
     U: number,
@@ -126,6 +127,8 @@ export interface KernelExports {
 export const ZERO_RESET = 1;
 export const DIFFERENTIATED = 2;
 export const SPARSE = 4;
+/** NIR's discretisation (li' takes the new lu; the subtractive reset's term is beta theta). */
+export const NIR = 8;
 
 /**
  * The kernels' surrogate code for a surrogate name, or null for the ones they leave to JS

@@ -123,6 +123,7 @@ export function lifForward(
   sg: usize,
   mem: usize,
   pre: usize,
+  nir: bool,
 ): i32 {
   memory.fill(U, 0, <usize>N << 2);
   memory.fill(I, 0, <usize>N << 2);
@@ -154,6 +155,37 @@ export function lifForward(
     }
     if (sg) memory.copy(sg + row, U, rowBytes);
     if (mem) memory.copy(mem + row, U, rowBytes);
+    if (nir) {
+      // NIR's forward Euler (fastEngine.ts's nirStep): I[n] = alpha I + x[n];
+      // P[n+1] = beta (zero ? (S ? 0 : P) : P - theta S) + c I[n], the new I unrounded.
+      j = 0;
+      for (; j + 2 <= N; j += 2) {
+        const o = <usize>j << 2;
+        const u = ld2(U + o);
+        const s = load<u16>(sp + j);
+        const m = i64x2.replace_lane(i64x2.splat(-<i64>(s & 1)), 1, -<i64>(s >> 8));
+        if (pre) st2(pre + row + o, f64x2.mul(beta2, u));
+        const i = f64x2.add(f64x2.mul(alpha2, ld2(I + o)), ld2(d + o));
+        st2(I + o, i);
+        const r = zero ? v128.bitselect(zero2, u, m) : f64x2.sub(u, v128.and(theta2, m));
+        st2(U + o, f64x2.add(f64x2.mul(beta2, r), f64x2.mul(c2, i)));
+      }
+      for (; j < N; j++) {
+        const o = <usize>j << 2;
+        const u = <f64>load<f32>(U + o);
+        const s = load<u8>(sp + j);
+        if (pre) store<f32>(pre + row + o, <f32>(beta * u));
+        const i = alpha * <f64>load<f32>(I + o) + <f64>load<f32>(d + o);
+        store<f32>(I + o, <f32>i);
+        store<f32>(U + o, <f32>(beta * (zero ? (s ? 0 : u) : u - theta * <f64>s) + c * i));
+      }
+      // The recurrent spikes of step n join the next step's drive.
+      if (rec && n + 1 < T)
+        for (let e = first; e < cursor; e++)
+          addRow(d + rowBytes, rec + <usize>load<i32>(units + (<usize>e << 2)) * rowBytes, N);
+      store<i32>(offsets + (<usize>n << 2), cursor);
+      continue;
+    }
     // Recurrent spikes at n join the drive into I[n+1].
     if (rec)
       for (let e = first; e < cursor; e++)
@@ -267,6 +299,8 @@ function surrogate1(x: f64, kind: i32, s: f64, ps: f64, sparse: bool, window: f6
 const ZERO_RESET = 1;
 const DIFFERENTIATED = 2;
 const SPARSE = 4;
+/** NIR's discretisation: li' = alpha li + c lu' (the new lu, unrounded); reset term beta theta. */
+const NIR = 8;
 
 /**
  * One step of the adjoint recursion (fastEngine.ts's header) for `rows` rows of N units: row
@@ -301,6 +335,9 @@ function adjointRow(
   const zero = (flags & ZERO_RESET) != 0;
   const differentiated = (flags & DIFFERENTIATED) != 0;
   const sparse = (flags & SPARSE) != 0;
+  const nir = (flags & NIR) != 0;
+  const thetaR = nir ? beta * theta : theta;
+  const thetaR2 = f64x2.splat(thetaR);
   const theta2 = f64x2.splat(theta);
   const alpha2 = f64x2.splat(alpha);
   const beta2 = f64x2.splat(beta);
@@ -315,7 +352,7 @@ function adjointRow(
     let g = ld2(gS + o);
     if (recG) g = f64x2.add(g, ld2(recG + o));
     if (gCount) g = f64x2.add(g, v128.load(gCount + (<usize>j << 3)));
-    if (differentiated) g = f64x2.sub(g, f64x2.mul(u, zero ? ld2(pre + o) : theta2));
+    if (differentiated) g = f64x2.sub(g, f64x2.mul(u, zero ? ld2(pre + o) : thetaR2));
     const sg = surrogate2(f64x2.sub(ld2(um + o), theta2), kind, s, ps, sparse, window);
     let bu: v128;
     let cu: v128;
@@ -328,8 +365,9 @@ function adjointRow(
       bu = f64x2.mul(beta2, u);
       cu = f64x2.mul(c2, u);
     }
-    st2(lu + o, f64x2.add(f64x2.mul(g, sg), bu));
-    st2(li + o, f64x2.add(f64x2.mul(alpha2, l), cu));
+    const nu = f64x2.add(f64x2.mul(g, sg), bu);
+    st2(lu + o, nu);
+    st2(li + o, f64x2.add(f64x2.mul(alpha2, l), nir ? f64x2.mul(c2, nu) : cu));
   }
   for (; j < N; j++) {
     const o = <usize>j << 2;
@@ -339,11 +377,12 @@ function adjointRow(
     let g = <f64>load<f32>(gS + o);
     if (recG) g += <f64>load<f32>(recG + o);
     if (gCount) g += load<f64>(gCount + (<usize>j << 3));
-    if (differentiated) g -= zero ? u * <f64>load<f32>(pre + o) : u * theta;
+    if (differentiated) g -= zero ? u * <f64>load<f32>(pre + o) : u * thetaR;
     const keep = zero ? 1 - <f64>load<u8>(spiked + j) : 1;
     const sg = surrogate1(<f64>load<f32>(um + o) - theta, kind, s, ps, sparse, window);
-    store<f32>(lu + o, <f32>(g * sg + beta * keep * u));
-    store<f32>(li + o, <f32>(alpha * l + c * keep * u));
+    const nu = g * sg + beta * keep * u;
+    store<f32>(lu + o, <f32>nu);
+    store<f32>(li + o, <f32>(alpha * l + c * (nir ? nu : keep * u)));
   }
 }
 
@@ -369,6 +408,7 @@ function adjointRowPlain(
   ps: f64,
   sparse: bool,
   window: f64,
+  nir: bool,
 ): void {
   const theta2 = f64x2.splat(theta);
   const alpha2 = f64x2.splat(alpha);
@@ -385,8 +425,9 @@ function adjointRowPlain(
     const m = i64x2.replace_lane(i64x2.splat(-<i64>(sb & 255)), 1, -<i64>(sb >> 8));
     const keepU = v128.bitselect(zero2, u, m);
     const sg = surrogate2(f64x2.sub(ld2(um + o), theta2), kind, s, ps, sparse, window);
-    st2(lu + o, f64x2.add(f64x2.mul(ld2(gS + o), sg), f64x2.mul(beta2, keepU)));
-    st2(li + o, f64x2.add(f64x2.mul(alpha2, l), f64x2.mul(c2, keepU)));
+    const nu = f64x2.add(f64x2.mul(ld2(gS + o), sg), f64x2.mul(beta2, keepU));
+    st2(lu + o, nu);
+    st2(li + o, f64x2.add(f64x2.mul(alpha2, l), f64x2.mul(c2, nir ? nu : keepU)));
   }
   for (; j < N; j++) {
     const o = <usize>j << 2;
@@ -395,8 +436,9 @@ function adjointRowPlain(
     store<f32>(gD + o, <f32>l);
     const keepU = load<u8>(spiked + j) ? 0 : u;
     const sg = surrogate1(<f64>load<f32>(um + o) - theta, kind, s, ps, sparse, window);
-    store<f32>(lu + o, <f32>(<f64>load<f32>(gS + o) * sg + beta * keepU));
-    store<f32>(li + o, <f32>(alpha * l + c * keepU));
+    const nu = <f64>load<f32>(gS + o) * sg + beta * keepU;
+    store<f32>(lu + o, <f32>nu);
+    store<f32>(li + o, <f32>(alpha * l + c * (nir ? nu : keepU)));
   }
 }
 
@@ -435,7 +477,25 @@ export function adjointSample(
     const row = <usize>n * rowBytes;
     const sp = spiked + <usize>n * N;
     if (plain)
-      adjointRowPlain(lu, li, gD + row, gS + row, um + row, sp, N, theta, alpha, beta, c, kind, s, ps, (flags & SPARSE) != 0, window);
+      adjointRowPlain(
+        lu,
+        li,
+        gD + row,
+        gS + row,
+        um + row,
+        sp,
+        N,
+        theta,
+        alpha,
+        beta,
+        c,
+        kind,
+        s,
+        ps,
+        (flags & SPARSE) != 0,
+        window,
+        (flags & NIR) != 0,
+      );
     else
       adjointRow(lu, li, gD + row, gS + row, 0, gCount, pre ? pre + row : 0, um + row, sp, N, theta, alpha, beta, c, flags, kind, s, ps, window);
   }
