@@ -1,7 +1,7 @@
 // In-app file dialogs for web mode: open a path on the server or upload a local file, save
 // to a server path or download, pick an example. Electron's native dialogs replace the first
 // two later (behind the functions in files/fileActions).
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { importNirBytes, measureExport, saveExport } from '../files/exchange';
 import {
@@ -60,6 +60,64 @@ function useRecentFiles(): string[] | null {
   return recent;
 }
 
+/**
+ * The "path on the server" form of Open and Save as: submitting hands over the trimmed path
+ * (nothing happens while it is blank); `children` go below the path row.
+ */
+function ServerPathForm({
+  id,
+  path,
+  onPathChange,
+  onSubmit,
+  busy,
+  submitLabel,
+  placeholder,
+  children,
+}: {
+  id: 'open' | 'save';
+  path: string;
+  onPathChange: (path: string) => void;
+  onSubmit: (path: string) => void;
+  busy: boolean;
+  submitLabel: string;
+  placeholder?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <form
+      className="dialog-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!path.trim()) return;
+        onSubmit(path.trim());
+      }}
+    >
+      <label className="field__label" htmlFor={`${id}-path`}>
+        <span>Path on the server</span>
+      </label>
+      <div className="input-row">
+        <input
+          id={`${id}-path`}
+          value={path}
+          onChange={(e) => onPathChange(e.target.value)}
+          placeholder={placeholder}
+          data-testid={`${id}-path`}
+          spellCheck={false}
+        />
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={busy || !path.trim()}
+          data-testid={`${id}-submit`}
+        >
+          {submitLabel}
+        </button>
+      </div>
+      {children}
+    </form>
+  );
+}
+
 export function OpenDialog() {
   const [path, setPath] = useState(useAppStore.getState().filePath ?? '');
   const recent = useRecentFiles();
@@ -98,39 +156,21 @@ export function OpenDialog() {
           </div>
         </>
       )}
-      <form
-        className="dialog-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!path.trim()) return;
+      <ServerPathForm
+        id="open"
+        path={path}
+        onPathChange={setPath}
+        onSubmit={(target) => {
           setBusy(true);
           setError(null);
-          void openServerPath(path.trim()).then(finish);
+          void openServerPath(target).then(finish);
         }}
+        busy={busy}
+        submitLabel="Open"
+        placeholder="networks/model.snn.json"
       >
-        <label className="field__label" htmlFor="open-path">
-          <span>Path on the server</span>
-        </label>
-        <div className="input-row">
-          <input
-            id="open-path"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder="networks/model.snn.json"
-            data-testid="open-path"
-            spellCheck={false}
-          />
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={busy || !path.trim()}
-            data-testid="open-submit"
-          >
-            Open
-          </button>
-        </div>
         <WorkspaceHelp workspace={workspace} extra="Opens .snn.json documents and .nir files." />
-      </form>
+      </ServerPathForm>
       <div className="dialog-or">or</div>
       <div className="dialog-form">
         <button type="button" className="button" onClick={() => fileInput.current?.click()}>
@@ -206,43 +246,25 @@ export function SaveAsDialog() {
   const workspace = useWorkspace();
   return (
     <Modal title="Save as" testId="save-as-dialog">
-      <form
-        className="dialog-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!path.trim()) return;
+      <ServerPathForm
+        id="save"
+        path={path}
+        onPathChange={(value) => {
+          setEdited(true);
+          setPath(value);
+        }}
+        onSubmit={(target) => {
           setBusy(true);
           setError(null);
-          void saveTo(path.trim()).then((result) => {
+          void saveTo(target).then((result) => {
             setBusy(false);
             if (result) setError(result);
             else close();
           });
         }}
+        busy={busy}
+        submitLabel="Save"
       >
-        <label className="field__label" htmlFor="save-path">
-          <span>Path on the server</span>
-        </label>
-        <div className="input-row">
-          <input
-            id="save-path"
-            value={path}
-            onChange={(e) => {
-              setEdited(true);
-              setPath(e.target.value);
-            }}
-            data-testid="save-path"
-            spellCheck={false}
-          />
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={busy || !path.trim()}
-            data-testid="save-submit"
-          >
-            Save
-          </button>
-        </div>
         <div className="save-folder" data-testid="save-folder">
           {dirName(path) ? `Saves into ${dirName(path)}` : 'Saves into the folder Spikewright was started in'}
         </div>
@@ -250,7 +272,7 @@ export function SaveAsDialog() {
           workspace={workspace}
           extra="The file is written on the machine running Spikewright; “.snn.json” is added if missing."
         />
-      </form>
+      </ServerPathForm>
       {error && (
         <div className="dialog-error" role="alert" data-testid="save-error">
           {error}
