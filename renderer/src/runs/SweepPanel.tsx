@@ -159,7 +159,6 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
     [grid, title, theme],
   );
   const base = `${exportBase(fileName)}-sweep-${sweep.plan.id}`;
-  const short = (p: string) => p.slice(p.lastIndexOf('.') + 1);
   const exportAs = async (format: 'png' | 'svg' | 'csv') => {
     if (!grid) return;
     const name = `${base}.${format}`;
@@ -220,26 +219,8 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
         ) : (
           <>
             <div className="sweep-heatmap__tools">
-              <label className="field-inline">
-                x
-                <select value={xPath} onChange={(e) => setX(e.target.value)} data-testid="heatmap-x">
-                  {axes.map((a) => (
-                    <option key={a} value={a}>
-                      {short(a)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="field-inline">
-                y
-                <select value={yPath} onChange={(e) => setY(e.target.value)} data-testid="heatmap-y">
-                  {axes.map((a) => (
-                    <option key={a} value={a}>
-                      {short(a)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <AxisSelect label="x" axes={axes} value={xPath} onChange={setX} testId="heatmap-x" />
+              <AxisSelect label="y" axes={axes} value={yPath} onChange={setY} testId="heatmap-y" />
               <label className="field-inline">
                 colour
                 <select
@@ -536,5 +517,38 @@ function SweepForm() {
         {starting ? 'Starting…' : `▶ Start sweep${result.ok ? ` (${result.configs})` : ''}`}
       </button>
     </form>
+  );
+}
+
+/** A parameter path's last segment, as the table and the axis pickers name it. */
+function short(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
+}
+
+/** Which swept parameter a heatmap axis shows. */
+function AxisSelect({
+  label,
+  axes,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  axes: string[];
+  value: string;
+  onChange: (path: string) => void;
+  testId: string;
+}) {
+  return (
+    <label className="field-inline">
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {axes.map((a) => (
+          <option key={a} value={a}>
+            {short(a)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
