@@ -34,6 +34,8 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
       learningRate: 2e-4,
       surrogate: 'fast-sigmoid',
       surrogateScale: 100,
+      // The PyTorch references compute SpyTorch's rule (new graphs default to NIR's).
+      discretisation: 'spytorch',
     },
     init: { init: 'normal', scale: 0.2 },
   });

@@ -49,8 +49,7 @@ function randomSpec(rng: Random, i: number): NetSpec {
       surrogateScale: pick([2, 5, 20, 100]),
       sparseBackward: rng.uniform() < 0.25,
       sparseWindow: 0.3,
-      // Under 'nir' the LIF step and adjoint stay in JS; the row adds, weight gradients and
-      // dense products still run in the kernels.
+      // NIR's step, adjoint and shifted recurrent gradient have their own kernel paths.
       discretisation: i % 4 === 3 ? 'nir' : 'spytorch',
     },
     skip: rng.uniform() < 0.3 && loss !== 'spike-count-mse',
