@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../util/random';
 import { addMatMulTransposed } from '../fast/fastEngine';
 import { trainingSurrogate } from '../surrogate';
-import { DIFFERENTIATED, KernelMemory, SPARSE, surrogateKind, wasmKernelsAvailable, ZERO_RESET } from './kernels';
+import { DIFFERENTIATED, KernelMemory, NIR, SPARSE, surrogateKind, wasmKernelsAvailable, ZERO_RESET } from './kernels';
 import {
   accumulateWeightGradJs,
   addSpikeRowsJs,
@@ -108,9 +108,12 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
     { zero: false, rec: false, keep: true, theta: 0.7, scaleInput: true },
     { zero: false, rec: true, keep: false, theta: 0.7, scaleInput: false },
     { zero: true, rec: true, keep: false, theta: 0.3, scaleInput: true },
+    { zero: true, rec: false, keep: true, theta: 1, scaleInput: false, nir: true },
+    { zero: true, rec: true, keep: true, theta: 1, scaleInput: true, nir: true },
+    { zero: false, rec: true, keep: true, theta: 0.7, scaleInput: false, nir: true },
   ];
   for (const cs of lifCases)
-    it(`lifForward gives the JS LIF step's spikes, membranes and state (${cs.zero ? 'zero' : 'subtract'} reset${cs.rec ? ', recurrent' : ''}, theta ${cs.theta}${cs.keep ? ', keeping sg/mem/pre' : ''})`, () => {
+    it(`lifForward gives the JS LIF step's spikes, membranes and state (${'nir' in cs ? "NIR's step, " : ''}${cs.zero ? 'zero' : 'subtract'} reset${cs.rec ? ', recurrent' : ''}, theta ${cs.theta}${cs.keep ? ', keeping sg/mem/pre' : ''})`, () => {
       const rng = new Random(3);
       for (const N of sizes) {
         const T = 40;
@@ -169,9 +172,9 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
             sgp ? sgp + base * 4 : 0,
             mmp ? mmp + base * 4 : 0,
             prp ? prp + base * 4 : 0,
-            false,
+            'nir' in cs,
           );
-          cursorJ = lifForwardJs(js, N, T, b, cursorJ, alpha, beta, c, cs.theta, cs.zero);
+          cursorJ = lifForwardJs(js, N, T, b, cursorJ, alpha, beta, c, cs.theta, cs.zero, 'nir' in cs);
           expectSame(`N=${N} b=${b} drive (recurrent rows added)`, mem.f32(dp, T * N), js.drive);
           expectSame(`N=${N} b=${b} U`, mem.f32(Up, N), js.U);
           expectSame(`N=${N} b=${b} I`, mem.f32(Ip, N), js.I);
@@ -226,6 +229,9 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
     { zero: true, differentiated: false, counts: true, sparse: false },
     { zero: false, differentiated: false, counts: true, sparse: true },
     { zero: false, differentiated: true, counts: true, sparse: false },
+    { zero: true, differentiated: false, counts: false, sparse: false, nir: true }, // NIR's common case
+    { zero: true, differentiated: true, counts: true, sparse: false, nir: true },
+    { zero: false, differentiated: true, counts: false, sparse: true, nir: true },
   ];
 
   function adjointInputs(rng: Random, B: number, T: number, N: number, theta: number) {
@@ -245,7 +251,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
   }
 
   for (const cs of adjointCases)
-    it(`adjointSample gives the JS adjoint recursion (${cs.zero ? 'zero' : 'subtract'} reset${cs.differentiated ? ' differentiated' : ''}${cs.counts ? ', count gradients' : ''}${cs.sparse ? ', sparse window' : ''}; every surrogate it takes, scales 1-100)`, () => {
+    it(`adjointSample gives the JS adjoint recursion (${'nir' in cs ? 'NIR, ' : ''}${cs.zero ? 'zero' : 'subtract'} reset${cs.differentiated ? ' differentiated' : ''}${cs.counts ? ', count gradients' : ''}${cs.sparse ? ', sparse window' : ''}; every surrogate it takes, scales 1-100)`, () => {
       const rng = new Random(5);
       for (const name of surrogates)
         for (const scale of [1, 5, 20, 100])
@@ -261,6 +267,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
               c: 1,
               zero: cs.zero,
               differentiated: cs.differentiated,
+              nir: 'nir' in cs,
               sg: trainingSurrogate({
                 surrogate: name,
                 surrogateScale: scale,
@@ -279,7 +286,10 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
             const ump = mem.put(a.um);
             const spp = mem.put(a.spiked);
             const flags =
-              (cs.zero ? ZERO_RESET : 0) | (cs.differentiated ? DIFFERENTIATED : 0) | (cs.sparse ? SPARSE : 0);
+              (cs.zero ? ZERO_RESET : 0) |
+              (cs.differentiated ? DIFFERENTIATED : 0) |
+              (cs.sparse ? SPARSE : 0) |
+              ('nir' in cs ? NIR : 0);
             const lu = new Float32Array(N);
             const li = new Float32Array(N);
             const js = { ...a, gCount: cs.counts ? a.gCount : null, pre: cs.differentiated && cs.zero ? a.pre : null };
@@ -334,7 +344,16 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
             sparseBackward: cs.sparse,
             sparseWindow: 0.1,
           });
-          const k = { theta, alpha: 0.8, beta: 0.9, c: 0.1, zero: cs.zero, differentiated: cs.differentiated, sg };
+          const k = {
+            theta,
+            alpha: 0.8,
+            beta: 0.9,
+            c: 0.1,
+            zero: cs.zero,
+            differentiated: cs.differentiated,
+            sg,
+            nir: 'nir' in cs,
+          };
           const lastOf = Int32Array.from({ length: B }, () => rng.int(T + 1) - 1);
           const mem = new KernelMemory();
           const LUp = mem.alloc(B * N * 4);
@@ -351,7 +370,10 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
           const LI = new Float32Array(B * N);
           const js = { ...a, gCount: cs.counts ? a.gCount : null, pre: cs.differentiated && cs.zero ? a.pre : null };
           const flags =
-            (cs.zero ? ZERO_RESET : 0) | (cs.differentiated ? DIFFERENTIATED : 0) | (cs.sparse ? SPARSE : 0);
+            (cs.zero ? ZERO_RESET : 0) |
+            (cs.differentiated ? DIFFERENTIATED : 0) |
+            (cs.sparse ? SPARSE : 0) |
+            ('nir' in cs ? NIR : 0);
           for (let n = T - 1; n >= 0; n--) {
             const recG = randomF32(rng, B * N, 0, 0.02, 0.2);
             mem.f32(rgp, B * N).set(recG);

@@ -82,6 +82,7 @@ export function lifForwardJs(
   c: number,
   theta: number,
   zero: boolean,
+  nir = false,
 ): number {
   const { U, I, drive, rec, spiked, units, offsets, sg: sgOut, mem, pre } = s;
   U.fill(0);
@@ -89,7 +90,23 @@ export function lifForwardJs(
   for (let n = 0; n < T; n++) {
     const base = (b * T + n) * N;
     const d = n * N;
-    if (rec) {
+    if (nir) {
+      // fastEngine.ts's nirStep, then the recurrent rows into the next step's drive.
+      const first = cursor;
+      for (let j = 0; j < N; j++) {
+        const u = U[j] as number;
+        const sp = u - theta > 0 ? 1 : 0;
+        spiked[base + j] = sp;
+        if (sp) units[cursor++] = j;
+        if (sgOut) sgOut[base + j] = u;
+        if (mem) mem[base + j] = u;
+        if (pre) pre[base + j] = beta * u;
+        const i = alpha * (I[j] as number) + (drive[d + j] as number);
+        I[j] = i;
+        U[j] = beta * (zero ? (sp ? 0 : u) : u - theta * sp) + c * i;
+      }
+      if (rec && n + 1 < T) for (let e = first; e < cursor; e++) addRow(drive, d + N, rec, (units[e] as number) * N, N);
+    } else if (rec) {
       const first = cursor;
       for (let j = 0; j < N; j++) {
         const x = (U[j] as number) - theta;
@@ -176,6 +193,8 @@ export interface AdjointJsConstants {
   zero: boolean;
   differentiated: boolean;
   sg: SurrogateFn;
+  /** NIR's adjoint (li' takes the new lu; the subtractive reset's term is beta theta). */
+  nir?: boolean;
 }
 
 /**
@@ -203,10 +222,12 @@ export function adjointRowJs(
     let g = gS[base + j] as number;
     if (recG) g += recG[so + j] as number;
     if (gCount) g += gCount[co + j] as number;
-    if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * theta;
+    const thetaR = k.nir ? beta * theta : theta;
+    if (differentiated) g -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * thetaR;
     const keep = zero ? 1 - s : 1;
-    lu[so + j] = g * sg((um[base + j] as number) - theta) + beta * keep * u;
-    li[so + j] = alpha * l + c * keep * u;
+    const nu = g * sg((um[base + j] as number) - theta) + beta * keep * u;
+    lu[so + j] = nu;
+    li[so + j] = alpha * l + c * (k.nir ? nu : keep * u);
   }
 }
 
@@ -226,8 +247,9 @@ export function adjointRowPlainJs(
     const l = li[j] as number;
     gD[base + j] = l;
     const keepU = spiked[base + j] ? 0 : u;
-    lu[j] = (gS[base + j] as number) * sg((um[base + j] as number) - theta) + beta * keepU;
-    li[j] = alpha * l + c * keepU;
+    const nu = (gS[base + j] as number) * sg((um[base + j] as number) - theta) + beta * keepU;
+    lu[j] = nu;
+    li[j] = alpha * l + c * (k.nir ? nu : keepU);
   }
 }
 
