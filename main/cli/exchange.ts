@@ -2,7 +2,7 @@
 // agreement measured before writing) and NIR files in as Spikewright documents.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadSnnFile, type SnnFile, serializeSnnFile } from '../../shared/file/snnFile';
+import { loadSnnFile, serializeSnnFile } from '../../shared/file/snnFile';
 import { validateGraph } from '../../shared/graph/validate';
 import { type ExportAgreement, measureAgreement } from '../nir/agreement';
 import { AGREEMENT_SAMPLES, agreementBatch } from '../nir/agreementBatch';
