@@ -2,101 +2,95 @@
 // boundary a resizable separator (react-resizable-panels), each side panel collapsible, the
 // sizes remembered between sessions. The bottom panel holds tabs (see panelTabs.tsx); its
 // Maximize button lets the training view take the window.
-import { useEffect } from 'react';
+import { type ComponentProps, useEffect } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { GraphCanvas } from '../canvas/GraphCanvas';
 import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../panels/Palette';
 import { ProblemsList } from '../panels/ProblemsList';
 import { useAppStore } from '../store';
-import { registerPanel, setMaximized } from './layoutControls';
+import { type PanelId, registerPanel, setMaximized } from './layoutControls';
 import { bottomTabs } from './panelTabs';
 import './workspace.css';
 
 export function Workspace() {
   const maximized = useAppStore((s) => s.bottomMaximized);
-  const outer = useDefaultLayout({
-    id: 'spikewright.layout.workspace',
-    panelIds: ['pane-palette', 'pane-center', 'pane-side'],
-  });
-  const inner = useDefaultLayout({ id: 'spikewright.layout.center', panelIds: ['pane-canvas', 'pane-bottom'] });
-
   useEffect(() => setMaximized(maximized), [maximized]);
 
   return (
-    <Group
+    <RememberedGroup
+      storageId="spikewright.layout.workspace"
+      panelIds={['pane-palette', 'pane-center', 'pane-side']}
       orientation="horizontal"
       className="workspace"
       id="workspace"
-      defaultLayout={outer.defaultLayout}
-      onLayoutChanged={outer.onLayoutChanged}
     >
-      <Panel
-        id="pane-palette"
-        className="workspace__panel"
-        defaultSize={180}
-        minSize={150}
-        maxSize={320}
-        collapsible
-        collapsedSize={0}
-        panelRef={(handle) => registerPanel('palette', handle)}
-      >
+      <CollapsiblePane pane="palette" defaultSize={180} minSize={150} maxSize={320} collapsedSize={0}>
         <Palette />
-      </Panel>
+      </CollapsiblePane>
       <Separator className="separator separator--vertical" aria-label="Resize the node palette" />
       <Panel id="pane-center" className="workspace__panel" minSize={240}>
-        <Group
+        <RememberedGroup
+          storageId="spikewright.layout.center"
+          panelIds={['pane-canvas', 'pane-bottom']}
           orientation="vertical"
           className="center"
           id="center-group"
-          defaultLayout={inner.defaultLayout}
-          onLayoutChanged={inner.onLayoutChanged}
         >
-          <Panel
-            id="pane-canvas"
-            className="workspace__panel"
+          <CollapsiblePane
+            pane="canvas"
             minSize={120}
-            collapsible
             collapsedSize={0}
-            panelRef={(handle) => registerPanel('canvas', handle)}
             onResize={(size) => {
               if (size.inPixels > 0 && useAppStore.getState().bottomMaximized)
                 useAppStore.getState().setBottomMaximized(false);
             }}
           >
             <GraphCanvas />
-          </Panel>
+          </CollapsiblePane>
           <Separator className="separator separator--horizontal" aria-label="Resize the bottom panel" />
-          <Panel
-            id="pane-bottom"
-            className="workspace__panel"
-            defaultSize="45%"
-            minSize={160}
-            collapsible
-            collapsedSize={34}
-            panelRef={(handle) => registerPanel('bottom', handle)}
-          >
+          <CollapsiblePane pane="bottom" defaultSize="45%" minSize={160} collapsedSize={34}>
             <BottomPanel />
-          </Panel>
-        </Group>
+          </CollapsiblePane>
+        </RememberedGroup>
       </Panel>
       <Separator className="separator separator--vertical" aria-label="Resize the inspector" />
-      <Panel
-        id="pane-side"
-        className="workspace__panel"
-        defaultSize={300}
-        minSize={240}
-        maxSize={560}
-        collapsible
-        collapsedSize={0}
-        panelRef={(handle) => registerPanel('side', handle)}
-      >
+      <CollapsiblePane pane="side" defaultSize={300} minSize={240} maxSize={560} collapsedSize={0}>
         <aside className="side-panel">
           <Inspector />
           <ProblemsList />
         </aside>
-      </Panel>
-    </Group>
+      </CollapsiblePane>
+    </RememberedGroup>
+  );
+}
+
+/** A split whose sizes are remembered between sessions under `storageId`. */
+function RememberedGroup({
+  storageId,
+  panelIds,
+  ...props
+}: { storageId: string; panelIds: string[] } & Omit<
+  ComponentProps<typeof Group>,
+  'defaultLayout' | 'onLayoutChanged'
+>) {
+  const layout = useDefaultLayout({ id: storageId, panelIds });
+  return <Group {...props} defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged} />;
+}
+
+/** A collapsible pane (id `pane-<pane>`), registered with layoutControls so it can be folded and unfolded from outside. */
+function CollapsiblePane({
+  pane,
+  ...props
+}: { pane: PanelId } & Omit<ComponentProps<typeof Panel>, 'id' | 'className' | 'collapsible' | 'panelRef'>) {
+  return (
+    <Panel
+      {...props}
+      id={`pane-${pane}`}
+      className="workspace__panel"
+      collapsible
+      panelRef={(handle) => registerPanel(pane, handle)}
+    />
   );
 }
 
