@@ -1,21 +1,15 @@
-// The plain-JS loops the WebAssembly kernels replace, written as fastEngine.ts has them (same
-// order of operations, float64 arithmetic stored to the arrays' precision). The kernel tests
+// The plain-JS loops the WebAssembly kernels replace: fastEngine.ts's own step functions where
+// it has them (the LIF steps, the row adds), composed per sample as the kernels are, and
+// written out in fastEngine.ts's order of operations where its loop is inline (float64
+// arithmetic stored to the arrays' precision). The kernel tests
 // check each kernel against these bit for bit (the dense products to float32 rounding), and
 // bench/wasm-kernels.ts times the two side by side.
+import { addRow, addRows, detectSpikes, lifStep, nirStep, readoutSample, updateState } from '../fast/fastEngine';
 import type { FloatArray } from '../loss';
 import type { SurrogateFn } from '../surrogate';
 
-/** a[ao + j] += b[bo + j] for j < N, unrolled by four as in fastEngine.ts. */
-export function addRow(a: FloatArray, ao: number, b: FloatArray, bo: number, N: number) {
-  let j = 0;
-  for (; j + 3 < N; j += 4) {
-    a[ao + j] = (a[ao + j] as number) + (b[bo + j] as number);
-    a[ao + j + 1] = (a[ao + j + 1] as number) + (b[bo + j + 1] as number);
-    a[ao + j + 2] = (a[ao + j + 2] as number) + (b[bo + j + 2] as number);
-    a[ao + j + 3] = (a[ao + j + 3] as number) + (b[bo + j + 3] as number);
-  }
-  for (; j < N; j++) a[ao + j] = (a[ao + j] as number) + (b[bo + j] as number);
-}
+/** a[ao + j] += b[bo + j] for j < N: fastEngine.ts's own row add. */
+export { addRow };
 
 /** drive[n, :] += w[units[e], :] over sample b's spikes at each step n < T (offsets over (sample, step)). */
 export function addSpikeRowsJs(
@@ -90,91 +84,25 @@ export function lifForwardJs(
   for (let n = 0; n < T; n++) {
     const base = (b * T + n) * N;
     const d = n * N;
+    const first = cursor;
     if (nir) {
-      // fastEngine.ts's nirStep, then the recurrent rows into the next step's drive.
-      const first = cursor;
-      for (let j = 0; j < N; j++) {
-        const u = U[j] as number;
-        const sp = u - theta > 0 ? 1 : 0;
-        spiked[base + j] = sp;
-        if (sp) units[cursor++] = j;
-        if (sgOut) sgOut[base + j] = u;
-        if (mem) mem[base + j] = u;
-        if (pre) pre[base + j] = beta * u;
-        const i = alpha * (I[j] as number) + (drive[d + j] as number);
-        I[j] = i;
-        U[j] = beta * (zero ? (sp ? 0 : u) : u - theta * sp) + c * i;
-      }
-      if (rec && n + 1 < T) for (let e = first; e < cursor; e++) addRow(drive, d + N, rec, (units[e] as number) * N, N);
+      // nirStep, then the recurrent rows into the next step's drive.
+      cursor = nirStep(U, I, N, drive, d, spiked, base, units, cursor, alpha, beta, c, theta, zero, sgOut, pre, mem);
+      if (rec && n + 1 < T) addRows(drive, d + N, rec, N, units, first, cursor);
     } else if (rec) {
-      const first = cursor;
-      for (let j = 0; j < N; j++) {
-        const x = (U[j] as number) - theta;
-        const sp = x > 0 ? 1 : 0;
-        spiked[base + j] = sp;
-        if (sp) units[cursor++] = j;
-        if (sgOut) sgOut[base + j] = U[j] as number;
-        if (mem) mem[base + j] = U[j] as number;
-      }
-      for (let e = first; e < cursor; e++) addRow(drive, d, rec, (units[e] as number) * N, N);
-      for (let j = 0; j < N; j++) {
-        const i = I[j] as number;
-        const v = beta * (U[j] as number) + c * i;
-        const sp = spiked[base + j] as number;
-        if (pre) pre[base + j] = v;
-        U[j] = zero ? (sp ? 0 : v) : v - theta * sp;
-        I[j] = alpha * i + (drive[d + j] as number);
-      }
+      cursor = detectSpikes(U, N, theta, spiked, base, units, cursor, sgOut, mem);
+      addRows(drive, d, rec, N, units, first, cursor);
+      updateState(U, I, N, drive, d, spiked, base, alpha, beta, c, theta, zero, pre);
     } else {
-      for (let j = 0; j < N; j++) {
-        const u = U[j] as number;
-        const i = I[j] as number;
-        const x = u - theta;
-        const sp = x > 0 ? 1 : 0;
-        spiked[base + j] = sp;
-        if (sp) units[cursor++] = j;
-        if (sgOut) sgOut[base + j] = u;
-        if (mem) mem[base + j] = u;
-        const v = beta * u + c * i;
-        if (pre) pre[base + j] = v;
-        U[j] = zero ? (sp ? 0 : v) : v - theta * sp;
-        I[j] = alpha * i + (drive[d + j] as number);
-      }
+      cursor = lifStep(U, I, N, drive, d, spiked, base, units, cursor, alpha, beta, c, theta, zero, sgOut, pre, mem);
     }
     offsets[b * T + n + 1] = cursor;
   }
   return cursor;
 }
 
-/** Sample b of a readout's forward pass: y[b, n, :] = U[n] for n = 0..T. */
-export function readoutForwardJs(
-  U: FloatArray,
-  I: FloatArray,
-  N: number,
-  T: number,
-  b: number,
-  drive: FloatArray,
-  y: FloatArray,
-  alpha: number,
-  beta: number,
-  c: number,
-) {
-  U.fill(0);
-  I.fill(0);
-  const yo = b * (T + 1) * N;
-  for (let j = 0; j < N; j++) y[yo + j] = 0;
-  for (let n = 0; n < T; n++) {
-    const d = n * N;
-    const o = yo + (n + 1) * N;
-    for (let j = 0; j < N; j++) {
-      const i = I[j] as number;
-      const u = beta * (U[j] as number) + c * i;
-      U[j] = u;
-      y[o + j] = U[j] as number;
-      I[j] = alpha * i + (drive[d + j] as number);
-    }
-  }
-}
+/** Sample b of a readout's forward pass: fastEngine.ts's readoutSample. */
+export { readoutSample as readoutForwardJs };
 
 export interface AdjointJsArrays {
   gD: FloatArray;
