@@ -187,10 +187,14 @@ export const useRunsStore = create<RunsState>()((set, get) => {
 
     async startSweep(request) {
       const app = useAppStore.getState();
+      // The document's path as it is now, not as the last listing saw it: a sweep started
+      // right after Save as belongs beside the saved file, not in the app's data folder.
+      const documentPath = currentPath();
       try {
+        if (documentPath !== get().documentPath) await get().refresh();
         const status = await api.startSweep({
           ...request,
-          documentPath: get().documentPath,
+          documentPath,
           document: serializeSnnFile(app.toFile()),
         });
         set({ sweeps: [status, ...get().sweeps.filter((s) => s.ref !== status.ref)], sweepRef: status.ref });
