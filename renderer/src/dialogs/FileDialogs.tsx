@@ -192,23 +192,20 @@ export function OpenDialog() {
           }}
         />
       </div>
-      {error && (
-        <div className="dialog-error" role="alert" data-testid="open-error">
-          {error}
-        </div>
-      )}
-      <div className="dialog-actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => useAppStore.getState().openDialog({ kind: 'examples' })}
-        >
-          Browse examples
-        </button>
-        <button type="button" className="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <DialogFooter
+        error={error}
+        errorTestId="open-error"
+        onCancel={close}
+        before={
+          <button
+            type="button"
+            className="button"
+            onClick={() => useAppStore.getState().openDialog({ kind: 'examples' })}
+          >
+            Browse examples
+          </button>
+        }
+      />
     </Modal>
   );
 }
@@ -273,19 +270,16 @@ export function SaveAsDialog() {
           extra="The file is written on the machine running Spikewright; “.snn.json” is added if missing."
         />
       </ServerPathForm>
-      {error && (
-        <div className="dialog-error" role="alert" data-testid="save-error">
-          {error}
-        </div>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={() => void downloadDocument()} data-testid="save-download">
-          Download a copy
-        </button>
-        <button type="button" className="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <DialogFooter
+        error={error}
+        errorTestId="save-error"
+        onCancel={close}
+        before={
+          <button type="button" className="button" onClick={() => void downloadDocument()} data-testid="save-download">
+            Download a copy
+          </button>
+        }
+      />
     </Modal>
   );
 }
@@ -475,15 +469,7 @@ export function ExportNirDialog() {
         </div>
       )}
       {outcome && <AgreementReport outcome={outcome} />}
-      {error && (
-        <div className="dialog-error" role="alert" data-testid="export-error">
-          {error}
-        </div>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={close}>
-          Cancel
-        </button>
+      <DialogFooter error={error} errorTestId="export-error" onCancel={close}>
         <button
           type="button"
           className="button button--primary"
@@ -497,7 +483,7 @@ export function ExportNirDialog() {
         >
           {outcome?.agreement && !outcome.agreement.exact ? 'Save anyway' : 'Save'}
         </button>
-      </div>
+      </DialogFooter>
     </Modal>
   );
 }
@@ -579,15 +565,7 @@ export function ImportNirDialog() {
           </div>
           {!dtOk && <div className="field__error">The time step must be a positive number of seconds.</div>}
         </fieldset>
-        {error && (
-          <div className="dialog-error" role="alert" data-testid="import-error">
-            {error}
-          </div>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
+        <DialogFooter error={error} errorTestId="import-error" onCancel={close}>
           <button
             type="submit"
             className="button button--primary"
@@ -596,8 +574,43 @@ export function ImportNirDialog() {
           >
             Import
           </button>
-        </div>
+        </DialogFooter>
       </form>
     </Modal>
+  );
+}
+
+/**
+ * A file dialog's foot: its error (an alert), then its buttons: `before` the Cancel button, and
+ * the primary action (children) after it.
+ */
+function DialogFooter({
+  error,
+  errorTestId,
+  onCancel,
+  before,
+  children,
+}: {
+  error: string | null;
+  errorTestId: string;
+  onCancel: () => void;
+  before?: ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      {error && (
+        <div className="dialog-error" role="alert" data-testid={errorTestId}>
+          {error}
+        </div>
+      )}
+      <div className="dialog-actions">
+        {before}
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+        {children}
+      </div>
+    </>
   );
 }
