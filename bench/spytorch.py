@@ -1,6 +1,13 @@
-"""The SpyTorch tutorial's surrogate spike function (fast sigmoid, SuperSpike), shared by the
-PyTorch reference scripts in bench/."""
+"""The SpyTorch tutorial's surrogate spike function (fast sigmoid, SuperSpike) and its layer loops,
+shared by the PyTorch reference scripts in bench/. Timed scripts call `use_threads` first: torch's
+default here is one thread, and a reference gets the threads our side uses."""
 import torch
+
+
+def use_threads(threads):
+    """torch.set_num_threads(threads), the count our side of a benchmark uses; returns it."""
+    torch.set_num_threads(threads)
+    return torch.get_num_threads()
 
 
 class SurrGradSpike(torch.autograd.Function):

@@ -17,7 +17,7 @@ import time
 import numpy as np
 import torch
 
-from spytorch import SurrGradSpike, lif_layer, readout_layer
+from spytorch import SurrGradSpike, lif_layer, readout_layer, use_threads
 
 
 def load_images(path):
@@ -56,10 +56,9 @@ def main():
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--batches", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0 keeps torch's default")
+    ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads: the threads our side uses")
     args = ap.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    use_threads(args.threads)
     torch.manual_seed(0)
 
     nb_inputs, nb_hidden, nb_outputs, nb_steps, batch_size = 784, 100, 10, 100, 256

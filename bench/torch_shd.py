@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 
-from spytorch import SurrGradSpike, readout_layer
+from spytorch import SurrGradSpike, readout_layer, use_threads
 
 spike_fn = SurrGradSpike.apply
 
@@ -36,7 +36,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    use_threads(args.threads)
     torch.manual_seed(0)
     nb_inputs, nb_hidden, nb_outputs, nb_steps, batch_size = 700, args.hidden, 20, 100, 256
     alpha = float(np.exp(-1e-3 / 5e-3))
