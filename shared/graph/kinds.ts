@@ -154,6 +154,7 @@ export const lossFields = {
     default: 10,
     min: 0,
     help: 'Spike-count MSE: spikes wanted from the neuron of the true class.',
+    when: { field: 'loss', equals: ['spike-count-mse'] },
   },
   targetCountWrong: {
     type: 'number',
@@ -161,6 +162,7 @@ export const lossFields = {
     unit: 'spikes',
     default: 0,
     min: 0,
+    when: { field: 'loss', equals: ['spike-count-mse'] },
   },
 } as const satisfies FieldSet;
 
@@ -221,7 +223,14 @@ export const trainingFields = {
     default: 'adam',
   },
   learningRate: { type: 'number', label: 'Learning rate', default: 2e-3, min: 0, exclusiveMin: true, max: 10 },
-  momentum: { type: 'number', label: 'Momentum (SGD)', default: 0.9, min: 0, max: 1 },
+  momentum: {
+    type: 'number',
+    label: 'Momentum (SGD)',
+    default: 0.9,
+    min: 0,
+    max: 1,
+    when: { field: 'optimizer', equals: ['sgd'] },
+  },
   batchSize: { type: 'number', label: 'Batch size', default: 256, min: 1, max: 65536, integer: true },
   epochs: { type: 'number', label: 'Epochs', default: 30, min: 1, max: 100000, integer: true },
   seed: { type: 'number', label: 'Seed', default: 0, min: 0, integer: true },
@@ -251,6 +260,7 @@ export const trainingFields = {
     min: 0,
     exclusiveMin: true,
     help: 'Half-width around the threshold, in membrane units, inside which the surrogate is kept.',
+    when: { field: 'sparseBackward', equals: [true] },
   },
   validationSplit: {
     type: 'enum',

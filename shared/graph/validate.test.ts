@@ -52,6 +52,22 @@ describe('validateGraph', () => {
     expect(validateGraph(g)).toEqual([]);
   });
 
+  it('does not check a field that does not apply (hidden by its when), and checks it once it applies', () => {
+    const g = network();
+    const train = g.nodes.find((n) => n.kind === 'training');
+    if (train?.kind !== 'training') throw new Error('no training node');
+    train.params.optimizer = 'adam';
+    train.params.momentum = 5;
+    expect(validateGraph(g)).toEqual([]);
+    train.params.optimizer = 'sgd';
+    expect(validateGraph(g)).toEqual([
+      expect.objectContaining({
+        field: 'momentum',
+        message: expect.stringContaining('Momentum (SGD) must be at most 1'),
+      }),
+    ]);
+  });
+
   it('accepts recurrence and reports a population with no input', () => {
     const g = network();
     g.edges.push(newConnection('rec', 'hidden', 'hidden'));

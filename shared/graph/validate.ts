@@ -2,7 +2,7 @@
 // is wrong in sentences that name the node or edge concerned. Never throws on user data.
 import { budgetProblems, defaultMemoryLimit } from './budgets';
 import { type GraphDocument, type GraphEdge, type GraphNode, nodesOfKind } from './document';
-import { type FieldSet, fieldProblem } from './fields';
+import { applicableFields, type FieldSet, fieldProblem } from './fields';
 import { connectionFields, type NodeKind, nodeKindFields, nodeKindInfo } from './kinds';
 import { datasetShape, outputSize } from './shapes';
 
@@ -177,7 +177,9 @@ function checkFields(
   params: Record<string, unknown>,
   report: (field: string, message: string) => void,
 ) {
-  for (const [key, field] of Object.entries(fields)) {
+  // A field that does not apply (its `when` fails) is hidden in the editor and unused by the
+  // engine: its value is no error.
+  for (const [key, field] of applicableFields(fields, params)) {
     const problem = fieldProblem(field, params[key]);
     if (problem) report(key, `${field.label} ${problem}`);
   }

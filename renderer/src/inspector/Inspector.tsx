@@ -2,6 +2,7 @@
 // and description when nothing is selected.
 import { useShallow } from 'zustand/react/shallow';
 import type { GraphEdge, GraphNode } from '../../../shared/graph/document';
+import { applicableFields } from '../../../shared/graph/fields';
 import { connectionFields, nodeKindFields, nodeKindInfo } from '../../../shared/graph/kinds';
 import { datasetShape, outputSize } from '../../../shared/graph/shapes';
 import { formatCount } from '../canvas/edges';
@@ -85,7 +86,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
             {p.message}
           </div>
         ))}
-        {Object.entries(fields).map(([key, field]) => (
+        {applicableFields(fields, node.params).map(([key, field]) => (
           <FieldInput
             key={key}
             name={key}
@@ -138,7 +139,7 @@ function EdgeInspector({ edge }: { edge: GraphEdge }) {
                 {p.message}
               </div>
             ))}
-            {Object.entries(connectionFields).map(([key, field]) => (
+            {applicableFields(connectionFields, edge.params).map(([key, field]) => (
               <FieldInput
                 key={key}
                 name={key}
