@@ -12,6 +12,7 @@ import {
   MiniMap,
   type NodeChange,
   ReactFlow,
+  type ReactFlowProps,
   ReactFlowProvider,
   useReactFlow,
   useStore,
@@ -49,6 +50,65 @@ const KIND_COLORS: Record<NodeKind, string> = {
   regularizer: '#9333ea',
   training: '#64748b',
 };
+
+// Handlers that read and write only the store: module functions, the same ones every render.
+function onEdgesChange(changes: EdgeChange[]) {
+  const state = useAppStore.getState();
+  const selected = new Set(state.selectedEdgeIds);
+  let changed = false;
+  for (const change of changes)
+    if (change.type === 'select') {
+      changed = true;
+      if (change.selected) selected.add(change.id);
+      else selected.delete(change.id);
+    }
+  if (changed) state.setSelection(useAppStore.getState().selectedNodeIds, [...selected]);
+}
+
+const isValidConnection: IsValidConnection = (c) =>
+  judgeConnection(useAppStore.getState().graph, c.source, c.target).ok;
+
+function onConnect(c: Connection) {
+  const verdict = useAppStore.getState().connect(c.source, c.target);
+  if (!verdict.ok) useAppStore.getState().showToast(verdict.reason, 'error');
+}
+
+function onConnectEnd(event: MouseEvent | TouchEvent, state: FinalConnectionState) {
+  if (state.isValid !== false || !state.toNode || !state.fromNode || !state.fromHandle) return;
+  const [source, target] =
+    state.fromHandle.type === 'source' ? [state.fromNode.id, state.toNode.id] : [state.toNode.id, state.fromNode.id];
+  const verdict = judgeConnection(useAppStore.getState().graph, source, target);
+  if (verdict.ok) return;
+  const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+  useAppStore.getState().showToast(verdict.reason, 'error', point ? { x: point.clientX, y: point.clientY } : undefined);
+}
+
+function onDragOver(event: DragEvent) {
+  if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+}
+
+// What the canvas sets whatever the document and the view: one object, so React Flow gets the
+// same props (and the same option objects) on every render.
+const FLOW_SETTINGS = {
+  nodeTypes,
+  edgeTypes,
+  connectionLineComponent: ConnectionLine,
+  onEdgesChange,
+  onConnect,
+  onConnectEnd,
+  isValidConnection,
+  onDragOver,
+  defaultEdgeOptions: { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } },
+  snapGrid: GRID,
+  deleteKeyCode: null,
+  disableKeyboardA11y: true,
+  zoomOnDoubleClick: false,
+  minZoom: 0.05,
+  maxZoom: 2.5,
+  proOptions: { hideAttribution: true },
+} satisfies Partial<ReactFlowProps>;
 
 export function GraphCanvas() {
   return (
@@ -161,47 +221,6 @@ function Canvas() {
     if (selectionChanged) state.setSelection([...selected], useAppStore.getState().selectedEdgeIds);
   }, []);
 
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
-    const state = useAppStore.getState();
-    const selected = new Set(state.selectedEdgeIds);
-    let changed = false;
-    for (const change of changes)
-      if (change.type === 'select') {
-        changed = true;
-        if (change.selected) selected.add(change.id);
-        else selected.delete(change.id);
-      }
-    if (changed) state.setSelection(useAppStore.getState().selectedNodeIds, [...selected]);
-  }, []);
-
-  const isValidConnection = useCallback<IsValidConnection>(
-    (c) => judgeConnection(useAppStore.getState().graph, c.source, c.target).ok,
-    [],
-  );
-
-  const onConnect = useCallback((c: Connection) => {
-    const verdict = useAppStore.getState().connect(c.source, c.target);
-    if (!verdict.ok) useAppStore.getState().showToast(verdict.reason, 'error');
-  }, []);
-
-  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    if (state.isValid !== false || !state.toNode || !state.fromNode || !state.fromHandle) return;
-    const [source, target] =
-      state.fromHandle.type === 'source' ? [state.fromNode.id, state.toNode.id] : [state.toNode.id, state.fromNode.id];
-    const verdict = judgeConnection(useAppStore.getState().graph, source, target);
-    if (verdict.ok) return;
-    const point = 'changedTouches' in event ? event.changedTouches[0] : event;
-    useAppStore
-      .getState()
-      .showToast(verdict.reason, 'error', point ? { x: point.clientX, y: point.clientY } : undefined);
-  }, []);
-
-  const onDragOver = useCallback((event: DragEvent) => {
-    if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-  }, []);
-
   const onDrop = useCallback(
     (event: DragEvent) => {
       const kind = event.dataTransfer.getData(PALETTE_MIME) as NodeKind;
@@ -275,27 +294,12 @@ function Canvas() {
       <ReactFlow
         nodes={nodes}
         edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        connectionLineComponent={ConnectionLine}
-        onDragOver={onDragOver}
         onDrop={onDrop}
         {...handlers}
-        defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } }}
+        {...FLOW_SETTINGS}
         colorMode={theme}
         snapToGrid={snapToGrid}
-        snapGrid={GRID}
-        deleteKeyCode={null}
-        disableKeyboardA11y
-        zoomOnDoubleClick={false}
-        minZoom={0.05}
-        maxZoom={2.5}
-        proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} />
         {showMinimap && (
