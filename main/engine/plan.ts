@@ -178,6 +178,10 @@ export function compilePlan(graph: GraphDocument): Plan {
     if (source === undefined || target === undefined) continue;
     const sp = populations[source] as PopulationPlan;
     const tp = populations[target] as PopulationPlan;
+    if (edge.params.delay !== 'none')
+      throw new PlanError(
+        `Connection ${sp.name} → ${tp.name} has a synaptic delay ('${edge.params.delay}'), which this engine does not run yet`,
+      );
     const conn: ConnectionPlan = {
       id: edge.id,
       source,

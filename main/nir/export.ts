@@ -160,6 +160,8 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     else if (w.length !== expected)
       problems.push(`${what} has ${w.length} weights, but its populations need ${expected}`);
     else if (!w.every(Number.isFinite)) problems.push(`${what} has weights that are NaN or infinite`);
+    if (edge.params.delay !== 'none')
+      problems.push(`${what} has a synaptic delay ('${edge.params.delay}'), which this exporter does not write yet`);
   }
   const cycle = findLoop(connections);
   if (cycle)

@@ -18,6 +18,7 @@
 // moments). The dense product to a spiking source (W gD over all samples and steps) makes
 // transient copies of both operands and the result. The dataset is held once, encoded.
 // `bench/memory-estimate.ts` checks these figures against the real RSS of a training step.
+import { delayBytes } from './delays';
 import type { GraphDocument, GraphEdge, GraphNode } from './document';
 import { nodeKindInfo } from './kinds';
 import { datasetShape, outputSize } from './shapes';
@@ -83,8 +84,13 @@ export interface EdgeEstimate {
   weights: number;
   /** Stored weights: 4 bytes each. */
   bytes: number;
-  /** Weight, gradient, optimizer moments and the transposed copy while training. */
+  /** Weight, gradient, optimizer moments and the transposed copy while training (delays included). */
   trainingBytes: number;
+  /** Per-synapse or learnable delays: stored bytes (4 per synapse) and bytes while training (shared/graph/delays.ts). */
+  delayBytes: number;
+  delayTrainingBytes: number;
+  /** Elements of the delays' largest single array. */
+  delayArrayElements: number;
 }
 
 export interface ResourceEstimate {
@@ -155,13 +161,17 @@ export function estimateResources(graph: GraphDocument): ResourceEstimate {
     const a = size(s);
     const b = size(t);
     const weights = a * b;
+    const delays = delayBytes(e.params, weights, moments);
     edges.push({
       id: e.id,
       source: e.source,
       target: e.target,
       weights,
       bytes: weights * 4,
-      trainingBytes: weights * 4 * (3 + moments),
+      trainingBytes: weights * 4 * (3 + moments) + delays.training,
+      delayBytes: delays.stored,
+      delayTrainingBytes: delays.training,
+      delayArrayElements: delays.largestArray,
     });
     weightBytes += weights * 4;
     if (s.kind === 'lif') transientBytes = Math.max(transientBytes, (B * T * (a + b) + weights) * 4);
@@ -239,6 +249,15 @@ export function budgetProblems(graph: GraphDocument, limitBytes = processDefault
         target: { type: 'edge', id: e.id },
         message: `${name} needs ${formatBytes(e.bytes)} of weights (${what}); ${e.weights > MAX_ARRAY_ELEMENTS ? `one array holds at most ${count(MAX_ARRAY_ELEMENTS)} values` : allows}`,
       });
+    } else if (delayRefused(e, limitBytes)) {
+      refused = true;
+      const taps = e.weights > 0 ? Math.round(e.delayArrayElements / e.weights) : 1;
+      problems.push({
+        severity: 'error',
+        target: { type: 'edge', id: e.id },
+        field: 'maxDelay',
+        message: `${name} needs ${formatBytes(e.delayTrainingBytes)} for its per-synapse delays while training (${what} synapses${taps > 1 ? ` x ${count(taps)} delay taps` : ''}); ${e.delayArrayElements > MAX_ARRAY_ELEMENTS ? `one array holds at most ${count(MAX_ARRAY_ELEMENTS)} values` : allows}. Lower the maximum delay, use fixed delays, or shrink the populations`,
+      });
     } else if (e.weights > MAX_SAVED_WEIGHTS)
       problems.push({
         severity: 'warning',
@@ -265,7 +284,7 @@ export function budgetProblems(graph: GraphDocument, limitBytes = processDefault
       ...est.edges.map((e) => ({
         bytes: e.trainingBytes,
         target: { type: 'edge' as const, id: e.id },
-        what: `the weights of ${label(e.source)} → ${label(e.target)} with their gradients and optimizer state`,
+        what: `the weights${e.delayTrainingBytes > 0 ? ' and delays' : ''} of ${label(e.source)} → ${label(e.target)} with their gradients and optimizer state`,
       })),
       ...est.nodes.map((n) => ({
         bytes: n.forwardBytes + n.backwardBytes,
@@ -282,4 +301,9 @@ export function budgetProblems(graph: GraphDocument, limitBytes = processDefault
     });
   }
   return problems;
+}
+
+/** Whether a connection's delays alone cannot be held: over the limit, or more values than one array holds. */
+function delayRefused(e: EdgeEstimate, limitBytes: number): boolean {
+  return e.delayTrainingBytes > limitBytes || e.delayArrayElements > MAX_ARRAY_ELEMENTS;
 }

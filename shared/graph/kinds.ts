@@ -296,7 +296,42 @@ export const connectionFields = {
     min: 0,
     help: 'SpyTorch: 7 for feed-forward weights; 0.2 is typical for std/sqrt(fan_in) schemes.',
   },
+  delay: {
+    type: 'enum',
+    label: 'Synaptic delay',
+    options: [
+      { value: 'none', label: 'None' },
+      { value: 'fixed', label: 'Fixed (every synapse the same)' },
+      { value: 'per-synapse', label: 'Per synapse, random U{0..max}' },
+      { value: 'learnable', label: 'Learnable per synapse (Hammouamri et al. 2023)' },
+    ],
+    default: 'none',
+    help: "A spike of step n reaches the target at step n + d, on top of the discretisation's own latency (docs/model.md). Learnable delays are trained through a Gaussian kernel over the integer delays that narrows during training, and rounded at the end.",
+  },
+  delaySteps: {
+    type: 'number',
+    label: 'Delay',
+    unit: 'steps',
+    default: 1,
+    min: 0,
+    max: 100000,
+    integer: true,
+    help: 'Fixed delay: every spike on this connection arrives this many time steps later.',
+  },
+  maxDelay: {
+    type: 'number',
+    label: 'Maximum delay',
+    unit: 'steps',
+    default: 25,
+    min: 1,
+    max: 100000,
+    integer: true,
+    help: 'Per-synapse delays are drawn from U{0..max} (seeded by the training seed); learnable delays stay in [0, max].',
+  },
 } as const satisfies FieldSet;
+
+export const DELAY_MODES = ['none', 'fixed', 'per-synapse', 'learnable'] as const;
+export type DelayMode = (typeof DELAY_MODES)[number];
 
 export const nodeKindFields = {
   dataset: datasetFields,

@@ -1,6 +1,7 @@
 // Judges whether a graph document describes a network Spikewright can train, and says what
 // is wrong in sentences that name the node or edge concerned. Never throws on user data.
 import { budgetProblems, defaultMemoryLimit } from './budgets';
+import { delayProblems } from './delays';
 import { type GraphDocument, type GraphEdge, type GraphNode, nodesOfKind } from './document';
 import { applicableFields, type FieldSet, fieldProblem } from './fields';
 import { connectionFields, type NodeKind, nodeKindFields, nodeKindInfo } from './kinds';
@@ -123,6 +124,14 @@ export function validateGraph(graph: GraphDocument, options: ValidateOptions = {
           );
       }
     }
+  // Synaptic delays need the trial's length (shared/graph/delays.ts).
+  const timeSteps = datasets[0]?.params.timeSteps;
+  for (const edge of graph.edges) {
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (edge.kind !== 'connection' || !source || !target) continue;
+    for (const { field, message } of delayProblems(edge, source, target, timeSteps)) edgeError(edge, message, field);
+  }
   for (const node of graph.nodes) {
     const ins = incoming.get(node.id) ?? [];
     const outs = outgoing.get(node.id) ?? [];
