@@ -195,7 +195,7 @@ describe('.snn.json files', () => {
     const v2 = restoreSnnFile({ ...doc, version: 2 }, 'v2.snn.json');
     expect(v2.ok).toBe(true);
     if (!v2.ok) return;
-    expect(v2.file.version).toBe(3);
+    expect(v2.file.version).toBe(FILE_VERSION);
     const t = v2.file.graph.nodes.find((n) => n.kind === 'training');
     expect(t?.kind === 'training' && t.params.discretisation).toBe('spytorch');
     const hidden = v2.file.graph.nodes.find((n) => n.id === 'hidden');
@@ -208,6 +208,62 @@ describe('.snn.json files', () => {
     expect(v3.ok && v3.file.graph.nodes.find((n) => n.kind === 'training')?.params).toMatchObject({
       discretisation: 'nir',
     });
+  });
+
+  it('migrates a version-3 file (before adLIF, per-neuron parameters and delays) to version 4 with the old model', () => {
+    const doc = JSON.parse(example);
+    expect(doc.version).toBe(3);
+    for (const n of doc.graph.nodes)
+      for (const k of ['neuron', 'learnTauMem', 'tauInit', 'tauAdapt']) delete n.params[k];
+    const v3 = restoreSnnFile(doc, 'v3.snn.json');
+    expect(v3.ok).toBe(true);
+    if (!v3.ok) return;
+    expect(v3.file.version).toBe(4);
+    const hidden = v3.file.graph.nodes.find((n) => n.id === 'hidden');
+    expect(hidden?.kind === 'lif' && hidden.params).toMatchObject({
+      neuron: 'lif',
+      learnTauMem: false,
+      learnThreshold: false,
+      tauInit: 'constant',
+    });
+    expect(v3.file.neuronParams).toBeUndefined();
+    expect(v3.file.delays).toBeUndefined();
+    expect(v3.warnings).toEqual([]);
+    expect(JSON.parse(serializeSnnFile(v3.file)).version).toBe(4);
+  });
+
+  it('keeps per-neuron parameters and delays that fit the graph, and warns by name about those that do not', () => {
+    const doc = { ...JSON.parse(example), version: FILE_VERSION };
+    const tau = new Float32Array(128).map((_, i) => 5 + i / 10);
+    const t = (values: Float32Array) => ({ shape: [values.length], dtype: 'float32', data: float32ToBase64(values) });
+    doc.neuronParams = {
+      hidden: { tauMem: t(tau), threshold: t(new Float32Array(128).fill(1)) },
+      out: { tauSyn: t(new Float32Array(10).fill(5)), adaptA: t(new Float32Array(10)) },
+      nowhere: { tauMem: t(new Float32Array(3)) },
+    };
+    const edge = doc.graph.edges.find((e: { kind: string }) => e.kind === 'connection');
+    const delays = new Float32Array(20 * 128).map((_, i) => i % 7);
+    doc.delays = { [edge.id]: { shape: [20, 128], dtype: 'float32', data: float32ToBase64(delays) } };
+    const result = restoreSnnFile(doc);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.warnings).toEqual([
+      "Stored adaptA values for 'readout' do not apply to a readout and are ignored.",
+      "Stored neuron parameters for 'nowhere' belong to no population and are ignored.",
+    ]);
+    const again = loadSnnFile(serializeSnnFile(result.file));
+    expect(again.ok && again.file.neuronParams?.hidden?.tauMem?.data).toBe(float32ToBase64(tau));
+    expect(again.ok && again.file.delays?.[edge.id]?.data).toBe(float32ToBase64(delays));
+    doc.neuronParams = { hidden: { tauMem: t(new Float32Array(3)) } };
+    doc.delays = { [edge.id]: { shape: [2], dtype: 'float32', data: float32ToBase64(new Float32Array([1, -1])) } };
+    const bad = restoreSnnFile(doc);
+    expect(bad.ok && bad.warnings).toEqual([
+      "Stored tauMem values for 'hidden' do not match its size and will be drawn afresh.",
+      `Stored delays for connection '${edge.id}' do not match its size and will be drawn afresh.`,
+    ]);
+    doc.neuronParams = { hidden: { bogus: t(new Float32Array(128)) } };
+    const unknown = restoreSnnFile(doc);
+    expect(unknown.ok).toBe(false);
   });
 
   it('keeps stored biases of populations with a trainable bias and warns about the others', () => {

@@ -10,7 +10,7 @@ import { readSavedRun, type SavedRun } from './savedRun';
 export const FILE_FORMAT = 'spikewright.snn';
 /** The format name of version 1, written by Spikeforge 0.1 (this app's former name). */
 export const LEGACY_FILE_FORMAT = 'spikeforge.snn';
-export const FILE_VERSION = 3;
+export const FILE_VERSION = 4;
 export const FILE_EXTENSION = '.snn.json';
 
 export interface Position {
@@ -48,10 +48,26 @@ export interface SnnFile {
   weights?: Record<string, StoredTensor>;
   /** Bias currents of the populations with `bias: true`, shape [size], keyed by node id. */
   biases?: Record<string, StoredTensor>;
-  /** Optimizer moments per connection (edge id) and bias (node id), so training can resume where it stopped. */
+  /**
+   * Per-neuron parameters of populations that are heterogeneous or learn them, keyed by node id:
+   * each a tensor of shape [size] (time constants in ms). See NEURON_PARAMS.
+   */
+  neuronParams?: Record<string, Partial<Record<NeuronParamName, StoredTensor>>>;
+  /** Per-synapse delays in time steps, row-major [source units, target units] like weights, keyed by edge id. */
+  delays?: Record<string, StoredTensor>;
+  /**
+   * Optimizer moments per parameter record key: connection (edge id), bias (node id), neuron
+   * parameter (`${nodeId}.tauMem` and so on), delay (`${edgeId}.delay`), so training can resume where it stopped.
+   */
   optimizerState?: { step: number; slots: Record<string, Record<string, StoredTensor>> };
   metadata: FileMetadata;
 }
+
+/** The per-neuron parameters a file can carry for a population (time constants in ms). */
+export const NEURON_PARAMS = ['tauMem', 'tauSyn', 'threshold', 'tauAdapt', 'adaptA', 'adaptB'] as const;
+export type NeuronParamName = (typeof NEURON_PARAMS)[number];
+/** Those a readout can carry. */
+export const READOUT_NEURON_PARAMS: readonly NeuronParamName[] = ['tauMem', 'tauSyn'];
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const tensorSchema = z.object({
@@ -70,6 +86,8 @@ const envelopeSchema = z.object({
   }),
   weights: z.record(z.string(), tensorSchema).optional(),
   biases: z.record(z.string(), tensorSchema).optional(),
+  neuronParams: z.record(z.string(), z.partialRecord(z.enum(NEURON_PARAMS), tensorSchema)).optional(),
+  delays: z.record(z.string(), tensorSchema).optional(),
   optimizerState: z
     .object({ step: z.number().int().nonnegative(), slots: z.record(z.string(), z.record(z.string(), tensorSchema)) })
     .optional(),
@@ -104,6 +122,10 @@ const migrations: Record<number, (doc: Record<string, unknown>) => Record<string
   // is 'nir'. Files written before it were trained under SpyTorch's rule, so they say so; the
   // optional `biases` map is new and absent from older files.
   2: (doc) => ({ ...doc, graph: withDiscretisation(doc.graph, 'spytorch') }),
+  // 3 -> 4: populations gained adLIF and per-neuron (heterogeneous, learnable) parameters, and
+  // connections delays (issue 13). Every new parameter's default keeps the old model, so the
+  // graph is unchanged; the optional `neuronParams` and `delays` maps are new.
+  3: (doc) => doc,
 };
 
 /** The graph with `discretisation` set on every training node that lacks it; anything malformed is left to the schema check. */
@@ -187,14 +209,18 @@ export function restoreSnnFile(json: unknown, fileName = 'the file'): LoadResult
         }
       : { name: parsed.data.metadata.name, description: parsed.data.metadata.description },
   };
-  if (parsed.data.weights) {
-    file.weights = parsed.data.weights;
-    warnings.push(...weightProblems(file.graph, parsed.data.weights));
-  }
-  if (parsed.data.biases) {
-    file.biases = parsed.data.biases;
-    warnings.push(...biasProblems(file.graph, parsed.data.biases));
-  }
+  // Trained tensors: kept as stored, with a warning for each that does not fit the graph.
+  const { weights, biases, neuronParams, delays } = parsed.data;
+  if (weights) file.weights = weights;
+  if (biases) file.biases = biases;
+  if (neuronParams) file.neuronParams = neuronParams;
+  if (delays) file.delays = delays;
+  warnings.push(
+    ...(weights ? weightProblems(file.graph, weights) : []),
+    ...(biases ? biasProblems(file.graph, biases) : []),
+    ...(neuronParams ? neuronParamProblems(file.graph, neuronParams) : []),
+    ...(delays ? delayProblems(file.graph, delays) : []),
+  );
   if (parsed.data.optimizerState) file.optimizerState = parsed.data.optimizerState;
   const lastRun = readSavedRun(parsed.data.metadata.lastRun, fileName);
   if (lastRun.run) file.metadata.lastRun = lastRun.run;
@@ -204,20 +230,41 @@ export function restoreSnnFile(json: unknown, fileName = 'the file'): LoadResult
 
 /** Stored weights that do not fit the graph; the engine re-initialises those connections. */
 export function weightProblems(graph: GraphDocument, weights: Record<string, StoredTensor>): string[] {
+  return connectionTensorProblems(graph, weights, 'weights', 'be re-initialised', () => null);
+}
+
+/** Stored delays that do not fit the graph (no such connection, wrong length, negative or not finite); the engine draws those afresh. */
+export function delayProblems(graph: GraphDocument, delays: Record<string, StoredTensor>): string[] {
+  return connectionTensorProblems(graph, delays, 'delays', 'be drawn afresh', (values) =>
+    values.every((v) => Number.isFinite(v) && v >= 0) ? null : 'are not all finite and non-negative',
+  );
+}
+
+/** Tensors keyed by edge id, one value per synapse: those of no connection or the wrong size, and those `badValues` refuses. */
+function connectionTensorProblems(
+  graph: GraphDocument,
+  tensors: Record<string, StoredTensor>,
+  what: string,
+  action: string,
+  badValues: (values: Float32Array) => string | null,
+): string[] {
   const problems: string[] = [];
   const edges = new Map(graph.edges.map((e) => [e.id, e]));
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  for (const [edgeId, tensor] of Object.entries(weights)) {
+  for (const [edgeId, tensor] of Object.entries(tensors)) {
     const edge = edges.get(edgeId);
     if (edge?.kind !== 'connection') {
-      problems.push(`Stored weights for '${edgeId}' belong to no connection and are ignored.`);
+      problems.push(`Stored ${what} for '${edgeId}' belong to no connection and are ignored.`);
       continue;
     }
     const values = base64ToFloat32(tensor.data);
-    const expected = weightCount(graph, edge, byId);
     const shapeCount = tensor.shape.reduce((a, b) => a * b, 1);
-    if (!values || values.length !== shapeCount || shapeCount !== expected)
-      problems.push(`Stored weights for connection '${edgeId}' do not match its size and will be re-initialised.`);
+    if (!values || values.length !== shapeCount || shapeCount !== weightCount(graph, edge, byId)) {
+      problems.push(`Stored ${what} for connection '${edgeId}' do not match its size and will ${action}.`);
+      continue;
+    }
+    const bad = badValues(values);
+    if (bad) problems.push(`Stored ${what} for connection '${edgeId}' ${bad} and will ${action}.`);
   }
   return problems;
 }
@@ -236,6 +283,40 @@ export function biasProblems(graph: GraphDocument, biases: Record<string, Stored
     const shapeCount = tensor.shape.reduce((a, b) => a * b, 1);
     if (!values || values.length !== shapeCount || shapeCount !== node.params.size)
       problems.push(`Stored biases for '${node.name || nodeId}' do not match its size and will start at 0.`);
+  }
+  return problems;
+}
+
+/** Stored per-neuron parameters that do not fit the graph (no such population, a parameter it lacks, wrong length); the engine draws those afresh. */
+export function neuronParamProblems(
+  graph: GraphDocument,
+  params: Record<string, Partial<Record<NeuronParamName, StoredTensor>>>,
+): string[] {
+  const problems: string[] = [];
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (const [nodeId, tensors] of Object.entries(params)) {
+    const node = byId.get(nodeId);
+    if (!node || (node.kind !== 'lif' && node.kind !== 'readout')) {
+      problems.push(`Stored neuron parameters for '${nodeId}' belong to no population and are ignored.`);
+      continue;
+    }
+    const allowed = node.kind === 'readout' ? READOUT_NEURON_PARAMS : NEURON_PARAMS;
+    for (const [name, tensor] of Object.entries(tensors) as [NeuronParamName, StoredTensor][]) {
+      if (!allowed.includes(name)) {
+        problems.push(`Stored ${name} values for '${node.name || nodeId}' do not apply to a readout and are ignored.`);
+        continue;
+      }
+      const values = base64ToFloat32(tensor.data);
+      const shapeCount = tensor.shape.reduce((a, b) => a * b, 1);
+      if (!values || values.length !== shapeCount || shapeCount !== node.params.size)
+        problems.push(
+          `Stored ${name} values for '${node.name || nodeId}' do not match its size and will be drawn afresh.`,
+        );
+      else if (!values.every(Number.isFinite))
+        problems.push(
+          `Stored ${name} values for '${node.name || nodeId}' are not all finite and will be drawn afresh.`,
+        );
+    }
   }
   return problems;
 }

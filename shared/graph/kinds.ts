@@ -86,10 +86,134 @@ export const datasetFields = {
   },
 } as const satisfies FieldSet;
 
-export const lifFields = {
-  size: { type: 'number', label: 'Neurons', default: 100, min: 1, max: 100000, integer: true },
+/** Membrane and synaptic time constants: LIF populations and readouts declare them alike. */
+const timeConstantFields = {
   tauMem: { type: 'number', label: 'Membrane time constant', unit: 'ms', default: 10, min: 0, exclusiveMin: true },
   tauSyn: { type: 'number', label: 'Synaptic time constant', unit: 'ms', default: 5, min: 0, exclusiveMin: true },
+} as const satisfies FieldSet;
+
+/** Per-neuron time constants: trained or fixed, and their initial spread (Perez-Nieves et al. 2021). */
+const heterogeneityFields = {
+  learnTauMem: {
+    type: 'boolean',
+    label: 'Train membrane time constants',
+    default: false,
+    help: 'One membrane time constant per neuron, trained with the weights (as the logit of its decay, which stays in (0, 1)).',
+  },
+  learnTauSyn: {
+    type: 'boolean',
+    label: 'Train synaptic time constants',
+    default: false,
+    help: 'One synaptic time constant per neuron, trained with the weights (as the logit of its decay).',
+  },
+  tauInit: {
+    type: 'enum',
+    label: 'Initial time constants',
+    options: [
+      { value: 'constant', label: 'Constant (the value above)' },
+      { value: 'uniform', label: 'Uniform: tau (1 ± spread)' },
+      { value: 'gamma', label: 'Gamma: mean tau, CV = spread' },
+    ],
+    default: 'constant',
+    help: 'Per-neuron initial time constants (Perez-Nieves et al. 2021), drawn from the training seed.',
+  },
+  tauSpread: {
+    type: 'number',
+    label: 'Time constant spread',
+    when: { field: 'tauInit', equals: ['uniform', 'gamma'] },
+    default: 0.5,
+    min: 0,
+    max: 0.95,
+    help: 'Uniform: half-width relative to tau. Gamma: coefficient of variation.',
+  },
+} as const satisfies FieldSet;
+
+/** How a population's input enters it: LIF populations and readouts declare them alike. */
+const inputFields = {
+  scaleInput: {
+    type: 'boolean',
+    label: 'Scale input by (1 - beta)',
+    default: false,
+  },
+  bias: {
+    type: 'boolean',
+    label: 'Trainable bias current',
+    default: false,
+    help: 'A per-neuron current b added to the synaptic current every step (NIR Affine bias), initialised to 0 and trained with the weights.',
+  },
+} as const satisfies FieldSet;
+
+/** Adaptive LIF (Bittar & Garner 2022; Baronig et al. 2024): docs/model.md. Bounds of a and b are SE-adLIF's. */
+const ADLIF_ONLY = { field: 'neuron', equals: ['adlif'] } as const;
+const adaptationFields = {
+  adaptation: {
+    type: 'enum',
+    label: 'Adaptation update',
+    when: ADLIF_ONLY,
+    options: [
+      { value: 'symplectic-euler', label: 'Symplectic Euler (SE-adLIF)' },
+      { value: 'forward-euler', label: 'Forward Euler (adLIF)' },
+    ],
+    default: 'symplectic-euler',
+    help: 'Symplectic: the adaptation current is updated from the new (reset) membrane before the membrane uses it (Baronig et al. 2024). Forward: both from the previous step (Bittar & Garner 2022).',
+  },
+  tauAdapt: {
+    type: 'number',
+    label: 'Adaptation time constant',
+    when: ADLIF_ONLY,
+    unit: 'ms',
+    default: 150,
+    min: 0,
+    exclusiveMin: true,
+  },
+  adaptA: {
+    type: 'number',
+    label: 'Sub-threshold coupling (a)',
+    when: ADLIF_ONLY,
+    default: 0.5,
+    min: 0,
+    max: 1,
+    help: 'How strongly the membrane drives the adaptation current.',
+  },
+  adaptB: {
+    type: 'number',
+    label: 'Spike-triggered adaptation (b)',
+    when: ADLIF_ONLY,
+    default: 1,
+    min: 0,
+    max: 2,
+    help: 'How much each spike adds to the adaptation current.',
+  },
+  adaptScale: {
+    type: 'number',
+    label: 'Adaptation scale (q)',
+    when: ADLIF_ONLY,
+    default: 120,
+    min: 0,
+    help: 'W gains (1 - decay) q (a U + b S) per step (SE-adLIF reparameterisation; 120 on SHD).',
+  },
+  learnAdaptation: {
+    type: 'boolean',
+    label: 'Train adaptation (a, b, tau)',
+    when: ADLIF_ONLY,
+    default: false,
+    help: 'adLIF: per-neuron a, b and adaptation time constant, trained; a and b are clipped to their bounds after each update.',
+  },
+} as const satisfies FieldSet;
+
+export const lifFields = {
+  size: { type: 'number', label: 'Neurons', default: 100, min: 1, max: 100000, integer: true },
+  neuron: {
+    type: 'enum',
+    label: 'Neuron model',
+    options: [
+      { value: 'lif', label: 'LIF (current-based)' },
+      { value: 'adlif', label: 'Adaptive LIF (adLIF)' },
+    ],
+    default: 'lif',
+    help: 'adLIF adds an adaptation current fed by the membrane and by spikes (Bittar & Garner 2022).',
+  },
+  ...timeConstantFields,
   threshold: { type: 'number', label: 'Threshold', default: 1, min: 0, exclusiveMin: true },
   reset: {
     type: 'enum',
@@ -106,30 +230,22 @@ export const lifFields = {
     default: true,
     help: 'Zenke & Vogels (2021): a differentiated reset can make the threshold repelling.',
   },
-  scaleInput: {
+  ...inputFields,
+  ...adaptationFields,
+  ...heterogeneityFields,
+  learnThreshold: {
     type: 'boolean',
-    label: 'Scale input by (1 - beta)',
+    label: 'Train thresholds',
     default: false,
-  },
-  bias: {
-    type: 'boolean',
-    label: 'Trainable bias current',
-    default: false,
-    help: 'A per-neuron current b added to the synaptic current every step (NIR Affine bias), initialised to 0 and trained with the weights.',
+    help: 'One threshold per neuron, trained with the weights (kept above 0.001).',
   },
 } as const satisfies FieldSet;
 
 export const readoutFields = {
   size: { type: 'number', label: 'Outputs', default: 10, min: 1, max: 100000, integer: true },
-  tauMem: { type: 'number', label: 'Membrane time constant', unit: 'ms', default: 10, min: 0, exclusiveMin: true },
-  tauSyn: { type: 'number', label: 'Synaptic time constant', unit: 'ms', default: 5, min: 0, exclusiveMin: true },
-  scaleInput: { type: 'boolean', label: 'Scale input by (1 - beta)', default: false },
-  bias: {
-    type: 'boolean',
-    label: 'Trainable bias current',
-    default: false,
-    help: 'A per-neuron current b added to the synaptic current every step (NIR Affine bias), initialised to 0 and trained with the weights.',
-  },
+  ...timeConstantFields,
+  ...inputFields,
+  ...heterogeneityFields,
 } as const satisfies FieldSet;
 
 export const LOSSES = ['max-over-time', 'sum-over-time', 'last-step', 'spike-count-mse'] as const;

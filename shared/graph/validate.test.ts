@@ -68,6 +68,25 @@ describe('validateGraph', () => {
     ]);
   });
 
+  it('checks an adLIF population: its adaptation time constant under NIR, a and b within their bounds', () => {
+    const g = network();
+    const hidden = g.nodes.find((n) => n.id === 'hidden');
+    if (hidden?.kind !== 'lif') throw new Error('no hidden population');
+    hidden.params.tauAdapt = 0.5;
+    expect(validateGraph(g)).toEqual([]); // a plain LIF population has no adaptation
+    hidden.params.neuron = 'adlif';
+    expect(messages(g)).toEqual([
+      expect.stringMatching(/Adaptation time constant \(0.5 ms\) is shorter than the time step/),
+    ]);
+    hidden.params.tauAdapt = 100;
+    hidden.params.adaptA = 1.5;
+    hidden.params.adaptB = -1;
+    expect(messages(g)).toEqual([
+      "LIF population 'hidden': Sub-threshold coupling (a) must be at most 1",
+      "LIF population 'hidden': Spike-triggered adaptation (b) must be at least 0",
+    ]);
+  });
+
   it('accepts recurrence and reports a population with no input', () => {
     const g = network();
     g.edges.push(newConnection('rec', 'hidden', 'hidden'));

@@ -16,6 +16,14 @@ export interface Problem {
   message: string;
 }
 
+const TAUS = ['tauSyn', 'tauMem'] as const;
+const TAUS_ADLIF = [...TAUS, 'tauAdapt'] as const;
+const TAU_NAMES: Record<(typeof TAUS_ADLIF)[number], string> = {
+  tauSyn: 'Synaptic',
+  tauMem: 'Membrane',
+  tauAdapt: 'Adaptation',
+};
+
 const SPIKE_SOURCES: readonly NodeKind[] = ['dataset', 'lif'];
 const CONNECTION_TARGETS: readonly NodeKind[] = ['lif', 'readout'];
 
@@ -114,12 +122,13 @@ export function validateGraph(graph: GraphDocument, options: ValidateOptions = {
     for (const node of graph.nodes) {
       if (node.kind !== 'lif' && node.kind !== 'readout') continue;
       // Forward Euler decays 1 - dt/tau per step: below dt they turn negative.
-      for (const key of ['tauSyn', 'tauMem'] as const) {
-        const tau = node.params[key];
+      const keys = node.kind === 'lif' && node.params.neuron === 'adlif' ? TAUS_ADLIF : TAUS;
+      for (const key of keys) {
+        const tau = (node.params as Record<string, unknown>)[key];
         if (typeof tau === 'number' && tau > 0 && tau < dt)
           nodeError(
             node,
-            `${label(node)}: ${key === 'tauSyn' ? 'Synaptic' : 'Membrane'} time constant (${tau} ms) is shorter than the time step (${dt} ms); under the NIR discretisation the decay per step is 1 - dt/tau, which must not be negative. Lengthen it, shorten dt, or use the SpyTorch discretisation`,
+            `${label(node)}: ${TAU_NAMES[key]} time constant (${tau} ms) is shorter than the time step (${dt} ms); under the NIR discretisation the decay per step is 1 - dt/tau, which must not be negative. Lengthen it, shorten dt, or use the SpyTorch discretisation`,
             key,
           );
       }
