@@ -13,9 +13,10 @@ import type { DiscretisationName, SurrogateName } from '../../shared/graph/kinds
 import { LOSSES, SURROGATES } from '../../shared/graph/kinds';
 import type { SpikeBatch } from '../data/types';
 import { Random } from '../util/random';
+import { delayKey, delayWidthKey, initDelays } from './delays';
 import { FastEngine } from './fast/fastEngine';
 import { initWeights } from './init';
-import { compilePlan, type Plan } from './plan';
+import { type ConnectionPlan, compilePlan, type Plan } from './plan';
 import { buildGraph, type NetSpec, randomBatch } from './testing';
 
 function surrogateDerivative(name: SurrogateName, s: number): (x: number) => number {
@@ -88,22 +89,9 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
         const dDrive = dBias ? Float64Array.from(dBias) : new Float64Array(N);
         const conns = p.recurrent ? [...p.incoming, p.recurrent] : p.incoming;
         for (const conn of conns) {
-          const w = W[conn.id] as Float64Array;
-          const dw = D[conn.id] as Float64Array;
-          const M = conn.sourceUnits;
           const src = conn.recurrent ? s : (S[conn.source] as Float64Array);
           const dsrc = conn.recurrent ? ds : (dS[conn.source] as Float64Array);
-          const at = conn.recurrent && nir ? n - 1 : n;
-          if (at < 0) continue;
-          for (let i = 0; i < M; i++) {
-            const si = src[at * M + i] as number;
-            const dsi = dsrc[at * M + i] as number;
-            if (si === 0 && dsi === 0) continue;
-            for (let j = 0; j < N; j++) {
-              drive[j] = (drive[j] as number) + (w[i * N + j] as number) * si;
-              dDrive[j] = (dDrive[j] as number) + (dw[i * N + j] as number) * si + (w[i * N + j] as number) * dsi;
-            }
-          }
+          connectionDrive(conn, n, conn.recurrent && nir ? 1 : 0, W, D, src, dsrc, drive, dDrive);
         }
         const nU = new Float64Array(N);
         const ndU = new Float64Array(N);
@@ -205,8 +193,15 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
       const max = Math.max(...score);
       const lse = max + Math.log(score.reduce((a, v) => a + Math.exp(v - max), 0));
       loss += lse - (score[label] as number);
-      for (let k = 0; k < K; k++)
-        dLoss += (Math.exp((score[k] as number) - lse) - (k === label ? 1 : 0)) * (dScore[k] as number);
+      // p_label - 1 = -(the other classes' p), without the cancellation near p_label = 1.
+      let others = 0;
+      for (let k = 0; k < K; k++) {
+        if (k === label) continue;
+        const p = Math.exp((score[k] as number) - lse);
+        others += p;
+        dLoss += p * (dScore[k] as number);
+      }
+      dLoss -= others * (dScore[label] as number);
     }
     for (const r of plan.regularizers) {
       const { z, dz, N } = counts(r.population);
@@ -228,6 +223,67 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
     }
   }
   return { loss: loss / B, dLoss: dLoss / B };
+}
+
+/**
+ * The drive a connection adds at step n, and its tangent: sum_i sum_k W_ij g_k(d_ij) S_i[n - base - k]
+ * (base 1 for NIR's recurrence). Integer delays are one tap of weight 1; learnable ones the
+ * normalised Gaussian over the taps within 5.68 sigma of d (docs/model.md), whose derivative
+ * along the delay is taken here by the quotient rule.
+ */
+function connectionDrive(
+  conn: ConnectionPlan,
+  n: number,
+  base: number,
+  W: Weights,
+  D: Weights,
+  src: Float64Array,
+  dsrc: Float64Array,
+  drive: Float64Array,
+  dDrive: Float64Array,
+) {
+  const w = W[conn.id] as Float64Array;
+  const dw = D[conn.id] as Float64Array;
+  const M = conn.sourceUnits;
+  const N = conn.targetUnits;
+  const mode = conn.delay.mode;
+  const pos = W[`${conn.id}.delay`];
+  const dpos = D[`${conn.id}.delay`];
+  const sigma = W[`${conn.id}.delayWidth`]?.[0] ?? 0;
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      const x = i * N + j;
+      // [tap, weight, d weight / d delay]
+      let taps: [number, number, number][];
+      if (mode === 'none') taps = [[0, 1, 0]];
+      else if (mode === 'fixed') taps = [[conn.delay.steps, 1, 0]];
+      else if (mode === 'per-synapse' || sigma === 0) taps = [[Math.round(pos?.[x] as number), 1, 0]];
+      else {
+        const d = pos?.[x] as number;
+        const cut = Math.sqrt(2 * Math.log(1e7)) * sigma;
+        const e: [number, number, number][] = [];
+        for (let k = 0; k <= conn.delay.max; k++)
+          if (Math.abs(k - d) <= cut) {
+            const v = Math.exp(-((k - d) ** 2) / (2 * sigma * sigma));
+            e.push([k, v, (v * (k - d)) / (sigma * sigma)]);
+          }
+        const sum = e.reduce((a, t) => a + t[1], 0);
+        const dsum = e.reduce((a, t) => a + t[2], 0);
+        taps = e.map(([k, v, dv]) => [k, v / sum, (dv * sum - v * dsum) / (sum * sum)]);
+      }
+      const wx = w[x] as number;
+      const dwx = dw[x] as number;
+      const dd = dpos?.[x] ?? 0;
+      for (const [k, g, dg] of taps) {
+        const at = n - base - k;
+        if (at < 0) continue;
+        const si = src[at * M + i] as number;
+        const dsi = dsrc[at * M + i] as number;
+        if (si === 0 && dsi === 0) continue;
+        drive[j] = (drive[j] as number) + wx * g * si;
+        dDrive[j] = (dDrive[j] as number) + dwx * g * si + wx * g * dsi + wx * dg * dd * si;
+      }
+    }
 }
 
 function randomSpec(rng: Random, i: number, discretisation: DiscretisationName = 'spytorch'): NetSpec {
@@ -280,14 +336,39 @@ function gaussian(rng: Random, n: number): Float64Array {
 
 const CASES = 48;
 
-function check(spec: NetSpec, seed: number, keep?: { grads: Record<string, Float64Array> }) {
+/** Each direction's forward and reverse derivatives agree to 1e-9 of the derivative. */
+function expectAgreement(results: ReturnType<typeof check>, spec: NetSpec) {
+  for (const r of results) {
+    // Exactly zero where no surrogate reaches (piecewise-linear at scale 50 has support
+    // |x| < 0.02) or no spike path leads to the loss: then the engine must say 0 too.
+    if (r.forward === 0) {
+      expect(r.reverse, `${r.id} in ${JSON.stringify(spec)}`).toBe(0);
+      continue;
+    }
+    expect(r.error, `${r.id} (forward ${r.forward}, reverse ${r.reverse}) in ${JSON.stringify(spec)}`).toBeLessThan(
+      1e-9,
+    );
+  }
+}
+
+function check(
+  spec: NetSpec,
+  seed: number,
+  keep?: { grads: Record<string, Float64Array> },
+  delayWidth = 0,
+  samples = 3,
+) {
   const plan = compilePlan(buildGraph(spec));
   const W: Weights = {};
   for (const [k, v] of Object.entries(initWeights(plan, seed))) W[k] = Float64Array.from(v);
+  // Per-synapse delays and learnable positions as the trainer draws them; the kernel's width.
+  for (const [k, v] of Object.entries(initDelays(plan.connections, seed))) W[k] = Float64Array.from(v);
+  for (const c of plan.connections)
+    if (c.delay.mode === 'learnable') W[delayWidthKey(c.id)] = Float64Array.of(delayWidth);
   // Biases start at 0; trained ones are not: give them values of the size that matters.
   const biasRng = new Random(seed + 31);
   for (const p of plan.populations) if (p.bias) W[p.id] = gaussian(biasRng, p.size).map((v) => 0.2 * v);
-  const batch = randomBatch(new Random(seed + 1000), 3, spec.timeSteps, spec.inputs, spec.classes, 0.15);
+  const batch = randomBatch(new Random(seed + 1000), samples, spec.timeSteps, spec.inputs, spec.classes, 0.15);
   const fast = new FastEngine(plan, { precision: 'float64', matmul: 'js' }).gradients(batch, W);
   if (keep) keep.grads = fast.grads as Record<string, Float64Array>;
   const rng = new Random(seed + 77);
@@ -296,6 +377,7 @@ function check(spec: NetSpec, seed: number, keep?: { grads: Record<string, Float
   const trainable = [
     ...plan.connections.filter((c) => c.trainable).map((c) => c.id),
     ...plan.populations.filter((p) => p.bias && p.inLoss).map((p) => p.id),
+    ...plan.connections.filter((c) => c.trainable && c.delay.mode === 'learnable').map((c) => delayKey(c.id)),
   ];
   expect(Object.keys(fast.grads).sort()).toEqual([...trainable].sort());
   // One direction per parameter tensor (its gradient alone), and one through all of them at once.
@@ -324,17 +406,7 @@ describe.each(['spytorch', 'nir'] as const)(
   (disc) => {
     it.each(Array.from({ length: CASES }, (_, i) => i))('random graph %i: relative error <= 1e-9', (i) => {
       const spec = randomSpec(new Random(104729 * (i + 1)), i, disc);
-      for (const r of check(spec, i)) {
-        // Exactly zero where no surrogate reaches (piecewise-linear at scale 50 has support
-        // |x| < 0.02) or no spike path leads to the loss: then the engine must say 0 too.
-        if (r.forward === 0) {
-          expect(r.reverse, `${r.id} in ${JSON.stringify(spec)}`).toBe(0);
-          continue;
-        }
-        expect(r.error, `${r.id} (forward ${r.forward}, reverse ${r.reverse}) in ${JSON.stringify(spec)}`).toBeLessThan(
-          1e-9,
-        );
-      }
+      expectAgreement(check(spec, i), spec);
     });
 
     it('most directional derivatives are nonzero, so the ratio above is what is tested', () => {
@@ -415,5 +487,74 @@ describe('sparse backward (opt-in approximation)', () => {
       if (Object.entries(exact.grads).some(([id, g]) => g.some((v, k) => v !== sparse.grads[id]?.[k]))) differ++;
     }
     expect(differ).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe.each(['spytorch', 'nir'] as const)('synaptic delays: forward-mode derivatives (%s)', (disc) => {
+  // Delays on every kind of connection: input, recurrent (fixed or per-synapse), between hidden
+  // layers (their gradient to the source's spikes), into the readout, the skip; learnable
+  // ones at kernel widths 0 (rounded), 0.23 (the schedule's end), 0.8 and 2.5 (taps cut off).
+  const WIDTHS = [0, 0.23, 0.8, 2.5];
+  // Which connection is learnable cycles with i % 4, the width with i / 4: every pairing occurs.
+  const widthOf = (i: number) => WIDTHS[Math.floor(i / 4) % WIDTHS.length] as number;
+  const delaySpec = (i: number): NetSpec => {
+    const rng = new Random(7368787 * (i + 1));
+    const base = randomSpec(new Random(104729 * (i + 3)), i, disc);
+    const modes = ['fixed', 'per-synapse', 'learnable', 'none'] as const;
+    const pick = (j: number, recurrent = false) => {
+      const delay = recurrent ? (['fixed', 'per-synapse', 'none'] as const)[j % 3] : modes[j % 4];
+      return { delay, delaySteps: rng.int(4), maxDelay: 1 + rng.int(5) };
+    };
+    const edgeParams: NonNullable<NetSpec['edgeParams']> = {
+      w_data_h0: pick(i + 2),
+      w_h0_h1: pick(i + 1),
+      w_h0_h0: pick(i, true),
+      w_h1_h1: pick(i + 1, true),
+      [`w_h${base.hidden.length - 1}_out`]: pick(i + 3),
+      w_skip: pick(i),
+    };
+    return { ...base, edgeParams };
+  };
+
+  // One sample per batch, three batches per graph: in a batch of several, two saturated
+  // samples of opposite labels can cancel (graph 4 under 'nir': +63.14 and -63.14 along the
+  // readout bias, leaving 3.6e-12, so float64 rounding of the terms alone is 5e-5 of it).
+  // Per sample there is nothing to cancel against, and 1e-9 of each derivative is tested.
+  it.each(Array.from({ length: 24 }, (_, i) => i))('random delayed graph %i: relative error <= 1e-9', (i) => {
+    const spec = delaySpec(i);
+    for (const seed of [i, i + 100, i + 200]) expectAgreement(check(spec, seed, undefined, widthOf(i), 1), spec);
+  });
+
+  it('the delayed cases cover every mode on feed-forward, recurrent and hidden-to-hidden connections, and the delay tangents are nonzero', () => {
+    const seen = new Set<string>();
+    let delayDirections = 0;
+    let nonzero = 0;
+    for (let i = 0; i < 24; i++) {
+      const spec = delaySpec(i);
+      const plan = compilePlan(buildGraph(spec));
+      for (const c of plan.connections) {
+        const kind = c.recurrent ? 'recurrent' : plan.populations[c.source]?.kind === 'lif' ? 'hidden' : 'input';
+        seen.add(`${kind}-${c.delay.mode}`);
+      }
+      for (const seed of [i, i + 100, i + 200])
+        for (const r of check(spec, seed, undefined, widthOf(i), 1))
+          if (r.id.endsWith('.delay') && widthOf(i) !== 0) {
+            delayDirections++;
+            if (r.forward !== 0) nonzero++;
+          }
+    }
+    for (const want of [
+      'input-fixed',
+      'input-per-synapse',
+      'input-learnable',
+      'hidden-fixed',
+      'hidden-per-synapse',
+      'hidden-learnable',
+      'recurrent-fixed',
+      'recurrent-per-synapse',
+    ])
+      expect(seen, want).toContain(want);
+    expect(delayDirections).toBeGreaterThanOrEqual(12);
+    expect(nonzero / delayDirections).toBeGreaterThan(0.8);
   });
 });

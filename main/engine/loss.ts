@@ -78,10 +78,16 @@ export function softmaxCrossEntropy(
   for (let k = 0; k < units; k++) z += Math.exp((scores[k] as number) - max);
   const lse = max + Math.log(z);
   const loss = lse - (scores[label] as number);
+  // The label's entry p - 1 is taken as minus the other classes' probabilities: when the
+  // softmax is saturated (p near 1) the subtraction would keep only a few digits of it.
+  let others = 0;
   for (let k = 0; k < units; k++) {
+    if (k === label) continue;
     const p = Math.exp((scores[k] as number) - lse);
-    scores[k] = (p - (k === label ? 1 : 0)) * invB;
+    others += p;
+    scores[k] = p * invB;
   }
+  scores[label] = -others * invB;
   return { loss, predicted };
 }
 

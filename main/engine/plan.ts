@@ -36,6 +36,7 @@ import type {
 } from '../../shared/graph/kinds';
 import { datasetShape } from '../../shared/graph/shapes';
 import { topologicalOrder, validateGraph } from '../../shared/graph/validate';
+import { type DelayPlan, delayPlanOf } from './delays';
 
 export interface PopulationPlan {
   id: string;
@@ -70,6 +71,8 @@ export interface ConnectionPlan {
   recurrent: boolean;
   init: ConnectionParams['init'];
   scale: number;
+  /** Its synaptic delay (delays.ts): spikes of step n enter the drive of step n + d. */
+  delay: DelayPlan;
   /** The backward pass must send a gradient to the source's spikes (source is a LIF in the loss). */
   gradToSource: boolean;
   /** The loss depends on these weights. */
@@ -186,10 +189,6 @@ export function compilePlan(graph: GraphDocument): Plan {
     if (source === undefined || target === undefined) continue;
     const sp = populations[source] as PopulationPlan;
     const tp = populations[target] as PopulationPlan;
-    if (edge.params.delay !== 'none')
-      throw new PlanError(
-        `Connection ${sp.name} → ${tp.name} has a synaptic delay ('${edge.params.delay}'), which this engine does not run yet`,
-      );
     const conn: ConnectionPlan = {
       id: edge.id,
       source,
@@ -199,6 +198,7 @@ export function compilePlan(graph: GraphDocument): Plan {
       recurrent: source === target,
       init: edge.params.init,
       scale: edge.params.scale,
+      delay: delayPlanOf(edge.params),
       gradToSource: false,
       trainable: false,
     };

@@ -6,7 +6,14 @@ import {
   newConnection,
   newNode,
 } from '../../shared/graph/document';
-import type { LifParams, LossParams, ReadoutParams, RegularizerParams, TrainingParams } from '../../shared/graph/kinds';
+import type {
+  ConnectionParams,
+  LifParams,
+  LossParams,
+  ReadoutParams,
+  RegularizerParams,
+  TrainingParams,
+} from '../../shared/graph/kinds';
 import type { SpikeBatch, SpikeDataset, Split } from '../data/types';
 import { mixSeeds, Random } from '../util/random';
 
@@ -23,6 +30,8 @@ export interface NetSpec {
   /** Also connect the input straight to the last population (a DAG with a skip connection). */
   skip?: boolean;
   init?: { init?: 'spytorch' | 'uniform' | 'normal' | 'fluctuation-driven'; scale?: number };
+  /** Further parameters (delays, say) of single connections, by edge id (`w_data_h0`, `w_h0_h0`, `w_h0_out`, `w_skip`). */
+  edgeParams?: Record<string, Partial<ConnectionParams>>;
 }
 
 export function buildGraph(spec: NetSpec): GraphDocument {
@@ -36,20 +45,22 @@ export function buildGraph(spec: NetSpec): GraphDocument {
     newNode('training', 'train', 'train', spec.training ?? {}),
   ];
   const edges: GraphEdge[] = [];
+  const connect = (id: string, source: string, target: string) =>
+    newConnection(id, source, target, { ...(spec.init ?? {}), ...(spec.edgeParams?.[id] ?? {}) });
   let prev = 'data';
   spec.hidden.forEach((h, i) => {
     const id = `h${i}`;
     const { recurrent, ...params } = h;
     nodes.push(newNode('lif', id, id, params));
-    edges.push(newConnection(`w_${prev}_${id}`, prev, id, spec.init ?? {}));
-    if (recurrent) edges.push(newConnection(`w_${id}_${id}`, id, id, spec.init ?? {}));
+    edges.push(connect(`w_${prev}_${id}`, prev, id));
+    if (recurrent) edges.push(connect(`w_${id}_${id}`, id, id));
     prev = id;
   });
   const countLoss = spec.loss?.loss === 'spike-count-mse';
   if (!countLoss) {
     nodes.push(newNode('readout', 'out', 'out', { size: spec.classes, ...(spec.readout ?? {}) }));
-    edges.push(newConnection(`w_${prev}_out`, prev, 'out', spec.init ?? {}));
-    if (spec.skip && prev !== 'data') edges.push(newConnection('w_skip', 'data', 'out', spec.init ?? {}));
+    edges.push(connect(`w_${prev}_out`, prev, 'out'));
+    if (spec.skip && prev !== 'data') edges.push(connect('w_skip', 'data', 'out'));
     prev = 'out';
   }
   nodes.push(newNode('loss', 'loss', 'loss', spec.loss ?? {}));

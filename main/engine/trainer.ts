@@ -5,6 +5,15 @@ import type { GraphDocument } from '../../shared/graph/document';
 import type { SpikeBatch, SpikeDataset, Split } from '../data/types';
 import { backendWarnings, initBackend } from './backend';
 import { spikeDensity } from './batch';
+import {
+  clampDelays,
+  DELAY_LEARNING_RATE_FACTOR,
+  delayKey,
+  delayWidth,
+  delayWidthKey,
+  initDelays,
+  roundDelays,
+} from './delays';
 import { FastEngine } from './fast/fastEngine';
 import { initWeights } from './init';
 import type { FloatArray } from './loss';
@@ -44,6 +53,10 @@ export class Trainer {
   readonly plan: Plan;
   private weights: WeightSet;
   private readonly optimizer: Optimizer;
+  /** Learnable delay positions have their own optimizer: SNN-delays' learning rate is 100x the weights'. */
+  private readonly delayOptimizer: Optimizer;
+  /** Set once learnable delays were rounded at the end of training: the kernel is then one tap. */
+  private delaysRounded = false;
   private engine: Engine | null = null;
   private recorder: FastEngine | null = null;
   private backend = 'none';
@@ -73,13 +86,47 @@ export class Trainer {
     this.seed = options.seed ?? p.training.seed;
     this.epochs = options.epochs ?? p.training.epochs;
     this.weights = initWeights(p, this.seed, this.measuredRates());
+    // Per-synapse delays and learnable positions (drawn here; a stored file's replace them below).
+    Object.assign(this.weights, initDelays(p.connections, this.seed));
     for (const [id, w] of Object.entries(options.initialWeights ?? {})) {
       const current = this.weights[id];
       if (current && current.length === w.length) this.weights[id] = Float32Array.from(w);
       else this.notes.push(`Stored weights for '${id}' do not fit the graph and were re-initialised.`);
     }
     const t = p.training;
-    this.optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum, options.optimizerState);
+    const [own, delays] = splitDelayState(options.optimizerState, this.delayKeys());
+    this.optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum, own);
+    this.delayOptimizer = new Optimizer(t.optimizer, t.learningRate * DELAY_LEARNING_RATE_FACTOR, t.momentum, delays);
+  }
+
+  /** The parameter keys of learnable delay positions. */
+  private delayKeys(): Set<string> {
+    return new Set(this.plan.connections.filter((c) => c.delay.mode === 'learnable').map((c) => delayKey(c.id)));
+  }
+
+  /**
+   * The parameters the engine is given: the trained ones plus each learnable connection's
+   * kernel width, from the schedule (delays.ts) at this point of training: the optimizer's
+   * steps over the run's epochs x batches (a resumed run continues from its steps), 0 once rounded.
+   */
+  private engineParams(): WeightSet {
+    const learnable = this.plan.connections.filter((c) => c.delay.mode === 'learnable');
+    if (!learnable.length) return this.weights;
+    const total = Math.max(1, this.epochs * Math.max(1, this.batchesPerEpoch()));
+    const progress = this.optimizer.state.step / total;
+    const out: WeightSet = { ...this.weights };
+    for (const c of learnable)
+      out[delayWidthKey(c.id)] = Float32Array.of(this.delaysRounded ? 0 : delayWidth(c.delay.max, progress));
+    return out;
+  }
+
+  /** The end of training: learnable positions rounded to whole steps (Hammouamri et al.). */
+  private roundLearnableDelays() {
+    for (const c of this.plan.connections) {
+      const d = this.weights[delayKey(c.id)];
+      if (c.delay.mode === 'learnable' && d) roundDelays(d, c.delay.max);
+    }
+    this.delaysRounded = true;
   }
 
   /** Loads the compute backend and builds the engine; run() calls it, callers may call it early. */
@@ -116,7 +163,9 @@ export class Trainer {
   }
 
   getOptimizerState(): OptimizerState {
-    return this.optimizer.state;
+    const delays = this.delayOptimizer.state.slots;
+    if (!Object.keys(delays).length) return this.optimizer.state;
+    return { step: this.optimizer.state.step, slots: { ...this.optimizer.state.slots, ...delays } };
   }
 
   batchesPerEpoch(): number {
@@ -192,7 +241,7 @@ export class Trainer {
         index++;
         step++;
         const t0 = performance.now();
-        const result = await engine.gradients(batch, this.weights);
+        const result = await engine.gradients(batch, this.engineParams());
         const problem = !Number.isFinite(result.loss) ? 'the loss' : nonFiniteArray(result.grads) && 'the gradients';
         if (problem) {
           yield this.failure(problem, epoch, index, step);
@@ -200,11 +249,21 @@ export class Trainer {
         }
         const before = this.getWeights();
         const moments = this.optimizer.snapshot();
-        this.optimizer.step(this.weights, result.grads);
+        const delayMoments = this.delayOptimizer.snapshot();
+        const [grads, delayGrads] = splitDelayGrads(result.grads, this.delayKeys());
+        this.optimizer.step(this.weights, grads);
+        if (Object.keys(delayGrads).length) {
+          this.delayOptimizer.step(this.weights, delayGrads);
+          for (const c of this.plan.connections) {
+            const d = this.weights[delayKey(c.id)];
+            if (c.delay.mode === 'learnable' && d) clampDelays(d, c.delay.max);
+          }
+        }
         if (nonFiniteArray(this.weights)) {
           // Roll back the update: the weights and the optimizer's moments before it.
           this.weights = before;
           this.optimizer.restore(moments);
+          this.delayOptimizer.restore(delayMoments);
           yield this.failure('the weights', epoch, index, step);
           return;
         }
@@ -247,6 +306,7 @@ export class Trainer {
       this.epochsCompleted = epoch;
       yield event;
     }
+    this.roundLearnableDelays();
     const done: Extract<TrainerEvent, { type: 'done' }> = {
       type: 'done',
       seconds: 0,
@@ -285,7 +345,7 @@ export class Trainer {
   /** Loss, accuracy and the predicted class of every sample of one batch, with the current weights. */
   async evaluateBatch(batch: SpikeBatch): Promise<BatchResult> {
     await this.ready();
-    return (this.engine as Engine).evaluate(batch, this.weights);
+    return (this.engine as Engine).evaluate(batch, this.engineParams());
   }
 
   /** Inference on a batch recording spikes (sparse) and membrane traces of a few samples and neurons. */
@@ -294,9 +354,9 @@ export class Trainer {
     // A separate fast engine records, so the training engine keeps its buffers between batches.
     if (this.engineName === 'fast') {
       this.recorder ??= new FastEngine(this.plan);
-      return this.recorder.record(batch, this.weights, options);
+      return this.recorder.record(batch, this.engineParams(), options);
     }
-    return (this.engine as Engine).record(batch, this.weights, options);
+    return (this.engine as Engine).record(batch, this.engineParams(), options);
   }
 
   /** Whether the current weights are finite ones the run can hand back (false only if the initial ones were not). */
@@ -345,4 +405,27 @@ function l2(a: FloatArray): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (a[i] as number);
   return Math.sqrt(sum);
+}
+
+/** A resumed optimizer state split into the weights' slots and the learnable delays' (same step count). */
+function splitDelayState(
+  state: OptimizerState | undefined,
+  keys: Set<string>,
+): [OptimizerState | undefined, OptimizerState | undefined] {
+  if (!state) return [undefined, undefined];
+  const own: OptimizerState = { step: state.step, slots: {} };
+  const delays: OptimizerState = { step: state.step, slots: {} };
+  for (const [id, slot] of Object.entries(state.slots)) (keys.has(id) ? delays : own).slots[id] = slot;
+  return [own, delays];
+}
+
+function splitDelayGrads(
+  grads: Record<string, FloatArray>,
+  keys: Set<string>,
+): [Record<string, FloatArray>, Record<string, FloatArray>] {
+  if (!keys.size) return [grads, {}];
+  const own: Record<string, FloatArray> = {};
+  const delays: Record<string, FloatArray> = {};
+  for (const [id, g] of Object.entries(grads)) (keys.has(id) ? delays : own)[id] = g;
+  return [own, delays];
 }

@@ -28,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SpikeBatch } from '../../data/types';
 import { sliceBatch, spikeTriples } from '../batch';
+import { delayKey } from '../delays';
 import { type FloatArray, readoutLoss, regularizerPenalty, spikeCountLoss } from '../loss';
 import type { Plan, PopulationPlan, WeightSet } from '../plan';
 import { type SurrogateFn, trainingSurrogate } from '../surrogate';
@@ -44,6 +45,7 @@ import {
   wasmKernelsAvailable,
   ZERO_RESET,
 } from '../wasm/kernels';
+import { type DelayedConnection, delayedConnections } from './delays';
 
 export interface FastEngineOptions {
   /** float64 is for gradient checks; training uses float32. */
@@ -153,6 +155,8 @@ export class FastEngine implements Engine {
   private inputCapacity = 0;
   /** The surrogate's kernel code (null: sigmoid/exponential, JS adjoint loops). */
   private readonly sgKind: number | null;
+  /** Connections with synaptic delays (fast/delays.ts), by id. */
+  private readonly delayed: Map<string, DelayedConnection>;
 
   constructor(
     readonly plan: Plan,
@@ -165,6 +169,20 @@ export class FastEngine implements Engine {
     const wasm = (options.kernels ?? defaultKernels()) === 'wasm' && this.F === Float32Array && wasmKernelsAvailable();
     this.kmem = wasm ? new KernelMemory() : null;
     this.sgKind = surrogateKind(plan.training.surrogate);
+    this.delayed = delayedConnections(plan.connections, plan.discretisation === 'nir', this.F);
+  }
+
+  /** A delayed recurrence runs its population in the JS loops (the kernels step the recurrence themselves). */
+  private delayedRecurrence(p: PopulationPlan): DelayedConnection | undefined {
+    return p.recurrent ? this.delayed.get(p.recurrent.id) : undefined;
+  }
+
+  /** Drive rows past the T steps that delayed inputs of p may write into (scratch). */
+  private delayRows(p: PopulationPlan): number {
+    let rows = 0;
+    for (const c of p.recurrent ? [...p.incoming, p.recurrent] : p.incoming)
+      rows = Math.max(rows, this.delayed.get(c.id)?.span ?? 0);
+    return rows;
   }
 
   /** Whether the last layout put the arrays in the kernels' memory. */
@@ -330,22 +348,26 @@ export class FastEngine implements Engine {
       kb.inputUnits.set(batch.units.subarray(0, batch.offsets[B * T] as number));
       for (const c of this.plan.connections) kb.weights[c.id]?.set(weights[c.id] as FloatArray);
     }
+    for (const dc of this.delayed.values()) dc.prepare(weights);
     for (const ws of this.spaces) {
       const p = ws.pop;
       if (p.kind === 'input') continue;
-      if (kb && ws.k) {
+      if (kb && ws.k && !this.delayedRecurrence(p)) {
         this.forwardKernels(kb, ws, B, keepForBackward, weights);
         continue;
       }
       const N = p.size;
-      const drive = new this.F(T * N);
+      const pad = this.delayRows(p);
+      const drive = new this.F((T + pad) * N);
       const I = new this.F(N);
       const U = new this.F(N);
       const inputs = p.incoming.map((c) => ({
         w: weights[c.id] as FloatArray,
         spikes: this.spikesOf(this.spaces[c.source] as Workspace, batch),
+        delayed: this.delayed.get(c.id),
       }));
       const rec = p.recurrent ? (weights[p.recurrent.id] as FloatArray) : null;
+      const recDelayed = this.delayedRecurrence(p);
       const bias = p.bias ? (weights[p.id] as FloatArray) : null;
       if (p.bias && bias?.length !== N) throw new Error(`No bias currents for population '${p.id}'.`);
       const nir = this.plan.discretisation === 'nir';
@@ -360,8 +382,13 @@ export class FastEngine implements Engine {
         // The bias current joins every step's drive.
         if (bias) for (let n = 0; n < T; n++) drive.set(bias, n * N);
         else drive.fill(0);
-        // Event-driven input: one weight row per presynaptic spike.
-        for (const { w, spikes } of inputs) {
+        if (bias && pad) drive.fill(0, T * N);
+        // Event-driven input: one weight row per presynaptic spike (R rows, delayed: fast/delays.ts).
+        for (const { w, spikes, delayed } of inputs) {
+          if (delayed) {
+            delayed.addSample(drive, spikes, b, T);
+            continue;
+          }
           const { offsets, units } = spikes;
           for (let n = 0; n < T; n++)
             addRows(drive, n * N, w, N, units, offsets[b * T + n] as number, offsets[b * T + n + 1] as number);
@@ -400,13 +427,15 @@ export class FastEngine implements Engine {
               pre,
               mem,
             );
-            if (rec && n + 1 < T) addRows(drive, d + N, rec, N, units, first, cursor);
+            if (recDelayed) recDelayed.addSpikes(drive, n, units, first, cursor);
+            else if (rec && n + 1 < T) addRows(drive, d + N, rec, N, units, first, cursor);
           } else if (rec) {
             // Recurrent spikes at n join the drive into I[n+1], so all of step n's spikes
             // must be known before any I is updated: two passes.
             const first = cursor;
             cursor = detectSpikes(U, N, theta, spiked, base, units, cursor, sgOut, mem);
-            addRows(drive, d, rec, N, units, first, cursor);
+            if (recDelayed) recDelayed.addSpikes(drive, n, units, first, cursor);
+            else addRows(drive, d, rec, N, units, first, cursor);
             updateState(U, I, N, drive, d, spiked, base, alpha, beta, c, theta, zero, pre);
           } else {
             cursor = lifStep(
@@ -452,8 +481,16 @@ export class FastEngine implements Engine {
     const inputs = p.incoming.map((conn) => {
       const src = this.spaces[conn.source] as Workspace;
       const spikes = src.pop.kind === 'input' ? { offsets: kb.inputOffsets, units: kb.inputUnits } : src.spikes;
-      return { w: at(kb.weights[conn.id] as Float32Array), units: at(spikes.units), offsets: at(spikes.offsets) };
+      return {
+        w: at(kb.weights[conn.id] as Float32Array),
+        units: at(spikes.units),
+        offsets: at(spikes.offsets),
+        spikes,
+        delayed: this.delayed.get(conn.id),
+      };
     });
+    // Delayed inputs add in JS into rows of their own, then into the kernels' drive.
+    const pad = inputs.some((i) => i.delayed) ? new Float32Array((T + this.delayRows(p)) * N) : null;
     const bias = p.bias ? (weights[p.id] as FloatArray) : null;
     if (p.bias && bias?.length !== N) throw new Error(`No bias currents for population '${p.id}'.`);
     const drive = at(s.drive);
@@ -463,7 +500,12 @@ export class FastEngine implements Engine {
       // The bias current joins every step's drive.
       if (bias) for (let n = 0; n < T; n++) s.drive.set(bias, n * N);
       else s.drive.fill(0);
-      for (const i of inputs) k.addSpikeRows(drive, i.w, N, T, i.units, i.offsets + b * T * 4);
+      for (const i of inputs) if (!i.delayed) k.addSpikeRows(drive, i.w, N, T, i.units, i.offsets + b * T * 4);
+      if (pad) {
+        pad.fill(0);
+        for (const i of inputs) i.delayed?.addSample(pad, i.spikes, b, T);
+        addRow(s.drive, 0, pad, 0, T * N);
+      }
       if (p.kind === 'readout') {
         k.readoutForward(at(s.U), at(s.I), N, T, drive, at(ws.y as FloatArray) + b * (T + 1) * N * 4, alpha, beta, c);
         continue;
@@ -566,6 +608,7 @@ export class FastEngine implements Engine {
         const g = kb?.grads[c.id];
         if (g) g.fill(0);
         grads[c.id] = g ?? new this.F(c.sourceUnits * c.targetUnits);
+        if (c.delay.mode === 'learnable') grads[delayKey(c.id)] = new this.F(c.sourceUnits * c.targetUnits);
       }
     const written = new Set<Workspace>();
     const kind = this.sgKind;
@@ -638,7 +681,8 @@ export class FastEngine implements Engine {
           (nir ? NIR : 0);
         const scale = t.surrogateScale;
         // The exp surrogates run the JS loops.
-        const kernelAdjoint = kb && ks && kind !== null;
+        const recDelayed = this.delayedRecurrence(p);
+        const kernelAdjoint = kb && ks && kind !== null && !recDelayed;
         if (kernelAdjoint && kb && ks && kind !== null && V) {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;
@@ -716,11 +760,14 @@ export class FastEngine implements Engine {
           // the previous (later) iteration; SpyTorch: V gD[n], this iteration's LI.
           const LIlater = nir ? new this.F(B * N) : LI;
           const product = new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array);
+          // A delayed recurrence reads the later drive gradients itself (fast/delays.ts).
+          const delayedG = recDelayed ? new this.F(B * N) : null;
           let top = -1;
           for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
           try {
             for (let n = top; n >= 0; n--) {
-              const recG = product.apply(LIlater);
+              if (recDelayed && delayedG) recDelayed.recurrentGrad(delayedG, LI, gD, n, B, T);
+              const recG = delayedG ?? product.apply(LIlater);
               if (nir) LIlater.set(LI);
               for (let b = 0; b < B; b++) {
                 if (n > (lastOf[b] as number)) continue;
@@ -771,7 +818,9 @@ export class FastEngine implements Engine {
           }
         // The recurrent weights' gradient, as any incoming connection's: gD over presynaptic
         // spikes, which are the population's own.
-        if (recC && dV) this.weightGrad(dV, gD, ws.spikes, lastActive, B, T, N, ws, nir ? 1 : 0);
+        if (recC && dV && recDelayed && !recDelayed.fixed) recDelayed.weightGrad(dV, gD, ws.spikes, B, T, null);
+        else if (recC && dV)
+          this.weightGrad(dV, gD, ws.spikes, lastActive, B, T, N, ws, recDelayed?.span ?? (nir ? 1 : 0));
       }
 
       // The last step whose drive gradient may be nonzero, per sample (LIF: set above).
@@ -793,7 +842,12 @@ export class FastEngine implements Engine {
           kb && src.pop.kind === 'input'
             ? { offsets: kb.inputOffsets, units: kb.inputUnits }
             : this.spikesOf(src, batch);
-        this.weightGrad(grads[conn.id] as FloatArray, gD, spikes, lastActive, B, T, N, ws);
+        const delayed = this.delayed.get(conn.id);
+        if (delayed?.fixed)
+          this.weightGrad(grads[conn.id] as FloatArray, gD, spikes, lastActive, B, T, N, ws, delayed.span);
+        else if (delayed)
+          delayed.weightGrad(grads[conn.id] as FloatArray, gD, spikes, B, T, grads[delayKey(conn.id)] ?? null);
+        else this.weightGrad(grads[conn.id] as FloatArray, gD, spikes, lastActive, B, T, N, ws);
         if (conn.gradToSource) {
           const W = weights[conn.id] as FloatArray;
           const gSrc = src.gS as FloatArray;
@@ -801,7 +855,8 @@ export class FastEngine implements Engine {
           const accumulate = written.has(src);
           written.add(src);
           const Wt = kb?.transposed[conn.id];
-          if (kb && Wt) {
+          if (delayed) delayed.sourceGrad(gSrc, gD, B, T, accumulate);
+          else if (kb && Wt) {
             // gS_src [B T, M] (+)= gD [B T, N] x W^T [N, M], one gemm in the kernels.
             kb.k.transpose(at(Wt), at(kb.weights[conn.id] as Float32Array), conn.sourceUnits, N);
             kb.k.gemm(at(gSrc), at(gD), at(Wt), B * T, N, conn.sourceUnits, accumulate);

@@ -6,8 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { SurrogateName } from '../../../shared/graph/kinds';
 import type { SpikeBatch } from '../../data/types';
 import { denseSpikes, sliceBatch } from '../batch';
+import { delayKey, delayWidthKey, KERNEL_CUTOFF } from '../delays';
 import type { FloatArray } from '../loss';
-import type { Plan, WeightSet } from '../plan';
+import type { ConnectionPlan, Plan, WeightSet } from '../plan';
 import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
 
 /** The surrogate derivatives of surrogate.ts as tensor ops (independent implementation). */
@@ -62,6 +63,7 @@ export class ReferenceEngine implements Engine {
     const trainable = [
       ...this.plan.connections.filter((c) => c.trainable).map((c) => c.id),
       ...this.plan.populations.filter((p) => p.bias && p.inLoss).map((p) => p.id),
+      ...this.plan.connections.filter((c) => c.trainable && c.delay.mode === 'learnable').map((c) => delayKey(c.id)),
     ];
     return tf.tidy(() => {
       const tensors = this.weightTensors(weights);
@@ -151,6 +153,11 @@ export class ReferenceEngine implements Engine {
       const w = weights[c.id];
       if (!w) throw new Error(`No weights for connection '${c.id}'.`);
       out[c.id] = tf.tensor2d(Float32Array.from(w), [c.sourceUnits, c.targetUnits]);
+      if (c.delay.mode !== 'per-synapse' && c.delay.mode !== 'learnable') continue;
+      const d = weights[delayKey(c.id)];
+      if (d?.length !== w.length) throw new Error(`No delays for connection '${c.id}'.`);
+      out[delayKey(c.id)] = tf.tensor2d(Float32Array.from(d), [c.sourceUnits, c.targetUnits]);
+      out[delayWidthKey(c.id)] = tf.scalar(weights[delayWidthKey(c.id)]?.[0] ?? 0);
     }
     for (const p of this.plan.populations) {
       if (!p.bias) continue;
@@ -176,8 +183,20 @@ export class ReferenceEngine implements Engine {
       let drive: tf.Tensor = tf.zeros([B, T, N]);
       for (const c of p.incoming) {
         const s = spikes[c.source] as tf.Tensor3D;
-        const h = tf.matMul(tf.reshape(s, [B * T, c.sourceUnits]), weights[c.id] as tf.Tensor2D);
-        drive = tf.add(drive, tf.reshape(h, [B, T, N]));
+        // A delay of k steps: the spikes shifted k steps later (zeros first) through the tap's weights.
+        for (const { k, K } of delayTaps(c, weights)) {
+          if (k >= T) continue;
+          const shifted =
+            k === 0
+              ? s
+              : tf.pad(tf.slice(s, [0, 0, 0], [B, T - k, c.sourceUnits]), [
+                  [0, 0],
+                  [k, 0],
+                  [0, 0],
+                ]);
+          const h = tf.matMul(tf.reshape(shifted, [B * T, c.sourceUnits]), K);
+          drive = tf.add(drive, tf.reshape(h, [B, T, N]));
+        }
       }
       // The bias current, the same at every step (broadcast over samples and steps).
       if (p.bias) drive = tf.add(drive, weights[p.id] as tf.Tensor1D);
@@ -197,6 +216,19 @@ export class ReferenceEngine implements Engine {
         continue;
       }
       const V = p.recurrent ? (weights[p.recurrent.id] as tf.Tensor2D) : null;
+      // The recurrence's taps: spikes of step n - k (and, under NIR, one step more) into x[n].
+      const recTaps = p.recurrent ? delayTaps(p.recurrent, weights) : [];
+      const recurrentInput = (n: number, shift: number): tf.Tensor | null => {
+        let sum: tf.Tensor | null = null;
+        for (const { k, K } of recTaps) {
+          const at = n - shift - k;
+          if (at < 0) continue;
+          const term = tf.matMul(out[at] as tf.Tensor2D, K);
+          sum = sum ? tf.add(sum, term) : term;
+        }
+        return sum;
+      };
+      const delayedRecurrence = p.recurrent !== null && (recTaps.length !== 1 || recTaps[0]?.k !== 0);
       const out: tf.Tensor[] = [];
       const mem: tf.Tensor[] = [];
       if (plan.discretisation === 'nir') {
@@ -210,7 +242,10 @@ export class ReferenceEngine implements Engine {
           const S = this.spike(x);
           const Sreset = p.detachReset ? tf.step(x) : S;
           let d = driveAt[n] as tf.Tensor;
-          if (V && previous) d = tf.add(d, tf.matMul(previous as tf.Tensor2D, V));
+          if (delayedRecurrence) {
+            const r = recurrentInput(n, 1);
+            if (r) d = tf.add(d, r);
+          } else if (V && previous) d = tf.add(d, tf.matMul(previous as tf.Tensor2D, V));
           I = tf.add(tf.mul(p.alpha, I), d);
           const v = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(p.threshold, Sreset));
           if (keepMembranes) mem.push(U);
@@ -227,7 +262,13 @@ export class ReferenceEngine implements Engine {
         const S = this.spike(x);
         const Sreset = p.detachReset ? tf.step(x) : S;
         let d = driveAt[n] as tf.Tensor;
-        if (V) d = tf.add(d, tf.matMul(S as tf.Tensor2D, V));
+        if (delayedRecurrence) {
+          // This step's own spikes (a tap of delay 0) join before the state update.
+          out.push(S);
+          const r = recurrentInput(n, 0);
+          out.pop();
+          if (r) d = tf.add(d, r);
+        } else if (V) d = tf.add(d, tf.matMul(S as tf.Tensor2D, V));
         const nextI = tf.add(tf.mul(p.alpha, I), d);
         const v = tf.add(tf.mul(p.beta, U), tf.mul(c, I));
         const nextU = p.reset === 'zero' ? tf.mul(v, tf.sub(1, Sreset)) : tf.sub(v, tf.mul(p.threshold, Sreset));
@@ -285,4 +326,35 @@ function countCorrect(predicted: ArrayLike<number>, labels: Int32Array): number 
   let n = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) n++;
   return n;
+}
+
+/**
+ * A connection's weights per delay k, written out from docs/model.md: no delay or a fixed one
+ * is W at one k; per-synapse delays are W masked to the synapses of delay k; learnable ones
+ * W * g_k(d), the Gaussian of width sigma over the taps within KERNEL_CUTOFF sigma of d,
+ * normalised over them (sigma 0: the tap round(d)), differentiated by tfjs through d.
+ */
+function delayTaps(c: ConnectionPlan, weights: Record<string, tf.Tensor>): { k: number; K: tf.Tensor2D }[] {
+  const W = weights[c.id] as tf.Tensor2D;
+  const mode = c.delay.mode;
+  if (mode === 'none') return [{ k: 0, K: W }];
+  if (mode === 'fixed') return [{ k: c.delay.steps, K: W }];
+  const D = weights[delayKey(c.id)] as tf.Tensor2D;
+  const sigma = (weights[delayWidthKey(c.id)] as tf.Scalar).dataSync()[0] as number;
+  const ks = Array.from({ length: c.delay.max + 1 }, (_, k) => k);
+  // Which taps a synapse keeps is not differentiated (tfjs has no gradient for comparisons): a copy of d decides.
+  const fixedD = tf.tensor2d(D.dataSync() as Float32Array, D.shape);
+  if (mode === 'per-synapse' || sigma === 0) {
+    const at = tf.clipByValue(tf.round(fixedD), 0, c.delay.max);
+    // d stays in the graph with a zero gradient (a learnable connection's rounded kernel).
+    const zero = tf.mul(D, 0);
+    return ks.map((k) => ({ k, K: tf.add(tf.mul(W, tf.cast(tf.equal(at, k), 'float32')), zero) as tf.Tensor2D }));
+  }
+  const e = ks.map((k) => {
+    const x = tf.sub(k, D);
+    const inside = tf.cast(tf.lessEqual(tf.abs(tf.sub(k, fixedD)), KERNEL_CUTOFF * sigma), 'float32');
+    return tf.mul(tf.exp(tf.div(tf.neg(tf.square(x)), 2 * sigma * sigma)), inside);
+  });
+  const sum = tf.addN(e);
+  return ks.map((k) => ({ k, K: tf.mul(W, tf.div(e[k] as tf.Tensor, sum)) as tf.Tensor2D }));
 }
