@@ -432,6 +432,7 @@ export const connectionFields = {
     min: 0,
     max: 100000,
     integer: true,
+    when: { field: 'delay', equals: ['fixed'] },
     help: 'Fixed delay: every spike on this connection arrives this many time steps later.',
   },
   maxDelay: {
@@ -442,6 +443,7 @@ export const connectionFields = {
     min: 1,
     max: 100000,
     integer: true,
+    when: { field: 'delay', equals: ['per-synapse', 'learnable'] },
     help: 'Per-synapse delays are drawn from U{0..max} (seeded by the training seed); learnable delays stay in [0, max].',
   },
 } as const satisfies FieldSet;
