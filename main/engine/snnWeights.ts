@@ -4,7 +4,9 @@
 // (node and edge ids never collide), so the optimizer treats a bias like any weight.
 import { base64ToFloat32, float32ToBase64 } from '../../shared/file/base64';
 import type { FileMetadata, SnnFile, StoredTensor } from '../../shared/file/snnFile';
+import { hasSynapseDelays } from '../../shared/graph/delays';
 import { weightCount } from '../../shared/graph/shapes';
+import { delayKey } from './delays';
 import type { OptimizerState } from './optimizer';
 
 /** The file's stored weights that fit the graph (loadSnnFile warns about the others). */
@@ -23,7 +25,32 @@ export function weightsFromFile(file: SnnFile): Record<string, Float32Array> {
     if ((node?.kind === 'lif' || node?.kind === 'readout') && node.params.bias && values?.length === node.params.size)
       out[id] = values;
   }
+  Object.assign(out, delaysFromFile(file));
   return out;
+}
+
+/**
+ * The file's per-synapse and learnable delays (its `delays` map, in steps), under the engine's
+ * keys `${edgeId}.delay`, for connections that still have such delays and arrays that fit them.
+ */
+export function delaysFromFile(file: SnnFile): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  const edges = new Map(file.graph.edges.map((e) => [e.id, e]));
+  for (const [id, tensor] of Object.entries(file.delays ?? {})) {
+    const edge = edges.get(id);
+    const values = base64ToFloat32(tensor.data);
+    if (edge?.kind !== 'connection' || !hasSynapseDelays(edge.params.delay) || !values) continue;
+    if (values.length === weightCount(file.graph, edge) && values.every((v) => Number.isFinite(v) && v >= 0))
+      out[delayKey(id)] = values;
+  }
+  return out;
+}
+
+/** The edge id of an engine key `${edgeId}.delay`, or null. */
+function delayEdge(file: SnnFile, key: string): string | null {
+  if (!key.endsWith('.delay')) return null;
+  const id = key.slice(0, -'.delay'.length);
+  return file.graph.edges.some((e) => e.id === id) ? id : null;
 }
 
 export function optimizerStateFromFile(file: SnnFile): OptimizerState | undefined {
@@ -44,7 +71,9 @@ export function optimizerStateFromFile(file: SnnFile): OptimizerState | undefine
 function tensorStore(file: SnnFile): (id: string, values: Float32Array) => StoredTensor {
   const edges = new Map(file.graph.edges.map((e) => [e.id, e]));
   const nodes = new Map(file.graph.nodes.map((n) => [n.id, n]));
-  const shapeOf = (id: string, length: number): number[] => {
+  const shapeOf = (key: string, length: number): number[] => {
+    // A connection's delays have its weights' shape.
+    const id = edges.has(key) || !key.endsWith('.delay') ? key : key.slice(0, -'.delay'.length);
     const edge = edges.get(id);
     if (!edge) return [length];
     const target = nodes.get(edge.target);
@@ -66,12 +95,17 @@ export function withTrainedWeights(
   const biases: Record<string, StoredTensor> = {};
   const stored = tensorStore(file);
   const nodeIds = new Set(file.graph.nodes.map((n) => n.id));
+  const delays: Record<string, StoredTensor> = {};
   for (const [id, w] of Object.entries(weights)) {
-    if (nodeIds.has(id)) biases[id] = stored(id, w);
+    const delayed = delayEdge(file, id);
+    if (delayed !== null) delays[delayed] = stored(id, w);
+    else if (nodeIds.has(id)) biases[id] = stored(id, w);
     else out.weights[id] = stored(id, w);
   }
   if (Object.keys(biases).length) out.biases = biases;
   else delete out.biases;
+  if (Object.keys(delays).length) out.delays = delays;
+  else delete out.delays;
   if (optimizer) {
     const slots: Record<string, Record<string, StoredTensor>> = {};
     for (const [id, named] of Object.entries(optimizer.slots)) {

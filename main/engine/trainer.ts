@@ -93,10 +93,27 @@ export class Trainer {
       if (current && current.length === w.length) this.weights[id] = Float32Array.from(w);
       else this.notes.push(`Stored weights for '${id}' do not fit the graph and were re-initialised.`);
     }
+    this.keepDelaysInBounds();
     const t = p.training;
     const [own, delays] = splitDelayState(options.optimizerState, this.delayKeys());
     this.optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum, own);
     this.delayOptimizer = new Optimizer(t.optimizer, t.learningRate * DELAY_LEARNING_RATE_FACTOR, t.momentum, delays);
+  }
+
+  /**
+   * Stored delays brought into their connection's bounds (a file trained with a longer
+   * maximum, say): per-synapse ones rounded to whole steps and clamped, learnable ones clamped.
+   */
+  private keepDelaysInBounds() {
+    for (const c of this.plan.connections) {
+      const d = this.weights[delayKey(c.id)];
+      if (!d || (c.delay.mode !== 'per-synapse' && c.delay.mode !== 'learnable')) continue;
+      const before = d.slice();
+      if (c.delay.mode === 'per-synapse') roundDelays(d, c.delay.max);
+      else clampDelays(d, c.delay.max);
+      if (d.some((v, i) => v !== before[i]))
+        this.notes.push(`Stored delays of '${c.id}' outside 0..${c.delay.max} steps were brought within it.`);
+    }
   }
 
   /** The parameter keys of learnable delay positions. */
