@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { applicableFields, type FieldSet, fieldApplies } from './fields';
 
-const fields = {
-  neuron: {
+const choice = (label: string, values: readonly string[]) =>
+  ({
     type: 'enum',
-    label: 'Neuron model',
-    options: [
-      { value: 'lif', label: 'LIF' },
-      { value: 'adlif', label: 'adLIF' },
-    ],
-    default: 'lif',
-  },
+    label,
+    options: values.map((value) => ({ value, label: value })),
+    default: values[0] as string,
+  }) as const;
+
+const fields = {
+  neuron: choice('Neuron model', ['lif', 'adlif']),
   tauAdapt: {
     type: 'number',
     label: 'Adaptation time constant',
@@ -24,13 +24,7 @@ const fields = {
     when: { field: 'neuron', equals: ['adlif'] },
   },
   adaptInit: {
-    type: 'enum',
-    label: 'Adaptation init',
-    options: [
-      { value: 'constant', label: 'Constant' },
-      { value: 'uniform', label: 'Uniform' },
-    ],
-    default: 'constant',
+    ...choice('Adaptation init', ['constant', 'uniform']),
     when: { field: 'learnAdaptation', equals: [true] },
   },
   both: {

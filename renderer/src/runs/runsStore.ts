@@ -7,6 +7,7 @@ import type { RunDetail, RunSummary, SweepStatus } from '../../../shared/api/run
 import { loadSnnFile, serializeSnnFile, weightProblems } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import { useAppStore } from '../store';
+import { trainedPartsFor, trainedPartsOf } from '../store/trainedParts';
 import type { SweepFormState, SweepRequest } from './sweepForm';
 
 export interface RunsState {
@@ -174,6 +175,7 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         useAppStore.setState({
           weights: usable,
           optimizerState: trained.optimizerState,
+          trained: trainedPartsFor(trainedPartsOf(trained), app.graph),
           metadata: trained.metadata.training ? { ...app.metadata, training: trained.metadata.training } : app.metadata,
         });
         const skipped = Object.keys(trained.weights ?? {}).length - Object.keys(usable).length;

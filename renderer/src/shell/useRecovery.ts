@@ -65,6 +65,7 @@ export function useRecovery() {
         state.savedText === previous.savedText &&
         state.metadata === previous.metadata &&
         state.weights === previous.weights &&
+        state.trained === previous.trained &&
         state.fileName === previous.fileName
       )
         return;

@@ -15,6 +15,7 @@ import type { DocSnapshot } from '../graph/edits';
 import { idleRun, isActive } from '../training/trainingSlice';
 import { emptyHistory } from './history';
 import type { AppState } from './index';
+import { type TrainedParts, trainedPartsOf } from './trainedParts';
 
 export const APP_VERSION = '0.1.0';
 
@@ -24,6 +25,8 @@ export interface DocumentSlice {
   metadata: FileMetadata;
   weights: SnnFile['weights'];
   optimizerState: SnnFile['optimizerState'];
+  /** The file's other trained parts (biases, per-neuron parameters, delays), written back as they came. */
+  trained: TrainedParts;
   /**
    * The last run's curves and test figures (the file's `metadata.lastRun`). Kept beside the
    * metadata, like the weights, so undoing an edit never takes them away.
@@ -54,6 +57,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   metadata: { name: 'Untitled', description: '' },
   weights: undefined,
   optimizerState: undefined,
+  trained: {},
   lastRun: undefined,
   filePath: null,
   fileName: UNTITLED,
@@ -71,6 +75,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
       metadata,
       weights: file.weights,
       optimizerState: file.optimizerState,
+      trained: trainedPartsOf(file),
       lastRun,
       ...closedRun(get()),
       filePath: path,
@@ -93,6 +98,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
       metadata: file.metadata,
       weights: undefined,
       optimizerState: undefined,
+      trained: {},
       lastRun: undefined,
       ...closedRun(get()),
       filePath: null,
@@ -107,9 +113,10 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     });
   },
   toFile() {
-    const { graph, layout, metadata, weights, optimizerState, lastRun } = get();
+    const { graph, layout, metadata, weights, optimizerState, trained, lastRun } = get();
     const file = newSnnFile(graph, layout, lastRun ? { ...metadata, lastRun } : metadata, APP_VERSION);
     if (weights) file.weights = weights;
+    Object.assign(file, trained);
     if (optimizerState) file.optimizerState = optimizerState;
     return file;
   },
@@ -143,6 +150,7 @@ export function isDirty(state: AppState): boolean {
     state.metadata,
     state.weights,
     state.optimizerState,
+    state.trained,
     state.lastRun,
     state.savedText,
   ];

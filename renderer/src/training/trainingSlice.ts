@@ -6,6 +6,7 @@ import { compactRun, type RunCurves, type SavedRun } from '../../../shared/file/
 import { loadSnnFile, serializeSnnFile } from '../../../shared/file/snnFile';
 import { api } from '../api';
 import type { AppState } from '../store';
+import { trainedPartsFor, trainedPartsOf } from '../store/trainedParts';
 import { trainBlocker } from './trainStatus';
 
 export type ActivityEvent = Extract<TrainingEvent, { type: 'activity' }>;
@@ -288,7 +289,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     return documentAtStart === null || documentAtStart === get().documentEpoch;
   }
 
-  /** Takes the trained weights into the document; the graph itself is left as the user has it now. */
+  /** Takes the trained weights (and biases, per-neuron parameters, delays) into the document; the graph itself is left as the user has it now. */
   function adoptWeights(text: string) {
     const loaded = loadSnnFile(text, 'the trained network');
     if (!loaded.ok || !loaded.file.weights) return;
@@ -299,6 +300,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
     set({
       weights,
       optimizerState: loaded.file.optimizerState,
+      trained: trainedPartsFor(trainedPartsOf(loaded.file), current),
       metadata: loaded.file.metadata.training
         ? { ...get().metadata, training: loaded.file.metadata.training }
         : get().metadata,
