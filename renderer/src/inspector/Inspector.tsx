@@ -2,7 +2,6 @@
 // and description when nothing is selected.
 import { useShallow } from 'zustand/react/shallow';
 import type { GraphEdge, GraphNode } from '../../../shared/graph/document';
-import { applicableFields } from '../../../shared/graph/fields';
 import { connectionFields, nodeKindFields, nodeKindInfo } from '../../../shared/graph/kinds';
 import { datasetShape, outputSize } from '../../../shared/graph/shapes';
 import { formatCount } from '../canvas/edges';
@@ -11,6 +10,7 @@ import { problemsOf } from '../graph/problems';
 import { useAppStore } from '../store';
 import { DatasetPreview } from './DatasetPreview';
 import { FieldInput } from './FieldInput';
+import { FIELD_GROUPS, type FieldGroup, groupFields } from './fieldGroups';
 import { MemoryEstimate } from './MemoryEstimate';
 
 export function Inspector() {
@@ -86,19 +86,53 @@ function NodeInspector({ node }: { node: GraphNode }) {
             {p.message}
           </div>
         ))}
-        {applicableFields(fields, node.params).map(([key, field]) => (
-          <FieldInput
-            key={key}
-            name={key}
-            field={field}
-            value={(node.params as Record<string, unknown>)[key]}
-            onChange={(v) => setParam(node.id, key, v)}
-            problem={fieldProblems.get(key)}
-          />
-        ))}
+        <GroupedFields
+          groups={groupFields(FIELD_GROUPS[node.kind], fields, node.params)}
+          values={node.params}
+          onChange={(key, v) => setParam(node.id, key, v)}
+          problems={fieldProblems}
+        />
       </div>
     </>
   );
+}
+
+/** The parameters that apply, under their group headings (the first group has none). */
+function GroupedFields({
+  groups,
+  values,
+  onChange,
+  problems,
+}: {
+  groups: FieldGroup[];
+  values: object;
+  onChange(key: string, value: unknown): void;
+  problems: Map<string, string>;
+}) {
+  return groups.map((group) => {
+    const inputs = group.fields.map(([key, field]) => (
+      <FieldInput
+        key={key}
+        name={key}
+        field={field}
+        value={(values as Record<string, unknown>)[key]}
+        onChange={(v) => onChange(key, v)}
+        problem={problems.get(key)}
+      />
+    ));
+    if (group.title === null) return inputs;
+    return (
+      <section
+        key={group.title}
+        className="inspector__group"
+        aria-label={group.title}
+        data-testid={`field-group-${group.title.toLowerCase().replace(/ /g, '-')}`}
+      >
+        <h3 className="inspector__group-title">{group.title}</h3>
+        {inputs}
+      </section>
+    );
+  });
 }
 
 function EdgeInspector({ edge }: { edge: GraphEdge }) {
@@ -139,16 +173,12 @@ function EdgeInspector({ edge }: { edge: GraphEdge }) {
                 {p.message}
               </div>
             ))}
-            {applicableFields(connectionFields, edge.params).map(([key, field]) => (
-              <FieldInput
-                key={key}
-                name={key}
-                field={field}
-                value={(edge.params as Record<string, unknown>)[key]}
-                onChange={(v) => setParam(edge.id, key, v)}
-                problem={fieldProblems.get(key)}
-              />
-            ))}
+            <GroupedFields
+              groups={groupFields(FIELD_GROUPS.connection, connectionFields, edge.params)}
+              values={edge.params}
+              onChange={(key, v) => setParam(edge.id, key, v)}
+              problems={fieldProblems}
+            />
           </>
         ) : (
           <>
