@@ -1,5 +1,6 @@
-// How a graph node looks on the canvas: kind, name, size, neuron model and time constants at
-// a glance, typed handles, and a badge when validation finds something wrong with it.
+// How a graph node looks on the canvas: kind, name, size, neuron model (LIF, adLIF SE/FE), time
+// constants and what it learns per neuron at a glance, typed handles, and a badge when
+// validation finds something wrong with it.
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNode } from '../../../shared/graph/document';
@@ -16,6 +17,8 @@ export type SnnFlowNode = Node<
 interface Line {
   text: string;
   strong?: boolean;
+  /** Per-neuron learned or heterogeneous parameters: drawn as a tag. */
+  learn?: boolean;
 }
 
 const DATASET_LABELS: Record<string, string> = {
@@ -27,6 +30,37 @@ const DATASET_LABELS: Record<string, string> = {
   custom: 'Custom data',
 };
 
+/** "LIF", or "adLIF (SE)" / "adLIF (FE)" for the symplectic and forward Euler adaptation. */
+export function modelName(p: Record<string, unknown>): string {
+  if (p.neuron !== 'adlif') return 'LIF';
+  return p.adaptation === 'forward-euler' ? 'adLIF (FE)' : 'adLIF (SE)';
+}
+
+const LEARNED: [key: string, label: string][] = [
+  ['learnTauMem', 'τmem'],
+  ['learnTauSyn', 'τsyn'],
+  ['learnThreshold', 'θ'],
+  ['learnAdaptation', 'a, b, τw'],
+];
+
+/**
+ * What of a population is per-neuron: the parameters it learns, and its initial spread of time
+ * constants ("learns τmem, θ · τ uniform ±0.5"); null when it has neither.
+ */
+export function learningText(p: Record<string, unknown>): string | null {
+  const learned = LEARNED.filter(([key]) => p[key] === true && (key !== 'learnAdaptation' || p.neuron === 'adlif'));
+  const parts: string[] = [];
+  if (learned.length) parts.push(`learns ${learned.map(([, label]) => label).join(', ')}`);
+  if (p.tauInit === 'uniform') parts.push(`τ uniform ±${p.tauSpread}`);
+  else if (p.tauInit === 'gamma') parts.push(`τ gamma CV ${p.tauSpread}`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+function withLearning(lines: Line[], p: Record<string, unknown>): Line[] {
+  const text = learningText(p);
+  return text ? [...lines, { text, learn: true }] : lines;
+}
+
 function summary(node: GraphNode): Line[] {
   switch (node.kind) {
     case 'dataset': {
@@ -37,17 +71,25 @@ function summary(node: GraphNode): Line[] {
         { text: `T = ${node.params.timeSteps} × ${node.params.dt} ms` },
       ];
     }
-    case 'lif':
-      return [
-        { text: `${node.params.size} LIF neurons`, strong: true },
+    case 'lif': {
+      const p = node.params as Record<string, unknown>;
+      const adaptive = p.neuron === 'adlif';
+      const lines: Line[] = [
+        { text: `${node.params.size} ${modelName(p)} neurons`, strong: true },
         { text: `τmem ${node.params.tauMem} ms · τsyn ${node.params.tauSyn} ms` },
         { text: `θ ${node.params.threshold} · reset ${node.params.reset === 'zero' ? 'to 0' : '−θ'}` },
       ];
+      if (adaptive) lines.push({ text: `τw ${p.tauAdapt} ms · a ${p.adaptA} · b ${p.adaptB}` });
+      return withLearning(lines, p);
+    }
     case 'readout':
-      return [
-        { text: `${node.params.size} leaky integrators`, strong: true },
-        { text: `τmem ${node.params.tauMem} ms · τsyn ${node.params.tauSyn} ms` },
-      ];
+      return withLearning(
+        [
+          { text: `${node.params.size} leaky integrators`, strong: true },
+          { text: `τmem ${node.params.tauMem} ms · τsyn ${node.params.tauSyn} ms` },
+        ],
+        node.params as Record<string, unknown>,
+      );
     case 'loss':
       return [{ text: node.params.loss, strong: true }];
     case 'regularizer':
@@ -95,7 +137,11 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
       </div>
       <div className="snn-node__name">{node.name || <em>unnamed</em>}</div>
       {summary(node).map((line) => (
-        <div className={line.strong ? 'snn-node__line snn-node__line--strong' : 'snn-node__line'} key={line.text}>
+        <div
+          className={`snn-node__line${line.strong ? ' snn-node__line--strong' : ''}${line.learn ? ' snn-node__line--learn' : ''}`}
+          key={line.text}
+          data-testid={line.learn ? 'node-learning' : undefined}
+        >
           {line.text}
         </div>
       ))}

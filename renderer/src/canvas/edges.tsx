@@ -1,4 +1,4 @@
-// Edge pictures: connections labelled with their weight count, signals dashed, and a
+// Edge pictures: connections labelled with their weight count (and delay, when they have one), signals dashed, and a
 // population's connection to itself drawn as a loop over the node. A signal that would cross
 // other nodes (dataset -> loss across the whole row) runs in its own lane under them, and all
 // signals lie beneath connections, so no edge hides another and a click on what is visible
@@ -9,6 +9,8 @@ import { memo } from 'react';
 export type SnnEdgeData = {
   kind: 'connection' | 'signal';
   weights: number;
+  /** The connection's synaptic delay as the label shows it ("d=3", "d≤25 learnable"), or null. */
+  delay: string | null;
   severity: 'error' | 'warning' | null;
 };
 export type SnnFlowEdge = Edge<SnnEdgeData, 'weighted' | 'loop' | 'signal'>;
@@ -49,6 +51,20 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A connection's delay for its label: "d=3" (fixed), "d≤25" (per synapse), "d≤25 learnable"; null without. */
+export function delayText(params: Readonly<Record<string, unknown>>): string | null {
+  switch (params.delay) {
+    case 'fixed':
+      return `d=${params.delaySteps}`;
+    case 'per-synapse':
+      return `d≤${params.maxDelay}`;
+    case 'learnable':
+      return `d≤${params.maxDelay} learnable`;
+    default:
+      return null;
+  }
+}
+
 /** The weight count, drawn as SVG text in the edge itself: hundreds of HTML labels (one portal each) cost too much on big graphs. */
 function Label({ x, y, data, selected }: { x: number; y: number; data: SnnEdgeData; selected: boolean }) {
   if (data.kind !== 'connection') return null;
@@ -60,8 +76,8 @@ function Label({ x, y, data, selected }: { x: number; y: number; data: SnnEdgeDa
       textAnchor="middle"
       dominantBaseline="central"
     >
-      <title>{`${data.weights.toLocaleString('en-US')} weights`}</title>
-      {formatCount(data.weights)} w
+      <title>{`${data.weights.toLocaleString('en-US')} weights${data.delay ? `; delay ${data.delay} steps` : ''}`}</title>
+      {formatCount(data.weights)} w{data.delay && <tspan className="snn-edge-label__delay">{` · ${data.delay}`}</tspan>}
     </text>
   );
 }

@@ -9,7 +9,7 @@ import type { NodeKind } from '../../../shared/graph/kinds';
 import { outputSize } from '../../../shared/graph/shapes';
 import { problemsOf, worst } from '../graph/problems';
 import { useAppStore } from '../store';
-import type { SnnFlowEdge } from './edges';
+import { delayText, type SnnFlowEdge } from './edges';
 import type { SnnFlowNode } from './SnnNode';
 
 const ORIGIN: Position = { x: 0, y: 0 };
@@ -136,7 +136,12 @@ export function useFlowEdges(): SnnFlowEdge[] {
           // Signals lie beneath connections: where they meet, the connection (and its label) is on top.
           zIndex: edge.kind === 'signal' ? 0 : 1,
           selected: inputs.selected,
-          data: { kind: edge.kind, weights: inputs.weights, severity: inputs.severity },
+          data: {
+            kind: edge.kind,
+            weights: inputs.weights,
+            severity: inputs.severity,
+            delay: edge.kind === 'connection' ? delayText(edge.params) : null,
+          },
         };
       next.set(edge.id, { inputs, element });
       out.push(element);

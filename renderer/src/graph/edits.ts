@@ -57,10 +57,16 @@ function idsOf(graph: GraphDocument): Set<string> {
   return new Set([...graph.nodes.map((n) => n.id), ...graph.edges.map((e) => e.id)]);
 }
 
-export function addNode(doc: DocSnapshot, kind: NodeKind, position: Position): { doc: DocSnapshot; id: string } {
+/** Adds a node of `kind` at `position`; a preset gives parameters that differ from the defaults and a name. */
+export function addNode(
+  doc: DocSnapshot,
+  kind: NodeKind,
+  position: Position,
+  preset: { params?: Readonly<Record<string, unknown>> | undefined; name?: string | undefined } = {},
+): { doc: DocSnapshot; id: string } {
   const id = uniqueId(ID_PREFIX[kind], idsOf(doc.graph));
-  const name = uniqueName(DEFAULT_NAMES[kind], new Set(doc.graph.nodes.map((n) => n.name)));
-  const node = newNode(kind, id, name) as GraphNode;
+  const name = uniqueName(preset.name ?? DEFAULT_NAMES[kind], new Set(doc.graph.nodes.map((n) => n.name)));
+  const node = newNode(kind, id, name, preset.params as never) as GraphNode;
   return {
     id,
     doc: {

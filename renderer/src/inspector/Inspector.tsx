@@ -1,5 +1,6 @@
 // The right-hand panel: the parameters of the selected node or edge, or the document's name
 // and description when nothing is selected.
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { GraphEdge, GraphNode } from '../../../shared/graph/document';
 import { connectionFields, nodeKindFields, nodeKindInfo } from '../../../shared/graph/kinds';
@@ -11,7 +12,9 @@ import { useAppStore } from '../store';
 import { DatasetPreview } from './DatasetPreview';
 import { FieldInput } from './FieldInput';
 import { FIELD_GROUPS, type FieldGroup, groupFields } from './fieldGroups';
+import { delayDistribution, neuronParamDistributions } from './histogram';
 import { MemoryEstimate } from './MemoryEstimate';
+import { ParamHistogram } from './ParamHistogram';
 
 export function Inspector() {
   const { nodeIds, edgeIds } = useAppStore(
@@ -92,6 +95,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
           onChange={(key, v) => setParam(node.id, key, v)}
           problems={fieldProblems}
         />
+        <TrainedValues id={node.id} part="neuronParams" />
       </div>
     </>
   );
@@ -133,6 +137,36 @@ function GroupedFields({
       </section>
     );
   });
+}
+
+/**
+ * Histograms of the document's trained per-neuron values of a population, or of a connection's
+ * per-synapse delays (the file's `neuronParams` / `delays`), when it holds any.
+ */
+function TrainedValues({ id, part }: { id: string; part: 'neuronParams' | 'delays' }) {
+  const stored = useAppStore((s) => (s.trained as Record<string, unknown>)[part]);
+  const dists = useMemo(() => {
+    if (part === 'delays') {
+      const d = delayDistribution(stored, id);
+      return d ? [d] : [];
+    }
+    return neuronParamDistributions(stored, id);
+  }, [stored, id, part]);
+  if (dists.length === 0) return null;
+  const title = part === 'delays' ? 'Trained delays' : 'Per-neuron values';
+  return (
+    <section className="inspector__group" aria-label={title} data-testid={`trained-${part}`}>
+      <h3 className="inspector__group-title">{title}</h3>
+      <div className="field__help">
+        {part === 'delays'
+          ? 'Per-synapse delays in steps, as the last run left them (saved with the document).'
+          : 'As the last run trained or drew them (saved with the document).'}
+      </div>
+      {dists.map((d) => (
+        <ParamHistogram key={d.key} dist={d} />
+      ))}
+    </section>
+  );
 }
 
 function EdgeInspector({ edge }: { edge: GraphEdge }) {
@@ -179,6 +213,7 @@ function EdgeInspector({ edge }: { edge: GraphEdge }) {
               onChange={(key, v) => setParam(edge.id, key, v)}
               problems={fieldProblems}
             />
+            <TrainedValues id={edge.id} part="delays" />
           </>
         ) : (
           <>

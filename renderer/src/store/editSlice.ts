@@ -6,11 +6,14 @@ import type { GraphNode } from '../../../shared/graph/document';
 import type { NodeKind } from '../../../shared/graph/kinds';
 import { type ConnectionVerdict, judgeConnection } from '../graph/connectionRules';
 import * as edits from '../graph/edits';
+import type { NodeEntry } from '../graph/nodeEntries';
 import { currentDoc } from './documentSlice';
 import type { AppState } from './index';
 
 export interface EditSlice {
   addNode(kind: NodeKind, position: Position): string;
+  /** Adds the node of a palette entry (a kind, or a preset of one such as adaptive LIF). */
+  addEntry(entry: NodeEntry, position: Position): string;
   /** Draws an edge if the rules allow it; the verdict says why not otherwise. */
   connect(source: string, target: string): ConnectionVerdict;
   setNodeParam(nodeId: string, key: string, value: unknown): void;
@@ -55,8 +58,11 @@ export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, 
   };
   return {
     addNode(kind, position) {
+      return get().addEntry({ id: kind, kind, label: kind, description: '' }, position);
+    },
+    addEntry(entry, position) {
       const at = get().snapToGrid ? { x: snap(position.x), y: snap(position.y) } : position;
-      const { doc: next, id } = edits.addNode(doc(), kind, at);
+      const { doc: next, id } = edits.addNode(doc(), entry.kind, at, { params: entry.params, name: entry.name });
       get().commit(next);
       select([id]);
       return id;
