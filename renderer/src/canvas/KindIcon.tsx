@@ -10,10 +10,21 @@ const PATHS: Record<NodeKind, string> = {
   training: 'M8 2a6 6 0 1 0 6 6M14 2v4h-4',
 };
 
-export function KindIcon({ kind }: { kind: NodeKind }) {
+/** Presets of a kind with a glyph of their own: adaptive LIF's spikes shrink as adaptation builds. */
+const PRESET_PATHS: Record<string, string> = {
+  adlif: 'M1.5 12h2l1.5-9 1.5 9h1.5l1-6 1 6h1.5l.75-3 .75 3h1.5',
+};
+
+export function KindIcon({ kind, preset }: { kind: NodeKind; preset?: string | undefined }) {
   return (
     <svg className={`kind-icon kind-icon--${kind}`} viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path d={PATHS[kind]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+      <path
+        d={(preset && PRESET_PATHS[preset]) || PATHS[kind]}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinecap="round"
+      />
     </svg>
   );
 }

@@ -7,6 +7,7 @@ import type { GraphNode } from '../../../shared/graph/document';
 import { nodeKindInfo } from '../../../shared/graph/kinds';
 import { datasetShape } from '../../../shared/graph/shapes';
 import { inputHandleType, outputHandleType } from '../graph/connectionRules';
+import { nodeEntry } from '../graph/nodeEntries';
 import { KindIcon } from './KindIcon';
 
 export type SnnFlowNode = Node<
@@ -111,6 +112,7 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
   const input = inputHandleType(node.kind);
   const output = outputHandleType(node.kind);
   const classes = ['snn-node', `snn-node--${node.kind}`];
+  const preset = node.kind === 'lif' && node.params.neuron === 'adlif' ? nodeEntry('adlif') : undefined;
   if (selected) classes.push('is-selected');
   if (severity) classes.push(`has-${severity}`);
   return (
@@ -123,8 +125,8 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
         />
       )}
       <div className="snn-node__head">
-        <KindIcon kind={node.kind} />
-        <span className="snn-node__kind">{nodeKindInfo[node.kind].label}</span>
+        <KindIcon kind={node.kind} preset={preset?.id} />
+        <span className="snn-node__kind">{preset?.label ?? nodeKindInfo[node.kind].label}</span>
         {severity && (
           <span
             className={`snn-node__badge snn-node__badge--${severity}`}

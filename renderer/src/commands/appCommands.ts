@@ -1,6 +1,5 @@
 // Every command of the editor, declared once. Shortcuts, the toolbar, context menus and the
 // command palette all read this list.
-import { NODE_KINDS, type NodeKind, nodeKindInfo } from '../../../shared/graph/kinds';
 import { layoutGraph } from '../canvas/autoLayout';
 import { canvasControls } from '../canvas/canvasControls';
 import {
@@ -12,6 +11,7 @@ import {
   saveAsWithDialog,
 } from '../files/exchange';
 import { downloadDocument, guardUnsaved, newDocument, save } from '../files/fileActions';
+import { NODE_ENTRIES, type NodeEntry } from '../graph/nodeEntries';
 import { setCollapsed, togglePanel } from '../shell/layoutControls';
 import { type AppState, useAppStore } from '../store';
 import { type Command, defineCommands } from './registry';
@@ -26,9 +26,9 @@ const hasNodes = (s: AppState) => s.selectedNodeIds.length > 0;
 const hasSelection = (s: AppState) => s.selectedNodeIds.length > 0 || s.selectedEdgeIds.length > 0;
 const store = () => useAppStore.getState();
 
-function insertAtCenter(kind: NodeKind) {
+function insertAtCenter(entry: NodeEntry) {
   const center = canvasControls()?.viewportCenter() ?? { x: 0, y: 0 };
-  store().addNode(kind, { x: center.x - 90, y: center.y - 40 });
+  store().addEntry(entry, { x: center.x - 90, y: center.y - 40 });
 }
 
 export async function autoLayout() {
@@ -180,12 +180,12 @@ export const appCommands: readonly AppCommand[] = defineCommands<CommandContext>
   nudge('selection.nudgeRightBig', 'Nudge right (large step)', 'Shift+ArrowRight', NUDGE_BIG, 0),
   nudge('selection.nudgeUpBig', 'Nudge up (large step)', 'Shift+ArrowUp', 0, -NUDGE_BIG),
   nudge('selection.nudgeDownBig', 'Nudge down (large step)', 'Shift+ArrowDown', 0, NUDGE_BIG),
-  ...NODE_KINDS.map(
-    (kind): AppCommand => ({
-      id: `insert.${kind}`,
-      label: `Add ${nodeKindInfo[kind].label}`,
+  ...NODE_ENTRIES.map(
+    (entry): AppCommand => ({
+      id: `insert.${entry.id}`,
+      label: `Add ${entry.label}`,
       category: 'Insert',
-      run: () => insertAtCenter(kind),
+      run: () => insertAtCenter(entry),
     }),
   ),
   {

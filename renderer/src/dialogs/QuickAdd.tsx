@@ -1,22 +1,20 @@
 // Double-click on the canvas: a small search box that adds a node where the user clicked.
 import { useState } from 'react';
 import type { Position } from '../../../shared/file/snnFile';
-import { NODE_KINDS, type NodeKind, nodeKindInfo } from '../../../shared/graph/kinds';
 import { KindIcon } from '../canvas/KindIcon';
+import { NODE_ENTRIES, type NodeEntry } from '../graph/nodeEntries';
 import { useAppStore } from '../store';
 
 export function QuickAdd({ screen, flow }: { screen: Position; flow: Position }) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const q = query.toLowerCase();
-  const matches = NODE_KINDS.filter((k) =>
-    `${k} ${nodeKindInfo[k].label} ${nodeKindInfo[k].description}`.toLowerCase().includes(q),
-  );
+  const matches = NODE_ENTRIES.filter((e) => `${e.id} ${e.label} ${e.description}`.toLowerCase().includes(q));
   const close = () => useAppStore.getState().openDialog(null);
-  const add = (kind: NodeKind | undefined) => {
-    if (!kind) return;
+  const add = (entry: NodeEntry | undefined) => {
+    if (!entry) return;
     close();
-    useAppStore.getState().addNode(kind, { x: flow.x - 90, y: flow.y - 30 });
+    useAppStore.getState().addEntry(entry, { x: flow.x - 90, y: flow.y - 30 });
   };
   const left = Math.min(screen.x, window.innerWidth - 300);
   const top = Math.min(screen.y, window.innerHeight - 320);
@@ -42,16 +40,16 @@ export function QuickAdd({ screen, flow }: { screen: Position; flow: Position })
           data-testid="quick-add-input"
         />
         <ul>
-          {matches.map((kind, i) => (
-            <li key={kind}>
+          {matches.map((entry, i) => (
+            <li key={entry.id}>
               <button
                 type="button"
                 className={`quick-add__item${i === active ? ' is-active' : ''}`}
                 onMouseEnter={() => setActive(i)}
-                onClick={() => add(kind)}
+                onClick={() => add(entry)}
               >
-                <KindIcon kind={kind} />
-                <span>{nodeKindInfo[kind].label}</span>
+                <KindIcon kind={entry.kind} preset={entry.id} />
+                <span>{entry.label}</span>
               </button>
             </li>
           ))}

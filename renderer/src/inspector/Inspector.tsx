@@ -7,6 +7,7 @@ import { connectionFields, nodeKindFields, nodeKindInfo } from '../../../shared/
 import { datasetShape, outputSize } from '../../../shared/graph/shapes';
 import { formatCount } from '../canvas/edges';
 import { KindIcon } from '../canvas/KindIcon';
+import { nodeEntry } from '../graph/nodeEntries';
 import { problemsOf } from '../graph/problems';
 import { useAppStore } from '../store';
 import { DatasetPreview } from './DatasetPreview';
@@ -59,13 +60,14 @@ function NodeInspector({ node }: { node: GraphNode }) {
   const other = (problemsOf(graph).byNode.get(node.id) ?? []).filter((p) => !p.field || !(p.field in node.params));
   const fields = nodeKindFields[node.kind];
   const size = outputSize(node);
+  const preset = node.kind === 'lif' && node.params.neuron === 'adlif' ? nodeEntry('adlif') : undefined;
   return (
     <>
       <header className={`inspector__head inspector__head--${node.kind}`}>
-        <KindIcon kind={node.kind} />
+        <KindIcon kind={node.kind} preset={preset?.id} />
         <div>
-          <div className="inspector__kind">{nodeKindInfo[node.kind].label}</div>
-          <div className="inspector__desc">{nodeKindInfo[node.kind].description}</div>
+          <div className="inspector__kind">{(preset ?? nodeKindInfo[node.kind]).label}</div>
+          <div className="inspector__desc">{(preset ?? nodeKindInfo[node.kind]).description}</div>
         </div>
       </header>
       <div className="inspector__body">

@@ -6,7 +6,7 @@ import type { GraphNode } from '../../../shared/graph/document';
 import type { NodeKind } from '../../../shared/graph/kinds';
 import { type ConnectionVerdict, judgeConnection } from '../graph/connectionRules';
 import * as edits from '../graph/edits';
-import type { NodeEntry } from '../graph/nodeEntries';
+import { type NodeEntry, nodeEntry } from '../graph/nodeEntries';
 import { currentDoc } from './documentSlice';
 import type { AppState } from './index';
 
@@ -58,7 +58,7 @@ export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, 
   };
   return {
     addNode(kind, position) {
-      return get().addEntry({ id: kind, kind, label: kind, description: '' }, position);
+      return get().addEntry(nodeEntry(kind) ?? { id: kind, kind, label: kind, description: '' }, position);
     },
     addEntry(entry, position) {
       const at = get().snapToGrid ? { x: snap(position.x), y: snap(position.y) } : position;

@@ -1,25 +1,30 @@
 // The document keeps what training produced besides the weights (biases, per-neuron
 // parameters, delays): opened, saved and taken from a run without loss.
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { float32ToBase64 } from '../../../shared/file/base64';
-import { loadSnnFile, type SnnFile } from '../../../shared/file/snnFile';
+import { loadSnnFile, newSnnFile, type SnnFile, serializeSnnFile } from '../../../shared/file/snnFile';
+import { newConnection, newNode } from '../../../shared/graph/document';
 import { useAppStore } from './index';
 import { trainedPartsFor, trainedPartsOf } from './trainedParts';
 
 const s = () => useAppStore.getState();
-const example = readFileSync(new URL('../../../examples/randman.snn.json', import.meta.url), 'utf8');
 const tensor = (values: number[]) => ({
   shape: [values.length],
   dtype: 'float32' as const,
   data: float32ToBase64(new Float32Array(values)),
 });
 
+const BIASES = Array.from({ length: 128 }, (_, i) => i / 100);
+
+/** A small trained file: a population with a trainable bias and its stored biases. */
 function withBiases(): string {
-  const doc = JSON.parse(example);
-  for (const n of doc.graph.nodes) if (n.id === 'hidden') n.params.bias = true;
-  doc.biases = { hidden: tensor(Array.from({ length: 128 }, (_, i) => i / 100)) };
-  return JSON.stringify(doc);
+  const graph = {
+    nodes: [newNode('dataset', 'data', 'data'), newNode('lif', 'hidden', 'hidden', { size: 128, bias: true })],
+    edges: [newConnection('w_in', 'data', 'hidden')],
+  };
+  const file = newSnnFile(graph, { positions: {} }, { name: 'b', description: '' }, '0.1.0');
+  file.biases = { hidden: tensor(BIASES) };
+  return serializeSnnFile(file);
 }
 
 beforeEach(() => s().newDocument());
@@ -28,9 +33,26 @@ describe('trained parts of the document', () => {
   it('writes back the biases of an opened file when it is saved', () => {
     expect(s().openText(withBiases(), null, 'b.snn.json')).toBeNull();
     const saved = loadSnnFile(JSON.stringify(s().toFile()));
-    expect(saved.ok && saved.file.biases?.hidden?.data).toBe(
-      tensor(Array.from({ length: 128 }, (_, i) => i / 100)).data,
-    );
+    expect(saved.ok && saved.file.biases?.hidden?.data).toBe(tensor(BIASES).data);
+  });
+
+  it('writes back per-neuron parameters and delays of an opened file, as they were', () => {
+    const file = loadSnnFile(withBiases());
+    if (!file.ok) throw new Error(file.error);
+    const tau = tensor(Array.from({ length: 128 }, (_, i) => 5 + i / 8));
+    const delays = {
+      shape: [20, 128],
+      dtype: 'float32' as const,
+      data: float32ToBase64(new Float32Array(20 * 128).fill(3)),
+    };
+    const text = serializeSnnFile({
+      ...file.file,
+      neuronParams: { hidden: { tauMem: tau } },
+      delays: { w_in: delays },
+    });
+    expect(s().openText(text, null, 'n.snn.json')).toBeNull();
+    expect(s().loadWarnings).toEqual([]);
+    expect(serializeSnnFile(s().toFile())).toBe(text);
   });
 
   it('drops them with a new document', () => {
