@@ -42,6 +42,33 @@ async function trainUntil(page: Page, batches: number) {
   });
 }
 
+/**
+ * The open example as an issue-13 network: 'hidden' an adLIF population that learns its
+ * membrane time constants and thresholds from a gamma spread, 'w_in' learnable delays; a small
+ * dataset and one epoch, trained to the end so the inspector has trained values to draw.
+ */
+async function trainAdaptive(page: Page) {
+  await store(
+    page,
+    `(() => { const s = window.__spikewright.store.getState();
+    for (const [k, v] of Object.entries({ neuron: 'adlif', learnTauMem: true, learnThreshold: true, learnAdaptation: true, tauInit: 'gamma', tauSpread: 0.3 })) s.setNodeParam('hidden', k, v);
+    s.setNodeParam('data', 'samplesPerClass', 40);
+    s.setNodeParam('train', 'epochs', 1);
+    s.setNodeParam('train', 'batchSize', 64);
+    s.setEdgeParam('w_in', 'delay', 'learnable'); s.setEdgeParam('w_in', 'maxDelay', 10); })()`,
+  );
+  await page.getByTestId('train').click();
+  await page
+    .waitForFunction(
+      () => ['done', 'failed'].includes(window.__spikewright?.store.getState().training.status ?? ''),
+      null,
+      {
+        timeout: 120_000,
+      },
+    )
+    .catch(() => {});
+}
+
 const screens: Record<string, Screen> = {
   editor: { show: async () => {} },
   empty: {
@@ -56,6 +83,44 @@ const screens: Record<string, Screen> = {
     show: async (page) => {
       await page.locator('.react-flow__node[data-id="hidden"]').click();
       await page.waitForTimeout(300);
+    },
+  },
+  // Issue 13: an adLIF population after training (groups, per-neuron histograms), and its
+  // delayed input connection (the delay label on the canvas, the delays' histogram).
+  adlif: {
+    show: async (page) => {
+      await trainAdaptive(page);
+      await store(page, `window.__spikewright.store.getState().setSelection(['hidden'], [])`);
+      await page.waitForTimeout(300);
+    },
+  },
+  adlifTrained: {
+    show: async (page) => {
+      await trainAdaptive(page);
+      await store(page, `window.__spikewright.store.getState().setSelection(['hidden'], [])`);
+      await page
+        .getByTestId('trained-neuronParams')
+        .scrollIntoViewIfNeeded()
+        .catch(() => {});
+      await page.waitForTimeout(300);
+    },
+  },
+  delays: {
+    show: async (page) => {
+      await trainAdaptive(page);
+      await store(page, `window.__spikewright.store.getState().setSelection([], ['w_in'])`);
+      await page
+        .getByTestId('trained-delays')
+        .scrollIntoViewIfNeeded()
+        .catch(() => {});
+      await page.waitForTimeout(300);
+    },
+  },
+  quickAdd: {
+    show: async (page) => {
+      await page.locator('.react-flow__pane').dblclick({ position: { x: 420, y: 120 } });
+      await page.getByTestId('quick-add-input').fill('lif');
+      await page.waitForTimeout(200);
     },
   },
   examples: {

@@ -41,25 +41,26 @@ const LEARNED: [key: string, label: string][] = [
   ['learnTauMem', 'τmem'],
   ['learnTauSyn', 'τsyn'],
   ['learnThreshold', 'θ'],
-  ['learnAdaptation', 'a, b, τw'],
+  ['learnAdaptation', 'adaptation'],
 ];
 
-/**
- * What of a population is per-neuron: the parameters it learns, and its initial spread of time
- * constants ("learns τmem, θ · τ uniform ±0.5"); null when it has neither.
- */
+/** What a population learns per neuron ("learns τmem, θ, adaptation"); null when nothing. */
 export function learningText(p: Record<string, unknown>): string | null {
   const learned = LEARNED.filter(([key]) => p[key] === true && (key !== 'learnAdaptation' || p.neuron === 'adlif'));
-  const parts: string[] = [];
-  if (learned.length) parts.push(`learns ${learned.map(([, label]) => label).join(', ')}`);
-  if (p.tauInit === 'uniform') parts.push(`τ uniform ±${p.tauSpread}`);
-  else if (p.tauInit === 'gamma') parts.push(`τ gamma CV ${p.tauSpread}`);
-  return parts.length ? parts.join(' · ') : null;
+  return learned.length ? `learns ${learned.map(([, label]) => label).join(', ')}` : null;
+}
+
+/** Its initial spread of time constants ("τ₀ gamma, CV 0.3"); null when they start equal. */
+export function spreadText(p: Record<string, unknown>): string | null {
+  if (p.tauInit === 'uniform') return `τ₀ uniform ±${p.tauSpread}`;
+  if (p.tauInit === 'gamma') return `τ₀ gamma, CV ${p.tauSpread}`;
+  return null;
 }
 
 function withLearning(lines: Line[], p: Record<string, unknown>): Line[] {
-  const text = learningText(p);
-  return text ? [...lines, { text, learn: true }] : lines;
+  const spread = spreadText(p);
+  const learned = learningText(p);
+  return [...lines, ...(spread ? [{ text: spread }] : []), ...(learned ? [{ text: learned, learn: true }] : [])];
 }
 
 function summary(node: GraphNode): Line[] {
@@ -126,7 +127,7 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
       )}
       <div className="snn-node__head">
         <KindIcon kind={node.kind} preset={preset?.id} />
-        <span className="snn-node__kind">{preset?.label ?? nodeKindInfo[node.kind].label}</span>
+        <span className="snn-node__kind">{preset?.short ?? nodeKindInfo[node.kind].label}</span>
         {severity && (
           <span
             className={`snn-node__badge snn-node__badge--${severity}`}
@@ -143,6 +144,7 @@ function SnnNodeView({ data, selected }: NodeProps<SnnFlowNode>) {
           className={`snn-node__line${line.strong ? ' snn-node__line--strong' : ''}${line.learn ? ' snn-node__line--learn' : ''}`}
           key={line.text}
           data-testid={line.learn ? 'node-learning' : undefined}
+          title={line.text}
         >
           {line.text}
         </div>

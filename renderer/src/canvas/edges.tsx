@@ -71,13 +71,19 @@ function Label({ x, y, data, selected }: { x: number; y: number; data: SnnEdgeDa
   return (
     <text
       x={x}
-      y={y}
+      // With a delay line under it, the pair is centred on the edge.
+      y={data.delay ? y - 6 : y}
       className={`snn-edge-label${selected ? ' is-selected' : ''}${data.severity ? ` has-${data.severity}` : ''}`}
       textAnchor="middle"
       dominantBaseline="central"
     >
-      <title>{`${data.weights.toLocaleString('en-US')} weights${data.delay ? `; delay ${data.delay} steps` : ''}`}</title>
-      {formatCount(data.weights)} w{data.delay && <tspan className="snn-edge-label__delay">{` · ${data.delay}`}</tspan>}
+      <title>{`${data.weights.toLocaleString('en-US')} weights${data.delay ? `; delay ${data.delay} (time steps)` : ''}`}</title>
+      {formatCount(data.weights)} w
+      {data.delay && (
+        <tspan className="snn-edge-label__delay" x={x} dy="1.25em">
+          {data.delay}
+        </tspan>
+      )}
     </text>
   );
 }

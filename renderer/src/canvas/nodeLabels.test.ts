@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { delayText } from './edges';
-import { learningText, modelName } from './SnnNode';
+import { learningText, modelName, spreadText } from './SnnNode';
 
 describe('what nodes and edges say about the neuron model and delays', () => {
   it('names the neuron model and the adaptation update', () => {
@@ -10,21 +10,22 @@ describe('what nodes and edges say about the neuron model and delays', () => {
   });
 
   it('lists what a population learns per neuron and its initial spread, and nothing for a plain one', () => {
-    expect(learningText({ neuron: 'lif', learnTauMem: false, tauInit: 'constant' })).toBeNull();
-    expect(
-      learningText({
-        neuron: 'adlif',
-        learnTauMem: true,
-        learnThreshold: true,
-        learnAdaptation: true,
-        tauInit: 'gamma',
-        tauSpread: 0.3,
-      }),
-    ).toBe('learns τmem, θ, a, b, τw · τ gamma CV 0.3');
+    const plain = { neuron: 'lif', learnTauMem: false, tauInit: 'constant', tauSpread: 0.5 };
+    expect(learningText(plain)).toBeNull();
+    expect(spreadText(plain)).toBeNull();
+    const adaptive = {
+      neuron: 'adlif',
+      learnTauMem: true,
+      learnThreshold: true,
+      learnAdaptation: true,
+      tauInit: 'gamma',
+      tauSpread: 0.3,
+    };
+    expect(learningText(adaptive)).toBe('learns τmem, θ, adaptation');
+    expect(spreadText(adaptive)).toBe('τ₀ gamma, CV 0.3');
+    expect(spreadText({ tauInit: 'uniform', tauSpread: 0.5 })).toBe('τ₀ uniform ±0.5');
     // Adaptation does not apply to LIF neurons, even when its switch was left on.
-    expect(learningText({ neuron: 'lif', learnAdaptation: true, tauInit: 'uniform', tauSpread: 0.5 })).toBe(
-      'τ uniform ±0.5',
-    );
+    expect(learningText({ neuron: 'lif', learnAdaptation: true, learnTauSyn: true })).toBe('learns τsyn');
   });
 
   it('labels a connection with its delay mode', () => {

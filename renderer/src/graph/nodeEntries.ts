@@ -8,6 +8,8 @@ export interface NodeEntry {
   id: string;
   kind: NodeKind;
   label: string;
+  /** A shorter label for the node's head on the canvas; the label otherwise. */
+  short?: string;
   description: string;
   /** Parameters that differ from the kind's defaults. */
   params?: Readonly<Record<string, unknown>>;
@@ -21,6 +23,7 @@ const PRESETS: Partial<Record<NodeKind, NodeEntry[]>> = {
       id: 'adlif',
       kind: 'lif',
       label: 'Adaptive LIF population',
+      short: 'Adaptive LIF',
       description:
         'LIF neurons with an adaptation current driven by the membrane and by spikes (adLIF, Bittar & Garner 2022; symplectic Euler as SE-adLIF, Baronig et al. 2024).',
       params: { neuron: 'adlif' },
