@@ -9,6 +9,7 @@ import { datasetShape } from '../../../shared/graph/shapes';
 import { inputHandleType, outputHandleType } from '../graph/connectionRules';
 import { nodeEntry } from '../graph/nodeEntries';
 import { KindIcon } from './KindIcon';
+import { learningText, modelName, spreadText } from './labels';
 
 export type SnnFlowNode = Node<
   { node: GraphNode; severity: 'error' | 'warning' | null; problemCount: number; firstProblem: string | null },
@@ -30,32 +31,6 @@ const DATASET_LABELS: Record<string, string> = {
   ssc: 'SSC',
   custom: 'Custom data',
 };
-
-/** "LIF", or "adLIF (SE)" / "adLIF (FE)" for the symplectic and forward Euler adaptation. */
-export function modelName(p: Record<string, unknown>): string {
-  if (p.neuron !== 'adlif') return 'LIF';
-  return p.adaptation === 'forward-euler' ? 'adLIF (FE)' : 'adLIF (SE)';
-}
-
-const LEARNED: [key: string, label: string][] = [
-  ['learnTauMem', 'τmem'],
-  ['learnTauSyn', 'τsyn'],
-  ['learnThreshold', 'θ'],
-  ['learnAdaptation', 'adaptation'],
-];
-
-/** What a population learns per neuron ("learns τmem, θ, adaptation"); null when nothing. */
-export function learningText(p: Record<string, unknown>): string | null {
-  const learned = LEARNED.filter(([key]) => p[key] === true && (key !== 'learnAdaptation' || p.neuron === 'adlif'));
-  return learned.length ? `learns ${learned.map(([, label]) => label).join(', ')}` : null;
-}
-
-/** Its initial spread of time constants ("τ₀ gamma, CV 0.3"); null when they start equal. */
-export function spreadText(p: Record<string, unknown>): string | null {
-  if (p.tauInit === 'uniform') return `τ₀ uniform ±${p.tauSpread}`;
-  if (p.tauInit === 'gamma') return `τ₀ gamma, CV ${p.tauSpread}`;
-  return null;
-}
 
 function withLearning(lines: Line[], p: Record<string, unknown>): Line[] {
   const spread = spreadText(p);

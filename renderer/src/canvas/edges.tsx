@@ -51,20 +51,6 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** A connection's delay for its label: "d=3" (fixed), "d≤25" (per synapse), "d≤25 learnable"; null without. */
-export function delayText(params: Readonly<Record<string, unknown>>): string | null {
-  switch (params.delay) {
-    case 'fixed':
-      return `d=${params.delaySteps}`;
-    case 'per-synapse':
-      return `d≤${params.maxDelay}`;
-    case 'learnable':
-      return `d≤${params.maxDelay} learnable`;
-    default:
-      return null;
-  }
-}
-
 /** The weight count, drawn as SVG text in the edge itself: hundreds of HTML labels (one portal each) cost too much on big graphs. */
 function Label({ x, y, data, selected }: { x: number; y: number; data: SnnEdgeData; selected: boolean }) {
   if (data.kind !== 'connection') return null;

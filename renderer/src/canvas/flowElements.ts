@@ -9,7 +9,8 @@ import type { NodeKind } from '../../../shared/graph/kinds';
 import { outputSize } from '../../../shared/graph/shapes';
 import { problemsOf, worst } from '../graph/problems';
 import { useAppStore } from '../store';
-import { delayText, type SnnFlowEdge } from './edges';
+import type { SnnFlowEdge } from './edges';
+import { delayText } from './labels';
 import type { SnnFlowNode } from './SnnNode';
 
 const ORIGIN: Position = { x: 0, y: 0 };

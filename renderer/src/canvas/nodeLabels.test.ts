@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { delayText } from './edges';
-import { learningText, modelName, spreadText } from './SnnNode';
+import { delayText, learningText, modelName, spreadText } from './labels';
 
 describe('what nodes and edges say about the neuron model and delays', () => {
   it('names the neuron model and the adaptation update', () => {

@@ -19,6 +19,20 @@ describe('graphSvg', () => {
     expect(height).toBeGreaterThan(200);
   });
 
+  it("names an adaptive population's model and a connection's delay", () => {
+    const g = {
+      nodes: graph.nodes.map((n) => (n.id === 'hidden' ? { ...n, params: { ...n.params, neuron: 'adlif' } } : n)),
+      edges: graph.edges.map((e) =>
+        e.kind === 'connection' && e.source !== e.target
+          ? { ...e, params: { ...e.params, delay: 'learnable', maxDelay: 25 } }
+          : e,
+      ),
+    } as typeof graph;
+    const { svg } = graphSvg(g, layout);
+    expect(svg).toContain('200 adLIF (SE) · τ');
+    expect(svg).toContain('140,000 weights · d≤25 learnable');
+  });
+
   it('escapes names', () => {
     const g = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'hidden' ? { ...n, name: '<b>&' } : n)) };
     expect(graphSvg(g, layout).svg).toContain('&lt;b&gt;&amp;');

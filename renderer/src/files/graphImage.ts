@@ -5,6 +5,7 @@ import type { Layout } from '../../../shared/file/snnFile';
 import type { GraphDocument, GraphNode } from '../../../shared/graph/document';
 import { nodeKindInfo } from '../../../shared/graph/kinds';
 import { datasetShape, weightCount } from '../../../shared/graph/shapes';
+import { delayText, modelName } from '../canvas/labels';
 
 const COLORS: Record<GraphNode['kind'], string> = {
   dataset: '#0e9384',
@@ -23,7 +24,7 @@ function detail(node: GraphNode): string {
       return `${s.units} inputs · ${s.classes} classes · T=${node.params.timeSteps}`;
     }
     case 'lif':
-      return `${node.params.size} LIF · τ ${node.params.tauMem}/${node.params.tauSyn} ms`;
+      return `${node.params.size} ${modelName(node.params)} · τ ${node.params.tauMem}/${node.params.tauSyn} ms`;
     case 'readout':
       return `${node.params.size} LI · τ ${node.params.tauMem}/${node.params.tauSyn} ms`;
     case 'loss':
@@ -77,9 +78,10 @@ export function graphSvg(
     parts.push(
       `<path d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" fill="none" ${stroke} stroke-width="1.5" marker-end="url(#arrow)"/>`,
     );
+    const delay = edge.kind === 'connection' ? delayText(edge.params) : null;
     if (edge.kind === 'connection')
       parts.push(
-        `<text x="${mid}" y="${(y1 + y2) / 2 - 6}" text-anchor="middle" font-size="11" fill="${muted}">${weightCount(graph, edge).toLocaleString('en')} weights</text>`,
+        `<text x="${mid}" y="${(y1 + y2) / 2 - 6}" text-anchor="middle" font-size="11" fill="${muted}">${weightCount(graph, edge).toLocaleString('en')} weights${delay ? ` · ${escapeXml(delay)}` : ''}</text>`,
       );
   }
   for (const node of graph.nodes) {
