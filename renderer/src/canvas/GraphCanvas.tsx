@@ -28,8 +28,9 @@ import {
 } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Position } from '../../../shared/file/snnFile';
-import { NODE_KINDS, type NodeKind } from '../../../shared/graph/kinds';
+import type { NodeKind } from '../../../shared/graph/kinds';
 import { judgeConnection } from '../graph/connectionRules';
+import { nodeEntry } from '../graph/nodeEntries';
 import { useAppStore } from '../store';
 import { ConnectionLine } from './ConnectionLine';
 import { registerCanvasControls } from './canvasControls';
@@ -223,11 +224,12 @@ function Canvas() {
 
   const onDrop = useCallback(
     (event: DragEvent) => {
-      const kind = event.dataTransfer.getData(PALETTE_MIME) as NodeKind;
-      if (!NODE_KINDS.includes(kind)) return;
+      // The palette entry's id: a node kind, or a preset of one (adaptive LIF).
+      const entry = nodeEntry(event.dataTransfer.getData(PALETTE_MIME));
+      if (!entry) return;
       event.preventDefault();
       const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      useAppStore.getState().addNode(kind, { x: p.x - 90, y: p.y - 30 });
+      useAppStore.getState().addEntry(entry, { x: p.x - 90, y: p.y - 30 });
     },
     [flow],
   );
