@@ -24,8 +24,7 @@ const PRESETS: Partial<Record<NodeKind, NodeEntry[]>> = {
       kind: 'lif',
       label: 'Adaptive LIF population',
       short: 'Adaptive LIF',
-      description:
-        'LIF neurons with an adaptation current driven by the membrane and by spikes (adLIF, Bittar & Garner 2022; symplectic Euler as SE-adLIF, Baronig et al. 2024).',
+      description: 'LIF neurons with an adaptation current fed by the membrane and by spikes.',
       params: { neuron: 'adlif' },
       name: 'adaptive',
     },
