@@ -8,6 +8,7 @@ import { detectMac, formatBinding } from '../commands/keys';
 import type { CommandPlace } from '../commands/registry';
 import { isEnabled } from '../commands/registry';
 import { type ContextMenu as Menu, useAppStore } from '../store';
+import { MenuItem } from './MenuItem';
 
 const isMac = detectMac();
 const PLACE: Record<Menu['target'], CommandPlace> = { canvas: 'canvasMenu', node: 'nodeMenu', edge: 'edgeMenu' };
@@ -33,40 +34,30 @@ export function ContextMenu({ menu }: { menu: Menu }) {
           <>
             <div className="context-menu__title">Add here</div>
             {NODE_KINDS.map((kind) => (
-              <button
+              <MenuItem
                 key={kind}
-                type="button"
-                role="menuitem"
-                className="context-menu__item"
-                onClick={() => {
-                  close();
-                  useAppStore.getState().addNode(kind, { x: menu.flow.x, y: menu.flow.y });
-                }}
+                close={close}
+                onPick={() => useAppStore.getState().addNode(kind, { x: menu.flow.x, y: menu.flow.y })}
               >
                 <KindIcon kind={kind} />
                 <span>{nodeKindInfo[kind].label}</span>
-              </button>
+              </MenuItem>
             ))}
             <div className="context-menu__sep" />
           </>
         )}
         {commands.map((c, i) => (
-          <button
+          <MenuItem
             key={c.id}
-            type="button"
-            role="menuitem"
-            className="context-menu__item"
+            close={close}
+            onPick={() => c.run(useAppStore.getState())}
             disabled={!enabled[i]}
-            onClick={() => {
-              close();
-              c.run(useAppStore.getState());
-            }}
             data-command={c.id}
           >
             <span className="context-menu__spacer" />
             <span>{c.label}</span>
             {c.keys?.[0] && <kbd>{formatBinding(c.keys[0], isMac)}</kbd>}
-          </button>
+          </MenuItem>
         ))}
       </div>
     </div>

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { commandById, runCommand } from '../commands/appCommands';
 import { detectMac, formatBinding } from '../commands/keys';
+import { MenuItem } from '../dialogs/MenuItem';
 import { guardUnsaved, openServerPath, recentFiles } from '../files/fileActions';
 import { useAppStore } from '../store';
 
@@ -44,24 +45,15 @@ export function FileMenu() {
       window.removeEventListener('keydown', onKey);
     };
   }, [open]);
+  const close = () => setOpen(false);
   const item = (id: string) => {
     const command = commandById(id);
     const key = command.keys?.[0];
     return (
-      <button
-        key={id}
-        type="button"
-        role="menuitem"
-        className="context-menu__item"
-        onClick={() => {
-          setOpen(false);
-          runCommand(id);
-        }}
-        data-testid={`file-menu-${id}`}
-      >
+      <MenuItem key={id} close={close} onPick={() => runCommand(id)} data-testid={`file-menu-${id}`}>
         {command.label}
         {key && <kbd>{formatBinding(key, isMac)}</kbd>}
-      </button>
+      </MenuItem>
     );
   };
   return (
@@ -87,21 +79,17 @@ export function FileMenu() {
                   <div className="context-menu__title">Open recent</div>
                   {recent.length === 0 && <div className="file-menu__none">No recent files yet</div>}
                   {recent.map((path) => (
-                    <button
+                    <MenuItem
                       key={path}
-                      type="button"
-                      role="menuitem"
-                      className="context-menu__item file-menu__recent"
+                      className="file-menu__recent"
                       title={path}
-                      onClick={() => {
-                        setOpen(false);
-                        openRecent(path);
-                      }}
+                      close={close}
+                      onPick={() => openRecent(path)}
                       data-testid="recent-file"
                     >
                       <span className="file-menu__name">{path.split(/[\\/]/).pop()}</span>
                       <span className="file-menu__dir">{path}</span>
-                    </button>
+                    </MenuItem>
                   ))}
                 </>
               )}
