@@ -20,6 +20,7 @@ import {
 } from './runCompare';
 import { useRunsStore } from './runsStore';
 import { useRunsSync } from './useRunsSync';
+import '../shell/panelButtons.css';
 import './runs.css';
 
 type Filter = 'all' | 'single' | string;

@@ -16,6 +16,7 @@ import { formatDuration, formatPercent } from './runCompare';
 import { useRunsStore } from './runsStore';
 import { defaultForm, orderedParams, type SweepFormState, suggestValues, sweepRequest } from './sweepForm';
 import { useRunsSync } from './useRunsSync';
+import '../shell/panelButtons.css';
 import './runs.css';
 
 export function SweepPanel() {

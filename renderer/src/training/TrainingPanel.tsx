@@ -23,6 +23,7 @@ import {
   rateFigure,
 } from './runFigures';
 import { engineWords, frameWords, savedRunText, statusText, trainBlocker } from './trainStatus';
+import '../shell/panelButtons.css';
 import './training.css';
 import { graphChangedSinceStart, isActive, runOfSaved } from './trainingSlice';
 
@@ -42,6 +43,29 @@ function StatusParts({ text }: { text: string }) {
         </Fragment>
       ))}
     </>
+  );
+}
+
+/** A figure's own picker (which sample the raster shows, which population the traces). */
+function FigureSelect({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select aria-label={label} className="figure__select" value={value} onChange={(e) => onChange(e.target.value)}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -328,19 +352,12 @@ export function TrainingPanel() {
           empty={noActivity ?? 'Spikes of every population, on one time axis, once training starts.'}
           tools={
             samples > 1 && (
-              <select
-                aria-label="Sample"
-                className="figure__select"
-                value={shownSample}
-                onChange={(e) => setSample(Number(e.target.value))}
-              >
-                {Array.from({ length: samples }, (_, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: samples are numbered by position.
-                  <option key={i} value={i}>
-                    sample {i + 1}
-                  </option>
-                ))}
-              </select>
+              <FigureSelect
+                label="Sample"
+                value={String(shownSample)}
+                options={Array.from({ length: samples }, (_, i) => ({ value: String(i), label: `sample ${i + 1}` }))}
+                onChange={(value) => setSample(Number(value))}
+              />
             )
           }
         />
@@ -351,18 +368,12 @@ export function TrainingPanel() {
           empty={noActivity ?? 'Membrane potentials of a few neurons; select a population to see its own.'}
           tools={
             traced.length > 1 && (
-              <select
-                aria-label="Population"
-                className="figure__select"
+              <FigureSelect
+                label="Population"
                 value={tracedId ?? ''}
-                onChange={(e) => setPopulationId(e.target.value)}
-              >
-                {traced.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
+                options={traced.map((p) => ({ value: p.id, label: p.name }))}
+                onChange={setPopulationId}
+              />
             )
           }
         />
