@@ -3,14 +3,12 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store';
 import { CommandPalette } from './CommandPalette';
 import { ContextMenu } from './ContextMenu';
-import {
-  ConfirmDialog,
-  ExamplesDialog,
-  ExportNirDialog,
-  ImportNirDialog,
-  OpenDialog,
-  SaveAsDialog,
-} from './FileDialogs';
+import { ConfirmDialog } from './files/ConfirmDialog';
+import { ExamplesDialog } from './files/ExamplesDialog';
+import { ExportNirDialog } from './files/ExportNirDialog';
+import { ImportNirDialog } from './files/ImportNirDialog';
+import { OpenDialog } from './files/OpenDialog';
+import { SaveAsDialog } from './files/SaveAsDialog';
 import { HelpDialog } from './HelpDialog';
 import { QuickAdd } from './QuickAdd';
 

@@ -7,10 +7,10 @@ import type { RunSummary } from '../../../shared/api/runs';
 import { FigureView } from '../plots/FigureView';
 import { useAppStore } from '../store';
 import { darkColors, lightColors } from '../training/runFigures';
+import { AccuracyCells, AccuracyHeads, RunStatus } from './runCells';
 import {
   differingSettings,
   formatDuration,
-  formatPercent,
   formatSetting,
   overlayAccuracyFigure,
   overlayLossFigure,
@@ -170,8 +170,7 @@ export function RunsPanel() {
                   <th className="runs-col-started">Started</th>
                   <th className="num">Duration</th>
                   <th className="num runs-col-epochs">Epochs</th>
-                  <th className="num">Test acc.</th>
-                  <th className="num">Train acc.</th>
+                  <AccuracyHeads />
                 </tr>
               </thead>
               <tbody>
@@ -206,19 +205,18 @@ export function RunsPanel() {
                         <span className="runs-source">{run.source}</span>
                       </td>
                       <td>
-                        <span className={`run-status run-status--${run.status}`} title={run.error}>
-                          {run.status}
-                        </span>
+                        <RunStatus status={run.status} title={run.error} />
                       </td>
                       <td className="runs-started runs-col-started" title={new Date(run.startedAt).toLocaleString()}>
                         {startedWords(run.startedAt, now)}
                       </td>
                       <td className="num">{formatDuration(runSeconds(run, now))}</td>
                       <td className="num runs-col-epochs">{run.final?.epochs ?? '—'}</td>
-                      <td className="num" data-testid="run-test-acc">
-                        {formatPercent(run.final?.testAcc)}
-                      </td>
-                      <td className="num">{formatPercent(run.final?.trainAcc)}</td>
+                      <AccuracyCells
+                        testAcc={run.final?.testAcc}
+                        trainAcc={run.final?.trainAcc}
+                        testId="run-test-acc"
+                      />
                     </tr>
                   );
                 })}

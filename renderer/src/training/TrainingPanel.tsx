@@ -46,7 +46,10 @@ function StatusParts({ text }: { text: string }) {
   );
 }
 
-/** A figure's own picker (which sample the raster shows, which population the traces). */
+/**
+ * A figure's own picker (which sample the raster shows, which population the traces); with one
+ * choice or none there is nothing to pick, and no picker.
+ */
 function FigureSelect({
   label,
   value,
@@ -58,6 +61,7 @@ function FigureSelect({
   options: { value: string; label: string }[];
   onChange: (value: string) => void;
 }) {
+  if (options.length < 2) return null;
   return (
     <select aria-label={label} className="figure__select" value={value} onChange={(e) => onChange(e.target.value)}>
       {options.map((o) => (
@@ -351,14 +355,12 @@ export function TrainingPanel() {
           figure={raster}
           empty={noActivity ?? 'Spikes of every population, on one time axis, once training starts.'}
           tools={
-            samples > 1 && (
-              <FigureSelect
-                label="Sample"
-                value={String(shownSample)}
-                options={Array.from({ length: samples }, (_, i) => ({ value: String(i), label: `sample ${i + 1}` }))}
-                onChange={(value) => setSample(Number(value))}
-              />
-            )
+            <FigureSelect
+              label="Sample"
+              value={String(shownSample)}
+              options={Array.from({ length: samples }, (_, i) => ({ value: String(i), label: `sample ${i + 1}` }))}
+              onChange={(value) => setSample(Number(value))}
+            />
           }
         />
         <FigureView
@@ -367,14 +369,12 @@ export function TrainingPanel() {
           figure={membrane}
           empty={noActivity ?? 'Membrane potentials of a few neurons; select a population to see its own.'}
           tools={
-            traced.length > 1 && (
-              <FigureSelect
-                label="Population"
-                value={tracedId ?? ''}
-                options={traced.map((p) => ({ value: p.id, label: p.name }))}
-                onChange={setPopulationId}
-              />
-            )
+            <FigureSelect
+              label="Population"
+              value={tracedId ?? ''}
+              options={traced.map((p) => ({ value: p.id, label: p.name }))}
+              onChange={setPopulationId}
+            />
           }
         />
         <FigureView
