@@ -34,6 +34,14 @@ export function SweepForm() {
     onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }),
   });
 
+  /** Row `i` of `rows` as its component gets it: the row, and edits that put the rows back. */
+  const rowEditing = <R,>(rows: R[], row: R, i: number, put: (rows: R[]) => void): RowProps<R> => ({
+    row,
+    params,
+    onChange: (next) => put(rows.map((r, k) => (k === i ? next : r))),
+    onRemove: () => put(rows.filter((_, k) => k !== i)),
+  });
+
   const start = async () => {
     if (!result.ok) return;
     setStarting(true);
@@ -80,24 +88,12 @@ export function SweepForm() {
       </fieldset>
       {form.mode === 'grid'
         ? form.grid.map((row, i) => (
-            <GridAxis
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, by position.
-              key={i}
-              row={row}
-              params={params}
-              onChange={(next) => setForm({ ...form, grid: form.grid.map((r, k) => (k === i ? next : r)) })}
-              onRemove={() => setForm({ ...form, grid: form.grid.filter((_, k) => k !== i) })}
-            />
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, by position.
+            <GridAxis key={i} {...rowEditing(form.grid, row, i, (grid) => setForm({ ...form, grid }))} />
           ))
         : form.random.map((row, i) => (
-            <RandomDraw
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, by position.
-              key={i}
-              row={row}
-              params={params}
-              onChange={(next) => setForm({ ...form, random: form.random.map((r, k) => (k === i ? next : r)) })}
-              onRemove={() => setForm({ ...form, random: form.random.filter((_, k) => k !== i) })}
-            />
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, by position.
+            <RandomDraw key={i} {...rowEditing(form.random, row, i, (random) => setForm({ ...form, random }))} />
           ))}
       <button type="button" className="link" disabled={!nextParam} onClick={addParam} data-testid="sweep-add-param">
         + Add a parameter
