@@ -10,6 +10,7 @@ import { Random } from '../util/random';
 import { fixtureBatch, fixtureNir, fixtureRuns } from './fixtureFiles';
 import { dataset, group, writeH5 } from './h5';
 import { importNir } from './import';
+import { nirTree } from './testing';
 
 const fixture = fixtureNir;
 
@@ -108,19 +109,19 @@ describe('files Spikewright cannot run', () => {
       stride: dataset(BigInt64Array.of(2n, 2n)),
       padding: dataset(BigInt64Array.of(0n, 0n)),
     });
-    const tree = group({
-      version: dataset('1.0.7'),
-      node: group({
-        type: dataset('NIRGraph'),
-        nodes: group({
-          input: group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(1n, 8n, 8n)) }),
-          conv1: conv,
-          pool1: pool,
-          output: group({ type: dataset('Output'), shape: dataset(BigInt64Array.of(2n, 4n, 4n)) }),
-        }),
-        edges: dataset(['input', 'conv1', 'conv1', 'pool1', 'pool1', 'output'], [3, 2]),
-      }),
-    });
+    const tree = nirTree(
+      {
+        input: group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(1n, 8n, 8n)) }),
+        conv1: conv,
+        pool1: pool,
+        output: group({ type: dataset('Output'), shape: dataset(BigInt64Array.of(2n, 4n, 4n)) }),
+      },
+      [
+        ['input', 'conv1'],
+        ['conv1', 'pool1'],
+        ['pool1', 'output'],
+      ],
+    );
     const error = await importNir(await writeH5(tree)).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/cannot run: Conv2d \(node 'conv1'\); SumPool2d \(node 'pool1'\)/);

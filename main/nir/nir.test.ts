@@ -21,6 +21,7 @@ import { exportNir, exportNirDocument, exportNirToPath, exportNirTree, NirExport
 import { dataset, group, type H5Group, readH5, writeH5 } from './h5';
 import { importNir, importNirDocument, importNirFromPath, importNirTree } from './import';
 import { nirRuleViolations } from './rules';
+import { edgesOf, f32, nirTree, shape } from './testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -414,13 +415,10 @@ function hasH5py(): boolean {
 // Files shaped like the ones snnTorch and Norse write (fields as the reference writer emits
 // them, including its input_type/output_type groups).
 const f64 = (n: number, v: number) => dataset(new Float64Array(n).fill(v));
-const f32 = (values: number[], shape: number[]) => dataset(Float32Array.from(values), shape);
-const shape = (n: number) => dataset(BigInt64Array.of(BigInt(n)));
 const types = (i: number, o: number) => ({
   input_type: group({ input: shape(i) }),
   output_type: group({ output: shape(o) }),
 });
-const edgesOf = (pairs: [string, string][]) => dataset(pairs.flat(), [pairs.length, 2]);
 
 function snntorchTree(): H5Group {
   const dt = 1e-4;
@@ -584,36 +582,33 @@ describe('NIR import of other tools’ files', () => {
 describe('NIR import of older and image-shaped files', () => {
   it('broadcasts 0-d parameters and passes through Flatten', async () => {
     const scalar = (v: number) => dataset(Float64Array.of(v), []);
-    const tree = group({
-      version: dataset('0.2.0'),
-      node: group({
-        type: dataset('NIRGraph'),
-        nodes: group({
-          input: group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(1n, 2n, 2n)) }),
-          flat: group({
-            type: dataset('Flatten'),
-            start_dim: dataset(BigInt64Array.of(1n), []),
-            end_dim: dataset(BigInt64Array.of(-1n), []),
-            input_type: dataset(BigInt64Array.of(1n, 2n, 2n)),
-          }),
-          fc: group({ type: dataset('Linear'), weight: f32([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 4]) }),
-          lif: group({
-            type: dataset('LIF'),
-            tau: scalar(5e-4),
-            r: scalar(5),
-            v_leak: scalar(0),
-            v_threshold: scalar(1),
-          }),
-          output: group({ type: dataset('Output'), shape: shape(3) }),
+    const tree = nirTree(
+      {
+        input: group({ type: dataset('Input'), shape: dataset(BigInt64Array.of(1n, 2n, 2n)) }),
+        flat: group({
+          type: dataset('Flatten'),
+          start_dim: dataset(BigInt64Array.of(1n), []),
+          end_dim: dataset(BigInt64Array.of(-1n), []),
+          input_type: dataset(BigInt64Array.of(1n, 2n, 2n)),
         }),
-        edges: edgesOf([
-          ['input', 'flat'],
-          ['flat', 'fc'],
-          ['fc', 'lif'],
-          ['lif', 'output'],
-        ]),
-      }),
-    });
+        fc: group({ type: dataset('Linear'), weight: f32([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 4]) }),
+        lif: group({
+          type: dataset('LIF'),
+          tau: scalar(5e-4),
+          r: scalar(5),
+          v_leak: scalar(0),
+          v_threshold: scalar(1),
+        }),
+        output: group({ type: dataset('Output'), shape: shape(3) }),
+      },
+      [
+        ['input', 'flat'],
+        ['flat', 'fc'],
+        ['fc', 'lif'],
+        ['lif', 'output'],
+      ],
+      '0.2.0',
+    );
     const result = await importNir(await writeH5(tree));
     expect(result.dtSeconds).toBeCloseTo(1e-4, 12);
     const lif = result.file.graph.nodes.find((n) => n.name === 'lif');
