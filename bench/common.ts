@@ -49,6 +49,14 @@ export function runSide(what: string, command: string, args: string[], cwd = rep
   return lastJsonLine(p.stdout);
 }
 
+/**
+ * Our side of a benchmark against a reference: the benchmark script itself (`import.meta.url`)
+ * run again with `--ours` and `args`, in its own process under the same Node options (tsx).
+ */
+export function runOurSide(script: string, args: string[]): Record<string, unknown> {
+  return runSide('Spikewright run', process.execPath, [...process.execArgv, fileURLToPath(script), '--ours', ...args]);
+}
+
 /** One training step (gradients and the optimizer's update): wall ms and this process's CPU ms. */
 export async function timedStep(
   engine: Engine,

@@ -8,7 +8,6 @@
 //   npx tsx bench/engine-fashion.ts [--batches 10] [--warmup 3] [--threads 1,2] [--rounds 1] [--python /usr/bin/python3]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadSnnFile } from '../shared/file/snnFile';
 import {
   arg,
@@ -17,6 +16,7 @@ import {
   median,
   peakRssMiB,
   repoRoot as root,
+  runOurSide,
   runSide,
   timedStep,
 } from './common';
@@ -85,10 +85,7 @@ async function main() {
       String(threads),
     ]);
   const runSpikewright = (threads: number) =>
-    runSide('Spikewright run', process.execPath, [
-      ...process.execArgv,
-      fileURLToPath(import.meta.url),
-      '--ours',
+    runOurSide(import.meta.url, [
       '--threads',
       String(threads),
       '--batches',

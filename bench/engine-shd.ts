@@ -9,9 +9,8 @@
 //                               [--impls spytorch,snntorch] [--python /usr/bin/python3]
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { arg, fastEngineSetup, benchDir as here, median, peakRssMiB, runSide, timedStep } from './common';
+import { arg, fastEngineSetup, benchDir as here, median, peakRssMiB, runOurSide, runSide, timedStep } from './common';
 
 async function runOurs(hidden: number, batches: number, warmup: number, threads: number) {
   const { buildGraph, randomBatch } = await import('../main/engine/testing');
@@ -95,17 +94,7 @@ async function main() {
         here,
       ),
     );
-  const ours = (hidden: number) =>
-    timed(() =>
-      runSide('Spikewright run', process.execPath, [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        '--ours',
-        '--hidden',
-        String(hidden),
-        ...common,
-      ]),
-    );
+  const ours = (hidden: number) => timed(() => runOurSide(import.meta.url, ['--hidden', String(hidden), ...common]));
   const results: Record<string, unknown>[] = [];
   for (const hidden of hiddenList)
     for (let round = 1; round <= rounds; round++) {
