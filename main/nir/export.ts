@@ -8,6 +8,7 @@ import type { GraphEdge, GraphNode } from '../../shared/graph/document';
 import { lifFields, nodeKindInfo } from '../../shared/graph/kinds';
 import { outputSize } from '../../shared/graph/shapes';
 import { findLoop } from '../../shared/graph/validate';
+import { delayKey } from '../engine/delays';
 import { weightsFromFile } from '../engine/snnWeights';
 import type { ExportAgreement } from './agreement';
 import { MS_PER_SECOND, NIR_VERSION, oneMinusDecay } from './convention';
@@ -87,6 +88,37 @@ function checkExportBudget(file: SnnFile, limitBytes: number) {
 
 const label = (node: GraphNode) => `${nodeKindInfo[node.kind].label} '${node.name || node.id}'`;
 
+/**
+ * A connection's delay per source unit, in steps, for a NIR Delay node before its weights; null
+ * without delays (or all zero); a sentence (after the connection's name) when NIR cannot hold
+ * them: per-synapse delays that differ within a source unit's row, learnable delays not yet
+ * rounded to whole steps, or stored delays missing.
+ */
+function sourceDelays(
+  edge: Extract<GraphEdge, { kind: 'connection' }>,
+  weights: Record<string, Float32Array>,
+  rows: number,
+  cols: number,
+): Int32Array | null | string {
+  const p = edge.params;
+  if (p.delay === 'none' || (p.delay === 'fixed' && p.delaySteps === 0)) return null;
+  if (p.delay === 'fixed') return new Int32Array(rows).fill(p.delaySteps);
+  const d = weights[delayKey(edge.id)];
+  if (d?.length !== rows * cols)
+    return `has ${p.delay} delays but none stored in this file; train the network and save it before exporting to NIR`;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const first = d[i * cols] as number;
+    if (!Number.isInteger(first))
+      return `has learnable delays that are not whole steps (${first} at source unit ${i}); training rounds them at its end, so export a file whose training finished`;
+    for (let j = 1; j < cols; j++)
+      if (d[i * cols + j] !== first)
+        return `has per-synapse delays that differ within the synapses of source unit ${i} (${first} and ${d[i * cols + j]} steps); NIR's Delay node holds one delay per source neuron, so only fixed delays or delays that are equal along each source unit's row can be exported`;
+    out[i] = first;
+  }
+  return out.some((x) => x !== 0) ? out : null;
+}
+
 /** The NIR file as an in-memory HDF5 tree (exportNir writes it). Throws NirExportError. */
 export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5Group {
   const graph = file.graph;
@@ -136,6 +168,8 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     }
   }
 
+  /** Per source unit, the steps a connection's spikes are held back (connections with delays only). */
+  const delaysOf = new Map<string, Int32Array>();
   for (const edge of connections) {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
@@ -160,8 +194,9 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     else if (w.length !== expected)
       problems.push(`${what} has ${w.length} weights, but its populations need ${expected}`);
     else if (!w.every(Number.isFinite)) problems.push(`${what} has weights that are NaN or infinite`);
-    if (edge.params.delay !== 'none')
-      problems.push(`${what} has a synaptic delay ('${edge.params.delay}'), which this exporter does not write yet`);
+    const delays = sourceDelays(edge, weights, outputSize(source) ?? 0, outputSize(target) ?? 0);
+    if (typeof delays === 'string') problems.push(`${what} ${delays}`);
+    else if (delays) delaysOf.set(edge.id, delays);
   }
   const cycle = findLoop(connections);
   if (cycle)
@@ -292,7 +327,13 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
         })
       : group({ type: dataset('Linear'), weight: dataset(t, [cols, rows]) });
     extras.connections[name] = { id: edge.id, params: { ...edge.params } };
-    edges.push([from, name], [name, to]);
+    const delays = delaysOf.get(edge.id);
+    if (delays) {
+      // NIR's Delay holds each source unit back by its own time (seconds) before the weights.
+      const delayName = nirNameOf(`${name}_delay`);
+      nodes[delayName] = group({ type: dataset('Delay'), delay: dataset(Float64Array.from(delays, (d) => d * step)) });
+      edges.push([from, delayName], [delayName, name], [name, to]);
+    } else edges.push([from, name], [name, to]);
   }
 
   // Outputs: every readout, and every population whose spikes leave the network (it feeds

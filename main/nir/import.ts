@@ -88,7 +88,6 @@ export const UNRUNNABLE_TYPES: ReadonlySet<string> = new Set([
   'SumPool2d',
   'AvgPool2d',
   'Threshold',
-  'Delay',
   'Scale',
   'I',
   'IF',
@@ -142,5 +141,6 @@ export function importNirTree(root: H5Group, options: NirImportOptions = {}): Ni
   );
   file.weights = mapped.weights;
   if (Object.keys(mapped.biases).length) file.biases = mapped.biases;
+  if (Object.keys(mapped.delays).length) file.delays = mapped.delays;
   return { file, unmapped, notes, problems, dtSeconds };
 }

@@ -13,7 +13,7 @@ import {
   restoreConnectionParams,
   restoreParams,
 } from '../../shared/graph/document';
-import { lifFields } from '../../shared/graph/kinds';
+import { type ConnectionParams, lifFields } from '../../shared/graph/kinds';
 import { decayOf, MS_PER_SECOND, tauMsOfDecay, tidy } from './convention';
 import type { H5Dataset } from './h5';
 import { type FlatGraph, type FlatNode, NirImportError, numbers, requireField } from './importRead';
@@ -65,6 +65,8 @@ export interface MappedNetwork {
   ids: Set<string>;
   /** Per-neuron bias currents by population id (the Affine biases that reach it, gains folded in). */
   biases: Record<string, StoredTensor>;
+  /** Per-synapse delays in steps by connection id (Delay nodes whose delays differ per source unit). */
+  delays: Record<string, StoredTensor>;
 }
 
 /** Stage 3: populations and connections, sized and checked against the memory limit first. */
@@ -147,6 +149,8 @@ export function mapNetwork(
     ins: number;
     outs: number;
     via: string;
+    /** Steps each source unit is held back by a Delay node before the weights; null: none. */
+    delays: Int32Array | null;
   }
   const planned: Planned[] = [];
   const outputs = new Set<string>();
@@ -168,7 +172,11 @@ export function mapNetwork(
       if (bias && bias.length !== 1 && bias.length !== outs)
         throw new NirImportError(`Affine '${node.name}' has ${bias.length} biases for ${outs} outputs.`);
       const biasUsed = new Set<string>();
-      for (const a of inbound.get(node.name) ?? []) {
+      for (const via of inbound.get(node.name) ?? []) {
+        // A Delay before the weights becomes the connection's delay (one per source unit).
+        const held =
+          nodes.get(via)?.type === 'Delay' ? delayBefore(nodes.get(via) as FlatNode, inbound, dtSeconds, notes) : null;
+        const a = held ? held.source : via;
         const source = pops.get(a);
         if (!source || source.kind === 'readout') {
           unmapped.push(
@@ -189,7 +197,11 @@ export function mapNetwork(
             throw new NirImportError(
               `${node.type} '${node.name}' has a weight of shape [${outs}, ${ins}] but joins '${a}' (${source.size} units) to '${b}' (${target.size} units).`,
             );
-          planned.push({ source, target, values, ins, outs, via: node.name });
+          if (held && held.steps.length !== source.size)
+            throw new NirImportError(
+              `Delay '${via}' holds ${held.steps.length} delays but '${a}' has ${source.size} units.`,
+            );
+          planned.push({ source, target, values, ins, outs, via: node.name, delays: held?.steps ?? null });
           // The bias enters the target's input every step, as a current of its own: summed per
           // population (once per Affine and target), with the target's input gain folded in.
           if (bias?.some((b) => b !== 0) && !biasUsed.has(target.id)) {
@@ -203,6 +215,14 @@ export function mapNetwork(
       }
       continue;
     }
+    if (node.type === 'Delay') {
+      for (const b of outbound.get(node.name) ?? [])
+        if (nodes.get(b)?.type !== 'Linear' && nodes.get(b)?.type !== 'Affine')
+          throw new NirImportError(
+            `Delay '${node.name}' feeds '${b}' (${nodes.get(b)?.type ?? 'unknown'}); Spikewright holds delays on connections, so a Delay must sit between a population and a Linear or Affine.`,
+          );
+      continue;
+    }
     const source = pops.get(node.name);
     if (!source) continue;
     for (const b of outbound.get(node.name) ?? []) {
@@ -212,12 +232,15 @@ export function mapNetwork(
         throw new NirImportError(
           `The direct edge '${node.name}' → '${b}' joins ${source.size} units to ${target.size}; a direct edge joins equal populations.`,
         );
-      planned.push({ source, target, values: null, ins: source.size, outs: source.size, via: '' });
+      planned.push({ source, target, values: null, ins: source.size, outs: source.size, via: '', delays: null });
     }
   }
   checkWeightBudget(planned, limitBytes);
 
-  const conns = new Map<string, { source: Population; target: Population; w: Float64Array; extra?: string }>();
+  const conns = new Map<
+    string,
+    { source: Population; target: Population; w: Float64Array; extra?: string; delays: Int32Array | null }
+  >();
   for (const p of planned) {
     const { source, target, ins, outs } = p;
     // Ours is [in, out] row-major; NIR's is (out, in). The target's gain folds in.
@@ -233,19 +256,28 @@ export function mapNetwork(
     }
     const key = `${source.id}->${target.id}`;
     const existing = conns.get(key);
+    if (existing && !sameDelays(existing.delays, p.delays))
+      throw new NirImportError(
+        `'${source.nirName}' reaches '${target.nirName}' along parallel paths with different delays; Spikewright holds one connection between two populations.`,
+      );
     if (existing) {
       for (let k = 0; k < w.length; k++) existing.w[k] = (existing.w[k] as number) + (w[k] as number);
       notes.push(`Parallel paths from '${source.nirName}' to '${target.nirName}' were summed into one connection.`);
-    } else conns.set(key, { source, target, w, ...(p.via ? { extra: p.via } : {}) });
+    } else conns.set(key, { source, target, w, delays: p.delays, ...(p.via ? { extra: p.via } : {}) });
   }
 
   const graphEdges: GraphEdge[] = [];
   const weights: Record<string, StoredTensor> = {};
+  const delays: Record<string, StoredTensor> = {};
   for (const c of conns.values()) {
     const extra = c.extra ? own(extras?.connections, c.extra) : undefined;
     const id = idFor(extra?.id ?? `w_${c.source.id}_${c.target.id}`);
     const edge = newConnection(id, c.source.id, c.target.id);
     if (extra && edge.kind === 'connection') edge.params = restoreConnectionParams(extra.params);
+    if (edge.kind === 'connection') {
+      const held = connectionDelays(edge.params, c.delays, c.source.size, c.target.size);
+      if (held) delays[id] = held;
+    }
     graphEdges.push(edge);
     weights[id] = {
       shape: [c.source.size, c.target.size],
@@ -261,7 +293,76 @@ export function mapNetwork(
     biases[id] = { shape: [b.length], dtype: 'float32', data: float32ToBase64(Float32Array.from(b)) };
     notes.push(`'${node.name}': the Affine biases that reach it became its bias current (trainable).`);
   }
-  return { nodes: graphNodes, edges: graphEdges, weights, pops, outputs, idFor, ids, biases };
+  return { nodes: graphNodes, edges: graphEdges, weights, pops, outputs, idFor, ids, biases, delays };
+}
+
+/**
+ * The population a Delay node holds back and its delays in steps (round(delay / dt)); it must
+ * take exactly one input, a population's spikes. Delays off the step grid are rounded, noted.
+ */
+function delayBefore(
+  node: FlatNode,
+  inbound: Map<string, string[]>,
+  dtSeconds: number,
+  notes: string[],
+): { source: string; steps: Int32Array } {
+  const from = inbound.get(node.name) ?? [];
+  if (from.length !== 1)
+    throw new NirImportError(
+      `Delay '${node.name}' takes ${from.length} inputs; Spikewright holds a delay on one connection, so a Delay must sit between one population and a Linear or Affine.`,
+    );
+  const seconds = numbers(requireField(node, 'delay'), node.name, 'delay');
+  const steps = new Int32Array(seconds.length);
+  let offGrid = false;
+  seconds.forEach((x, i) => {
+    if (!Number.isFinite(x) || x < 0)
+      throw new NirImportError(`Delay '${node.name}' has a delay of ${x} s; delays must be finite and not negative.`);
+    const k = Math.round(x / dtSeconds);
+    if (Math.abs(k * dtSeconds - x) > 1e-9 * Math.max(1, x)) offGrid = true;
+    steps[i] = k;
+  });
+  if (offGrid)
+    notes.push(
+      `Delay '${node.name}': delays that are not whole steps of ${dtSeconds} s were rounded to the nearest step.`,
+    );
+  return { source: from[0] as string, steps };
+}
+
+function sameDelays(a: Int32Array | null, b: Int32Array | null): boolean {
+  const zero = (x: Int32Array | null) => !x || x.every((v) => v === 0);
+  if (zero(a) || zero(b)) return zero(a) && zero(b);
+  return (a as Int32Array).length === (b as Int32Array).length && (a as Int32Array).every((v, i) => v === b?.[i]);
+}
+
+/**
+ * A connection's delay fields from the steps per source unit, and its stored per-synapse
+ * delays (rows of equal delays) when they differ. Our own files keep their mode (learnable
+ * stays learnable, with the rounded delays as its positions).
+ */
+function connectionDelays(
+  params: ConnectionParams,
+  steps: Int32Array | null,
+  rows: number,
+  cols: number,
+): StoredTensor | null {
+  const ours = params.delay === 'per-synapse' || params.delay === 'learnable';
+  const max = steps ? steps.reduce((m, d) => Math.max(m, d), 0) : 0;
+  if (!ours) {
+    if (!steps || max === 0) {
+      params.delay = 'none';
+      return null;
+    }
+    if (steps.every((d) => d === steps[0])) {
+      params.delay = 'fixed';
+      params.delaySteps = steps[0] as number;
+      return null;
+    }
+    params.delay = 'per-synapse';
+    params.maxDelay = max;
+  } else params.maxDelay = Math.max(params.maxDelay, max, 1);
+  const values = new Float32Array(rows * cols);
+  if (steps) for (let i = 0; i < rows; i++) values.fill(steps[i] as number, i * cols, (i + 1) * cols);
+  return { shape: [rows, cols], dtype: 'float32', data: float32ToBase64(values) };
 }
 
 /**
@@ -434,6 +535,7 @@ function population(
     case 'Linear':
     case 'Affine':
     case 'Output':
+    case 'Delay':
       return null;
     default:
       unmapped.push(`${node.type} '${node.name}' has no Spikewright counterpart; it was dropped with its edges.`);
