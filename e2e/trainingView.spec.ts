@@ -126,9 +126,17 @@ test('at 1280x800 the training bar fits, pause answers at once and every plot ha
   await app.getByTestId('maximize-bottom').click();
 
   await app.getByTestId('pause').click();
-  await expect(app.getByTestId('training-panel')).toHaveAttribute('data-pending', 'pausing', { timeout: 500 });
   // Within half a second the bar answers: "Pausing…" while the worker finishes its batch, or
   // already "Paused" when that batch was quick (a quiet machine).
+  const panel = app.getByTestId('training-panel');
+  await expect
+    .poll(
+      async () =>
+        (await panel.getAttribute('data-pending')) === 'pausing' ||
+        (await panel.getAttribute('data-status')) === 'paused',
+      { timeout: 500, message: 'the panel is pausing or already paused' },
+    )
+    .toBe(true);
   await expect(app.getByTestId('training-status')).toContainText(/Pausing|Paused/, { timeout: 500 });
   await expect(app.getByTestId('training-panel')).toHaveAttribute('data-status', 'paused');
   await app.getByTestId('stop').click();
