@@ -37,11 +37,14 @@ interface Recipe {
   name: string;
   description: string;
   dataset: GraphNode;
-  hidden: { name: string; params: Partial<ParamsByKind['lif']>; recurrent?: boolean };
+  /** `layers` stacked hidden populations of the same kind (default 1); the rate limits watch the first. */
+  hidden: { name: string; params: Partial<ParamsByKind['lif']>; recurrent?: boolean; layers?: number };
   readout: Partial<ParamsByKind['readout']>;
   /** Every connection's initialisation. */
   init: Partial<ConnectionParams>;
   rateLimits?: RateLimit[];
+  /** The loss's reading of the readout (default max-over-time). */
+  loss?: ParamsByKind['loss']['loss'];
   training: Partial<ParamsByKind['training']>;
 }
 
@@ -49,15 +52,22 @@ const signal = (id: string, source: string, target: string): GraphEdge => ({ id,
 
 function example(recipe: Recipe): Example {
   const limits = recipe.rateLimits ?? [];
+  const layers = recipe.hidden.layers ?? 1;
+  // Hidden layer k (from 1) is `hidden`, then `hidden_2`, ...; each one column further right.
+  const hid = (k: number) => (k === 1 ? 'hidden' : `hidden_${k}`);
+  const hiddenIds = Array.from({ length: layers }, (_, i) => hid(i + 1));
+  const column = (k: number) => 280 * k;
   return {
     file: recipe.file,
     name: recipe.name,
     description: recipe.description,
     nodes: [
       recipe.dataset,
-      newNode('lif', 'hidden', recipe.hidden.name, recipe.hidden.params),
+      ...hiddenIds.map((id, i) =>
+        newNode('lif', id, layers === 1 ? recipe.hidden.name : `${recipe.hidden.name} ${i + 1}`, recipe.hidden.params),
+      ),
       newNode('readout', 'out', 'readout', recipe.readout),
-      newNode('loss', 'loss', 'loss', { loss: 'max-over-time' }),
+      newNode('loss', 'loss', 'loss', { loss: recipe.loss ?? 'max-over-time' }),
       ...limits.map((r) => newNode('regularizer', r.id, r.name, r.params)),
       newNode('training', 'train', 'training', {
         discretisation: 'spytorch',
@@ -67,17 +77,20 @@ function example(recipe: Recipe): Example {
     ],
     edges: [
       newConnection('w_in', 'data', 'hidden', recipe.init),
-      ...(recipe.hidden.recurrent ? [newConnection('w_rec', 'hidden', 'hidden', recipe.init)] : []),
-      newConnection('w_out', 'hidden', 'out', recipe.init),
+      ...hiddenIds.flatMap((id, i) => [
+        ...(i > 0 ? [newConnection(`w_${i + 1}`, hid(i), id, recipe.init)] : []),
+        ...(recipe.hidden.recurrent ? [newConnection(i === 0 ? 'w_rec' : `w_rec_${i + 1}`, id, id, recipe.init)] : []),
+      ]),
+      newConnection('w_out', hid(layers), 'out', recipe.init),
       signal('s_scores', 'out', 'loss'),
       signal('s_labels', 'data', 'loss'),
       ...limits.map((r) => signal(r.signal, 'hidden', r.id)),
     ],
     positions: {
       data: { x: 0, y: 120 },
-      hidden: { x: 280, y: 120 },
-      out: { x: 560, y: 120 },
-      loss: { x: 840, y: 120 },
+      ...Object.fromEntries(hiddenIds.map((id, i) => [id, { x: column(i + 1), y: 120 }])),
+      out: { x: column(layers + 1), y: 120 },
+      loss: { x: column(layers + 2), y: 120 },
       ...Object.fromEntries(limits.map((r) => [r.id, r.at])),
       train: { x: 0, y: -80 },
     },
