@@ -211,10 +211,11 @@ describe('.snn.json files', () => {
   });
 
   it('migrates a version-3 file (before adLIF, per-neuron parameters and delays) to version 4 with the old model', () => {
-    const doc = JSON.parse(example);
-    expect(doc.version).toBe(3);
+    // A version-3 file: the example without the fields format 4 added.
+    const doc = { ...JSON.parse(example), version: 3 };
     for (const n of doc.graph.nodes)
       for (const k of ['neuron', 'learnTauMem', 'tauInit', 'tauAdapt']) delete n.params[k];
+    for (const e of doc.graph.edges) for (const k of ['delay', 'delaySteps', 'maxDelay']) delete e.params?.[k];
     const v3 = restoreSnnFile(doc, 'v3.snn.json');
     expect(v3.ok).toBe(true);
     if (!v3.ok) return;
