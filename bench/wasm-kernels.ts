@@ -20,6 +20,8 @@ import {
   adjointRowJs,
   adjointSampleJs,
   lifForwardJs,
+  randomF32 as randomF32From,
+  randomSpikes,
   recurrentProductJs,
 } from '../main/engine/wasm/reference';
 import { Random } from '../main/util/random';
@@ -35,20 +37,8 @@ const only = arg('only', '')
 const T = 100;
 const rng = new Random(0);
 
-function randomF32(n: number, mean = 0, std = 1): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.normal(mean, std);
-  return a;
-}
-function spikes(rows: number, units: number, rate: number) {
-  const offsets = new Int32Array(rows + 1);
-  const list: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < units; i++) if (rng.uniform() < rate) list.push(i);
-    offsets[r + 1] = list.length;
-  }
-  return { offsets, units: Int32Array.from(list) };
-}
+const randomF32 = (n: number, mean = 0, std = 1) => randomF32From(rng, n, mean, std);
+const spikes = (rows: number, units: number, rate: number) => randomSpikes(rng, rows, units, rate);
 
 function time(fn: () => void): { ms: number; cpu: number } {
   fn();

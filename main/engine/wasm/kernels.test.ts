@@ -14,6 +14,8 @@ import {
   adjointRowJs,
   adjointSampleJs,
   lifForwardJs,
+  randomF32,
+  randomSpikes,
   readoutForwardJs,
   recurrentProductJs,
 } from './reference';
@@ -29,23 +31,6 @@ function firstDifference(a: Arr, b: Arr): string | null {
 
 function expectSame(what: string, wasm: Arr, js: Arr) {
   expect(firstDifference(wasm, js), what).toBeNull();
-}
-
-function randomF32(rng: Random, n: number, mean = 0, std = 1, zeros = 0): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.uniform() < zeros ? 0 : rng.normal(mean, std);
-  return a;
-}
-
-/** CSR spikes over `rows` (sample, step) rows of `units` units, each cell spiking with `rate`. */
-function randomSpikes(rng: Random, rows: number, units: number, rate: number) {
-  const offsets = new Int32Array(rows + 1);
-  const list: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < units; i++) if (rng.uniform() < rate) list.push(i);
-    offsets[r + 1] = list.length;
-  }
-  return { offsets, units: Int32Array.from(list) };
 }
 
 const sizes = [1, 2, 3, 4, 5, 7, 8, 16, 17, 20, 31, 100, 203];

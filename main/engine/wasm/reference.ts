@@ -4,6 +4,8 @@
 // arithmetic stored to the arrays' precision). The kernel tests
 // check each kernel against these bit for bit (the dense products to float32 rounding), and
 // bench/wasm-kernels.ts times the two side by side.
+
+import type { Random } from '../../util/random';
 import { addRow, addRows, detectSpikes, lifStep, nirStep, readoutSample, updateState } from '../fast/fastEngine';
 import type { FloatArray } from '../loss';
 import type { SurrogateFn } from '../surrogate';
@@ -213,4 +215,22 @@ export function recurrentProductJs(out: FloatArray, li: FloatArray, Vt: FloatArr
       for (let j = 0; j < N; j++) out[o + j] = (out[o + j] as number) + (Vt[r + j] as number) * l;
     }
   }
+}
+
+/** Test and benchmark data: n normal(mean, std) values, a share `zeros` of them 0. */
+export function randomF32(rng: Random, n: number, mean = 0, std = 1, zeros = 0): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform() < zeros ? 0 : rng.normal(mean, std);
+  return a;
+}
+
+/** Test and benchmark data: CSR spikes over `rows` (sample, step) rows of `units` units, each cell spiking with `rate`. */
+export function randomSpikes(rng: Random, rows: number, units: number, rate: number) {
+  const offsets = new Int32Array(rows + 1);
+  const list: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < units; i++) if (rng.uniform() < rate) list.push(i);
+    offsets[r + 1] = list.length;
+  }
+  return { offsets, units: Int32Array.from(list) };
 }
