@@ -158,6 +158,11 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
       }
     }
     if (node.kind === 'lif') {
+      if (node.params.neuron === 'adlif')
+        problems.push(
+          `${label(node)} is an adaptive LIF (adLIF) population, which NIR cannot express: NIR has no adaptive LIF node ` +
+            '(its CubaLIF has no adaptation current). Switch the population to "Neuron model: LIF" and retrain to export it',
+        );
       if (node.params.reset === 'subtract')
         problems.push(
           `${label(node)} uses the subtractive reset (U - threshold), which NIR cannot express: ` +

@@ -150,6 +150,15 @@ describe('NIR export', () => {
     file.graph.nodes.find((n) => n.id === 'h0')!.name = 'Hidden layer';
     expect(() => exportNirTree(file)).toThrow(NirExportError);
     expect(() => exportNirTree(file)).toThrow(/LIF population 'Hidden layer' uses the subtractive reset/);
+    const adaptive = trainedFile();
+    const h0 = adaptive.graph.nodes.find((n) => n.id === 'h0');
+    if (h0?.kind === 'lif') {
+      h0.name = 'Adaptive';
+      h0.params.neuron = 'adlif';
+    }
+    expect(() => exportNirTree(adaptive)).toThrow(
+      /LIF population 'Adaptive' is an adaptive LIF \(adLIF\) population, which NIR cannot express: NIR has no adaptive LIF node/,
+    );
     const untrained = trainedFile();
     delete untrained.weights;
     expect(() => exportNirTree(untrained)).toThrow(/has no trained weights/);
