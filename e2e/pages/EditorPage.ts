@@ -160,7 +160,13 @@ export class EditorPage {
   private async submitPathDialog(keys: string, dialogId: string, prefix: string, path: string) {
     await this.page.keyboard.press(keys);
     const dialog = this.page.getByTestId(dialogId);
-    await dialog.getByTestId(`${prefix}-path`).fill(path);
+    const field = dialog.getByTestId(`${prefix}-path`);
+    // Save as proposes a path once the server answers; if that lands between fill's select-all
+    // and its typing, the typed path is appended to the proposal. Fill again until it holds.
+    await expect(async () => {
+      await field.fill(path);
+      await expect(field).toHaveValue(path, { timeout: 500 });
+    }).toPass({ timeout: 10_000 });
     await dialog.getByTestId(`${prefix}-submit`).click();
     await expect(dialog).toBeHidden();
   }
