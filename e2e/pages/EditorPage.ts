@@ -20,8 +20,9 @@ export async function storeState<T>(page: Page, path: string): Promise<T> {
 
 export class Palette {
   constructor(private readonly page: Page) {}
-  item(kind: NodeKind): Locator {
-    return this.page.getByTestId(`palette-${kind}`);
+  /** A node kind's entry, or a preset's ('adlif'). */
+  item(entry: NodeKind | 'adlif'): Locator {
+    return this.page.getByTestId(`palette-${entry}`);
   }
 }
 
@@ -48,8 +49,8 @@ export class Canvas {
   inputHandle(id: string): Locator {
     return this.node(id).locator('.react-flow__handle.target');
   }
-  /** Drags a kind from the palette onto the canvas at (x, y) within the canvas; returns the new node's id. */
-  async dropFromPalette(palette: Palette, kind: NodeKind, x: number, y: number): Promise<string> {
+  /** Drags a kind (or preset) from the palette onto the canvas at (x, y) within the canvas; returns the new node's id. */
+  async dropFromPalette(palette: Palette, kind: NodeKind | 'adlif', x: number, y: number): Promise<string> {
     const before = await storeState<number>(this.page, 'graph.nodes.length');
     await palette.item(kind).dragTo(this.root, { targetPosition: { x, y } });
     await expect.poll(() => storeState<number>(this.page, 'graph.nodes.length')).toBe(before + 1);
@@ -97,6 +98,13 @@ export class Inspector {
   }
   errors(): Locator {
     return this.root.locator('.field__error');
+  }
+  /** A titled group of fields ('adaptation', 'delay', 'learnable'). */
+  group(name: string): Locator {
+    return this.root.getByTestId(`field-group-${name}`);
+  }
+  async check(name: string, on = true) {
+    await this.field(name).setChecked(on);
   }
 }
 
