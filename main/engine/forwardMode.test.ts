@@ -74,6 +74,13 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
       let I = new Float64Array(N);
       let dI = new Float64Array(N);
       const c = p.inputScale;
+      // adLIF: the adaptation current A (the one the membrane update of step n reads) and the
+      // coupling P = a R + b S of the previous step, with tangents.
+      const ad = p.adaptation;
+      let A = new Float64Array(N);
+      let dA = new Float64Array(N);
+      let Pprev = new Float64Array(N);
+      let dPprev = new Float64Array(N);
       const bias = p.bias ? (W[p.id] as Float64Array) : null;
       const dBias = p.bias ? (D[p.id] as Float64Array) : null;
       for (let n = 0; n < T; n++) {
@@ -97,6 +104,33 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
         const ndU = new Float64Array(N);
         const nI = new Float64Array(N);
         const ndI = new Float64Array(N);
+        // A[n] = gamma A[n-1] + (1 - gamma) q P[n] (symplectic) or P[n-1] (forward Euler),
+        // P[n] = a R[n] + b S[n], R the membrane after the reset.
+        const w = new Float64Array(N);
+        const dw = new Float64Array(N);
+        if (ad) {
+          const nP = new Float64Array(N);
+          const ndP = new Float64Array(N);
+          for (let j = 0; j < N; j++) {
+            const sj = s[n * N + j] as number;
+            const dsj = ds[n * N + j] as number;
+            const dsReset = p.detachReset ? 0 : dsj;
+            const u = U[j] as number;
+            const du = dU[j] as number;
+            const r = p.reset === 'zero' ? u * (1 - sj) : u - p.threshold * sj;
+            const dr = p.reset === 'zero' ? du * (1 - sj) - u * dsReset : du - p.threshold * dsReset;
+            nP[j] = ad.a * r + ad.b * sj;
+            ndP[j] = ad.a * dr + ad.b * dsj;
+            const from = ad.symplectic ? nP : Pprev;
+            const dfrom = ad.symplectic ? ndP : dPprev;
+            w[j] = ad.gamma * (A[j] as number) + ad.k * (from[j] as number);
+            dw[j] = ad.gamma * (dA[j] as number) + ad.k * (dfrom[j] as number);
+          }
+          A = w;
+          dA = dw;
+          Pprev = nP;
+          dPprev = ndP;
+        }
         for (let j = 0; j < N; j++) {
           nI[j] = p.alpha * (I[j] as number) + (drive[j] as number);
           ndI[j] = p.alpha * (dI[j] as number) + (dDrive[j] as number);
@@ -110,13 +144,13 @@ function directional(plan: Plan, batch: SpikeBatch, W: Weights, D: Weights): { l
             const du = dU[j] as number;
             const v = p.reset === 'zero' ? u * (1 - sj) : u - p.threshold * sj;
             const dv = p.reset === 'zero' ? du * (1 - sj) - u * dsReset : du - p.threshold * dsReset;
-            nU[j] = p.beta * v + c * (nI[j] as number);
-            ndU[j] = p.beta * dv + c * (ndI[j] as number);
+            nU[j] = p.beta * v + c * ((nI[j] as number) - (w[j] as number));
+            ndU[j] = p.beta * dv + c * ((ndI[j] as number) - (dw[j] as number));
             continue;
           }
           // SpyTorch's order, and the readout under both: U[n+1] from I[n].
-          const v = p.beta * (U[j] as number) + c * (I[j] as number);
-          const dv = p.beta * (dU[j] as number) + c * (dI[j] as number);
+          const v = p.beta * (U[j] as number) + c * ((I[j] as number) - (w[j] as number));
+          const dv = p.beta * (dU[j] as number) + c * ((dI[j] as number) - (dw[j] as number));
           if (p.kind === 'readout') {
             nU[j] = v;
             ndU[j] = dv;
@@ -556,5 +590,84 @@ describe.each(['spytorch', 'nir'] as const)('synaptic delays: forward-mode deriv
       expect(seen, want).toContain(want);
     expect(delayDirections).toBeGreaterThanOrEqual(12);
     expect(nonzero / delayDirections).toBeGreaterThan(0.8);
+  });
+});
+
+describe.each(['spytorch', 'nir'] as const)('adLIF: forward-mode derivatives (%s)', (disc) => {
+  // Every hidden population adaptive: both update orders, the coupling a, the spike-triggered
+  // b and the scale q over their ranges, short and long adaptation time constants.
+  const adlifSpec = (i: number): NetSpec => {
+    const rng = new Random(2750159 * (i + 1));
+    const base = randomSpec(new Random(104729 * (i + 5)), i, disc);
+    const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
+    const hidden = base.hidden.map((h, d) => ({
+      ...h,
+      neuron: 'adlif' as const,
+      adaptation: (i + d) % 2 === 0 ? ('symplectic-euler' as const) : ('forward-euler' as const),
+      tauAdapt: pick([20, 150]),
+      adaptA: pick([0, 0.3, 1]),
+      adaptB: pick([0, 0.7, 2]),
+      adaptScale: pick([1, 10, 120]),
+    }));
+    return { ...base, hidden };
+  };
+
+  // One sample per batch, as the delays' cases (nothing to cancel against), three batches.
+  it.each(Array.from({ length: 24 }, (_, i) => i))('random adLIF graph %i: relative error <= 1e-9', (i) => {
+    const spec = adlifSpec(i);
+    for (const seed of [i, i + 100, i + 200]) expectAgreement(check(spec, seed, undefined, 0, 1), spec);
+  });
+
+  it('the adLIF cases cover both update orders, recurrence, two layers, resets and scales to 100; most derivatives are nonzero', () => {
+    const seen = new Set<string>();
+    let zero = 0;
+    let all = 0;
+    for (let i = 0; i < 24; i++) {
+      const spec = adlifSpec(i);
+      seen.add(`layers${spec.hidden.length}`);
+      seen.add(`scale${spec.training?.surrogateScale}`);
+      for (const h of spec.hidden) {
+        seen.add(h.adaptation as string);
+        seen.add(`${h.reset}-${h.detachReset ? 'detached' : 'differentiated'}`);
+        if (h.recurrent) seen.add('recurrent');
+        if (h.recurrent && spec.hidden.length === 2) seen.add('recurrent-two-layer');
+      }
+      for (const r of check(spec, i, undefined, 0, 1)) {
+        all++;
+        if (r.forward === 0) zero++;
+      }
+    }
+    for (const want of [
+      'symplectic-euler',
+      'forward-euler',
+      'layers1',
+      'layers2',
+      'recurrent',
+      'recurrent-two-layer',
+      'zero-detached',
+      'zero-differentiated',
+      'subtract-detached',
+      'subtract-differentiated',
+      'scale100',
+    ])
+      expect(seen, want).toContain(want);
+    expect(zero / all).toBeLessThan(0.1);
+  });
+
+  it('the adaptation changes the spikes: adLIF and LIF graphs give different losses', () => {
+    let differ = 0;
+    for (let i = 0; i < 8; i++) {
+      const spec = adlifSpec(i);
+      const lif = { ...spec, hidden: spec.hidden.map((h) => ({ ...h, neuron: 'lif' as const })) };
+      const loss = (s: NetSpec) => {
+        const plan = compilePlan(buildGraph(s));
+        const W: Weights = {};
+        for (const [k, v] of Object.entries(initWeights(plan, i))) W[k] = Float64Array.from(v);
+        const batch = randomBatch(new Random(i + 1000), 3, s.timeSteps, s.inputs, s.classes, 0.15);
+        return new FastEngine(plan, { precision: 'float64', matmul: 'js' }).gradients(batch, W).loss;
+      };
+      if (loss(spec) !== loss(lif)) differ++;
+    }
+    expect(differ).toBeGreaterThanOrEqual(6);
   });
 });

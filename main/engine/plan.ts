@@ -54,11 +54,26 @@ export interface PopulationPlan {
   threshold: number;
   reset: 'zero' | 'subtract';
   detachReset: boolean;
+  /** adLIF's adaptation current (docs/model.md "Adaptive LIF"); null for plain LIF. */
+  adaptation: AdaptationPlan | null;
   /** Feed-forward connections into this population (recurrence excluded). */
   incoming: ConnectionPlan[];
   recurrent: ConnectionPlan | null;
   /** True when the loss depends on this population, so the backward pass visits it. */
   inLoss: boolean;
+}
+
+/**
+ * adLIF: W[n] = gamma W[n-1] + k (a R[n - lag] + b S[n - lag]), k = (1 - gamma) q, R the membrane
+ * after the reset; lag 0 (symplectic Euler, the new membrane) or 1 (forward Euler, the previous
+ * one); the membrane update takes c (I - W[n]) where LIF takes c I.
+ */
+export interface AdaptationPlan {
+  gamma: number;
+  a: number;
+  b: number;
+  k: number;
+  symplectic: boolean;
 }
 
 export interface ConnectionPlan {
@@ -118,9 +133,9 @@ export function compilePlan(graph: GraphDocument): Plan {
   for (const node of graph.nodes) {
     if (node.kind !== 'lif' && node.kind !== 'readout') continue;
     const p = node.params as Record<string, unknown>;
-    if (p.neuron === 'adlif' || p.learnTauMem || p.learnTauSyn || p.learnThreshold || p.tauInit !== 'constant')
+    if (p.learnTauMem || p.learnTauSyn || p.learnThreshold || p.tauInit !== 'constant')
       throw new PlanError(
-        `'${node.name}' uses adLIF or per-neuron parameters, which this engine does not train yet (issue 13 in progress).`,
+        `'${node.name}' uses per-neuron (learnable or heterogeneous) parameters, which this engine does not train yet (issue 13 in progress).`,
       );
   }
   const dataset = nodesOfKind(graph, 'dataset')[0] as Extract<GraphNode, { kind: 'dataset' }>;
@@ -157,6 +172,7 @@ export function compilePlan(graph: GraphDocument): Plan {
         threshold: 1,
         reset: 'zero',
         detachReset: true,
+        adaptation: null,
       });
     } else {
       const p = node.params;
@@ -173,6 +189,7 @@ export function compilePlan(graph: GraphDocument): Plan {
         threshold: lif ? lif.threshold : 1,
         reset: lif ? lif.reset : 'zero',
         detachReset: lif ? lif.detachReset : true,
+        adaptation: lif?.neuron === 'adlif' ? adaptationOf(lif, decay, node.name) : null,
       });
     }
     indexOf.set(node.id, populations.length - 1);
@@ -203,6 +220,8 @@ export function compilePlan(graph: GraphDocument): Plan {
       trainable: false,
     };
     connections.push(conn);
+    if (conn.recurrent && tp.adaptation && conn.delay.mode !== 'none')
+      throw new PlanError(`'${tp.name}' is adLIF with a delayed recurrence, which this engine does not run yet.`);
     if (conn.recurrent) tp.recurrent = conn;
     else tp.incoming.push(conn);
   }
@@ -264,6 +283,23 @@ export function compilePlan(graph: GraphDocument): Plan {
     dt,
     inputUnits: shape.units,
     classes: shape.classes,
+  };
+}
+
+function adaptationOf(
+  p: Extract<GraphNode, { kind: 'lif' }>['params'],
+  decay: (tau: number) => number,
+  name: string,
+): AdaptationPlan {
+  const gamma = decay(p.tauAdapt);
+  if (!(gamma > 0 && gamma < 1))
+    throw new PlanError(`'${name}': the adaptation time constant must be longer than the time step.`);
+  return {
+    gamma,
+    a: p.adaptA,
+    b: p.adaptB,
+    k: (1 - gamma) * p.adaptScale,
+    symplectic: p.adaptation === 'symplectic-euler',
   };
 }
 

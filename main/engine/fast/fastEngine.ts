@@ -45,6 +45,7 @@ import {
   wasmKernelsAvailable,
   ZERO_RESET,
 } from '../wasm/kernels';
+import { adlifAdjoint, adlifAdjointSample, adlifForwardSample, adlifState } from './adlif';
 import { type DelayedConnection, delayedConnections } from './delays';
 
 export interface FastEngineOptions {
@@ -352,7 +353,7 @@ export class FastEngine implements Engine {
     for (const ws of this.spaces) {
       const p = ws.pop;
       if (p.kind === 'input') continue;
-      if (kb && ws.k && !this.delayedRecurrence(p)) {
+      if (kb && ws.k && !this.delayedRecurrence(p) && !p.adaptation) {
         this.forwardKernels(kb, ws, B, keepForBackward, weights);
         continue;
       }
@@ -378,6 +379,7 @@ export class FastEngine implements Engine {
       const mem = ws.mem;
       let cursor = 0;
       if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
+      const adlif = p.adaptation ? adlifState(this.F, N) : null;
       for (let b = 0; b < B; b++) {
         // The bias current joins every step's drive.
         if (bias) for (let n = 0; n < T; n++) drive.set(bias, n * N);
@@ -395,6 +397,26 @@ export class FastEngine implements Engine {
         }
         if (p.kind === 'readout') {
           readoutSample(U, I, N, T, b, drive, ws.y as FloatArray, alpha, beta, c);
+          continue;
+        }
+        if (adlif) {
+          const { offsets, units } = ws.spikes;
+          cursor = adlifForwardSample(
+            p,
+            nir,
+            adlif,
+            drive,
+            rec,
+            b,
+            T,
+            ws.spiked,
+            offsets,
+            units,
+            cursor,
+            sgOut,
+            pre,
+            mem,
+          );
           continue;
         }
         I.fill(0);
@@ -682,8 +704,12 @@ export class FastEngine implements Engine {
         const scale = t.surrogateScale;
         // The exp surrogates run the JS loops.
         const recDelayed = this.delayedRecurrence(p);
-        const kernelAdjoint = kb && ks && kind !== null && !recDelayed;
-        if (kernelAdjoint && kb && ks && kind !== null && V) {
+        const kernelAdjoint = kb && ks && kind !== null && !recDelayed && !p.adaptation;
+        if (p.adaptation) {
+          const adj = adlifAdjoint(this.F, N);
+          for (let b = 0; b < B; b++)
+            adlifAdjointSample(p, nir, this.sg, adj, V, b, T, lastOf[b] as number, gD, gS, gCount, um, spiked, pre);
+        } else if (kernelAdjoint && kb && ks && kind !== null && V) {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;
           kb.k.transpose(at(ks.Vt), at(kb.weights[(recC as { id: string }).id] as Float32Array), N, N);
