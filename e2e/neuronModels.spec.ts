@@ -1,6 +1,6 @@
 // The newer model parts in the editor: draw an adaptive LIF network with a learnable delayed
-// connection (fields shown by model and mode, labels, bounds), save and reopen it; train a
-// network with learnable delays briefly and see the trained delays as a histogram, kept
+// connection (fields shown by model and mode, labels, bounds), save and reopen it; train an
+// adLIF network with learnable delays briefly and see the trained delays as a histogram, kept
 // through save and reopen.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
@@ -103,12 +103,12 @@ test('draws an adLIF network with a learnable delayed connection; save and reope
   await expect(inspector.group('adaptation')).toBeVisible();
 });
 
-test('trains a network with learnable delays briefly, shows their histogram and keeps them through save and reopen', async ({
+test('trains an adLIF network with learnable delays briefly, shows the delays histogram and keeps them through save and reopen', async ({
   app,
 }) => {
   const editor = new EditorPage(app);
   const { inspector } = editor;
-  const { inputEdge, inputLabel } = await drawNetwork(editor, 'lif');
+  const { inputEdge, inputLabel } = await drawNetwork(editor, 'adlif');
   await expect(editor.problems.root).toContainText('No problems');
 
   await app.getByTestId('train').click();
