@@ -231,6 +231,19 @@ export class ReferenceEngine implements Engine {
       const delayedRecurrence = p.recurrent !== null && (recTaps.length !== 1 || recTaps[0]?.k !== 0);
       const out: tf.Tensor[] = [];
       const mem: tf.Tensor[] = [];
+      // adLIF (docs/model.md): with R the reset membrane and P = a R + b S, the adaptation the
+      // membrane update of step n subtracts from I is W[n] = gamma W[n-1] + k P[n] (symplectic)
+      // or gamma W[n-1] + k P[n-1] (forward Euler); LIF: 0.
+      const ad = p.adaptation;
+      let Wa: tf.Tensor = tf.zeros([B, N]);
+      let Pprev: tf.Tensor = tf.zeros([B, N]);
+      const adapt = (R: tf.Tensor, S: tf.Tensor): tf.Tensor | null => {
+        if (!ad) return null;
+        const P = tf.add(tf.mul(ad.a, R), tf.mul(ad.b, S));
+        Wa = tf.add(tf.mul(ad.gamma, Wa), tf.mul(ad.k, ad.symplectic ? P : Pprev));
+        Pprev = P;
+        return Wa;
+      };
       if (plan.discretisation === 'nir') {
         // NIR's forward Euler (docs/model.md): U holds P[n], the membrane the spike of step n
         // is read from; I the current after step n-1.
@@ -250,7 +263,8 @@ export class ReferenceEngine implements Engine {
           const v = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(p.threshold, Sreset));
           if (keepMembranes) mem.push(U);
           out.push(S);
-          U = tf.add(tf.mul(p.beta, v), tf.mul(c, I));
+          const w = adapt(v, S);
+          U = tf.add(tf.mul(p.beta, v), tf.mul(c, w ? tf.sub(I, w) : I));
           previous = S;
         }
         spikes[p.index] = tf.stack(out, 1) as tf.Tensor3D;
@@ -270,7 +284,9 @@ export class ReferenceEngine implements Engine {
           if (r) d = tf.add(d, r);
         } else if (V) d = tf.add(d, tf.matMul(S as tf.Tensor2D, V));
         const nextI = tf.add(tf.mul(p.alpha, I), d);
-        const v = tf.add(tf.mul(p.beta, U), tf.mul(c, I));
+        const R = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(p.threshold, Sreset));
+        const w = ad ? adapt(R, S) : null;
+        const v = tf.add(tf.mul(p.beta, U), tf.mul(c, w ? tf.sub(I, w) : I));
         const nextU = p.reset === 'zero' ? tf.mul(v, tf.sub(1, Sreset)) : tf.sub(v, tf.mul(p.threshold, Sreset));
         if (keepMembranes) mem.push(U);
         out.push(S);
