@@ -370,6 +370,18 @@ function gaussian(rng: Random, n: number): Float64Array {
 
 const CASES = 48;
 
+/** What the random graphs must cover: depth, recurrence, and every reset differentiated or not. */
+const STRUCTURES = [
+  'layers1',
+  'layers2',
+  'recurrent',
+  'recurrent-two-layer',
+  'zero-detached',
+  'zero-differentiated',
+  'subtract-detached',
+  'subtract-differentiated',
+];
+
 /** Each direction's forward and reverse derivatives agree to 1e-9 of the derivative. */
 function expectAgreement(results: ReturnType<typeof check>, spec: NetSpec) {
   for (const r of results) {
@@ -471,14 +483,7 @@ describe.each(['spytorch', 'nir'] as const)(
         seen.add(spec.loss?.loss as string);
       }
       for (const want of [
-        'layers1',
-        'layers2',
-        'recurrent',
-        'recurrent-two-layer',
-        'zero-detached',
-        'zero-differentiated',
-        'subtract-detached',
-        'subtract-differentiated',
+        ...STRUCTURES,
         'scale20',
         'scale100',
         'hidden-bias',
@@ -637,19 +642,7 @@ describe.each(['spytorch', 'nir'] as const)('adLIF: forward-mode derivatives (%s
         if (r.forward === 0) zero++;
       }
     }
-    for (const want of [
-      'symplectic-euler',
-      'forward-euler',
-      'layers1',
-      'layers2',
-      'recurrent',
-      'recurrent-two-layer',
-      'zero-detached',
-      'zero-differentiated',
-      'subtract-detached',
-      'subtract-differentiated',
-      'scale100',
-    ])
+    for (const want of ['symplectic-euler', 'forward-euler', ...STRUCTURES, 'scale100'])
       expect(seen, want).toContain(want);
     expect(zero / all).toBeLessThan(0.1);
   });

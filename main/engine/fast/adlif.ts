@@ -16,6 +16,7 @@
 import type { FloatArray } from '../loss';
 import type { AdaptationPlan, PopulationPlan } from '../plan';
 import type { SurrogateFn } from '../surrogate';
+import { detectSpikes } from './fastEngine';
 
 /** One sample's state, reused across samples. */
 export interface AdlifState {
@@ -65,14 +66,7 @@ export function adlifForwardSample(
     const base = (b * T + n) * N;
     const d = n * N;
     const first = cursor;
-    for (let j = 0; j < N; j++) {
-      const u = U[j] as number;
-      const s = u - theta > 0 ? 1 : 0;
-      spiked[base + j] = s;
-      if (s) units[cursor++] = j;
-      if (sgOut) sgOut[base + j] = u;
-      if (mem) mem[base + j] = u;
-    }
+    cursor = detectSpikes(U, N, theta, spiked, base, units, cursor, sgOut, mem);
     offsets[b * T + n + 1] = cursor;
     // Recurrent spikes of step n join the drive of n (SpyTorch) or n + 1 (NIR).
     const rd = nir ? d + N : d;
