@@ -39,6 +39,21 @@ describe('Trainer', () => {
     expect(done.testAcc).toBeGreaterThan(0.5);
   });
 
+  it('trains an adLIF network (recurrent, symplectic Euler) in the fast engine and learns', async () => {
+    const adlif: NetSpec = {
+      ...spec,
+      hidden: [{ size: 16, neuron: 'adlif', adaptation: 'symplectic-euler', adaptScale: 10, recurrent: true }],
+    };
+    const events = await collect(new Trainer(buildGraph(adlif), data(), { seed: 3 }));
+    const done = events.at(-1);
+    expect(done?.type).toBe('done');
+    if (done?.type !== 'done') return;
+    expect(done.engine).toBe('fast');
+    const epochs = events.filter((e) => e.type === 'epoch');
+    expect(epochs[5]?.trainLoss).toBeLessThan(epochs[0]?.trainLoss as number);
+    expect(done.testAcc).toBeGreaterThan(0.5);
+  });
+
   it('is deterministic: same seed, same weights and losses', async () => {
     const run = async () => {
       const trainer = new Trainer(buildGraph(spec), data(), { seed: 11, epochs: 2 });
