@@ -42,7 +42,7 @@ const VARIANTS = {
   lif: 'LIF (fixed time constants)',
   'lif-tau': 'LIF + learnable heterogeneous time constants',
   'lif-delay': 'LIF + learnable delays',
-  adlif: 'adaptive LIF (SE-adLIF)',
+  adlif: 'adaptive LIF (SE-adLIF, a, b and tauAdapt fixed)',
   'adlif-delay': 'adaptive LIF + learnable delays',
 } as const;
 type Variant = keyof typeof VARIANTS;
@@ -56,8 +56,6 @@ function studyGraph(variant: Variant, epochs: number): GraphDocument {
     Object.assign(hidden, {
       neuron: 'adlif',
       adaptation: 'symplectic-euler',
-      learnTauMem: true,
-      learnAdaptation: true,
     });
   const input: Record<string, unknown> = { init: 'spytorch', scale: 7 };
   if (variant === 'lif-delay' || variant === 'adlif-delay') Object.assign(input, { delay: 'learnable', maxDelay: 25 });
