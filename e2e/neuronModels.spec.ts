@@ -72,7 +72,10 @@ test('draws an adLIF network with a learnable delayed connection; save and reope
   await inspector.type('adaptA', '3');
   await expect(inspector.root).toContainText('must be at most');
   await inspector.type('adaptA', '0.5');
-  await expect(inspector.errors()).toHaveCount(0);
+  // Per-neuron training and initial spreads are not built in the engines yet: each switch says
+  // so on its field before Train, instead of the run failing.
+  await expect(inspector.errors()).toHaveCount(3);
+  await expect(inspector.root).toContainText('per-neuron membrane time constants cannot be trained or drawn yet');
   await expect(canvas.node(hidden)).toContainText('24 adLIF (SE) neurons');
   await expect(canvas.node(hidden)).toContainText('τ₀ uniform ±0.5');
   await expect(canvas.node(hidden).getByTestId('node-learning')).toContainText('learns τmem, adaptation');
@@ -84,7 +87,7 @@ test('draws an adLIF network with a learnable delayed connection; save and reope
   await expect(canvas.node(hidden).getByTestId('node-learning')).toHaveText('learns τmem');
   await inspector.choose('neuron', 'adlif');
   await expect(inspector.group('adaptation')).toBeVisible();
-  await expect(editor.problems.root).toContainText('No problems');
+  await expect(editor.problems.root).toContainText('per-neuron adaptation parameters cannot be trained or drawn yet');
 
   const onDisk = await saveAndReopen(editor, 'adlif-delays.snn.json');
   const node = onDisk.graph.nodes.find((n: { id: string }) => n.id === hidden);

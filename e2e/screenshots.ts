@@ -51,7 +51,7 @@ async function trainAdaptive(page: Page) {
   await store(
     page,
     `(() => { const s = window.__spikewright.store.getState();
-    for (const [k, v] of Object.entries({ neuron: 'adlif', learnTauMem: true, learnThreshold: true, learnAdaptation: true, tauInit: 'gamma', tauSpread: 0.3 })) s.setNodeParam('hidden', k, v);
+    for (const [k, v] of Object.entries({ neuron: 'adlif' })) s.setNodeParam('hidden', k, v);
     s.setNodeParam('data', 'samplesPerClass', 40);
     s.setNodeParam('train', 'epochs', 1);
     s.setNodeParam('train', 'batchSize', 64);

@@ -130,14 +130,6 @@ export class PlanError extends Error {}
 export function compilePlan(graph: GraphDocument): Plan {
   const errors = validateGraph(graph).filter((p) => p.severity === 'error');
   if (errors.length) throw new PlanError(`The graph cannot be trained: ${errors.map((e) => e.message).join('; ')}`);
-  for (const node of graph.nodes) {
-    if (node.kind !== 'lif' && node.kind !== 'readout') continue;
-    const p = node.params as Record<string, unknown>;
-    if (p.learnTauMem || p.learnTauSyn || p.learnThreshold || p.tauInit !== 'constant')
-      throw new PlanError(
-        `'${node.name}' uses per-neuron (learnable or heterogeneous) parameters, which this engine does not train yet (issue 13 in progress).`,
-      );
-  }
   const dataset = nodesOfKind(graph, 'dataset')[0] as Extract<GraphNode, { kind: 'dataset' }>;
   const training = (nodesOfKind(graph, 'training')[0] as Extract<GraphNode, { kind: 'training' }>).params;
   const lossNode = nodesOfKind(graph, 'loss')[0] as Extract<GraphNode, { kind: 'loss' }>;

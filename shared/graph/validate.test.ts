@@ -155,3 +155,26 @@ describe('validateGraph', () => {
     expect(order.indexOf('hidden')).toBeLessThan(order.indexOf('out'));
   });
 });
+
+describe('per-neuron parameters the engines do not train yet', () => {
+  it('names each learnable or heterogeneous switch that is on as an error on its field, and nothing when they are off', () => {
+    const base = newNode('lif', 'h', 'hidden', { neuron: 'adlif' });
+    const graphWith = (params: Record<string, unknown>) => ({
+      nodes: [{ ...base, params: { ...base.params, ...params } }],
+      edges: [],
+    });
+    const fields = (params: Record<string, unknown>) =>
+      validateGraph(graphWith(params) as GraphDocument)
+        .filter((p) => p.message.includes('cannot be trained or drawn yet'))
+        .map((p) => p.field);
+    expect(fields({})).toEqual([]);
+    expect(fields({ learnTauMem: true, learnThreshold: true, learnAdaptation: true, tauInit: 'gamma' })).toEqual([
+      'learnTauMem',
+      'learnThreshold',
+      'learnAdaptation',
+      'tauInit',
+    ]);
+    // learnAdaptation applies to adLIF only.
+    expect(fields({ neuron: 'lif', learnAdaptation: true })).toEqual([]);
+  });
+});

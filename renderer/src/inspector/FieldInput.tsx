@@ -31,7 +31,7 @@ export function FieldInput({ name, field, value, onChange, problem }: Props) {
   const testId = `field-${name}`;
   if (field.type === 'boolean')
     return (
-      <div className="field field--check">
+      <div className={`field field--check${problem ? ' has-error' : ''}`}>
         <label htmlFor={id}>
           <input
             id={id}
@@ -45,7 +45,7 @@ export function FieldInput({ name, field, value, onChange, problem }: Props) {
           />
           <span>{field.label}</span>
         </label>
-        {help && <div className="field__help">{help}</div>}
+        <FieldNote error={problem} help={help} bounds={null} />
       </div>
     );
   return (
