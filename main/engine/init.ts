@@ -2,6 +2,7 @@
 // position) so adding a connection does not change the weights of the others.
 
 import { mixSeeds, Random } from '../util/random';
+import { initNeuronParams } from './neuronParams';
 import type { ConnectionPlan, Plan, PopulationPlan, WeightSet } from './plan';
 
 /** Assumed firing probability per step of a population when no measurement is given. */
@@ -25,6 +26,8 @@ export function initWeights(plan: Plan, seed: number, rates: Record<string, numb
   });
   // Bias currents start at 0 (as torch's would after zeroing; NIR files import theirs).
   for (const p of plan.populations) if (p.bias) out[p.id] = new Float32Array(p.size);
+  // Per-neuron parameters, each population from a stream of its own (neuronParams.ts).
+  Object.assign(out, initNeuronParams(plan, seed));
   return out;
 }
 

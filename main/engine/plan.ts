@@ -26,6 +26,8 @@
 // Readout (leaky integrator, both): I[n+1] = alpha I[n] + x[n], U[n+1] = beta U[n] + c I[n];
 // its trace is U[0..T] (T+1 values, U[0] = 0), as SpyTorch's out_rec; under 'nir' U[k] is the
 // reference's CubaLI v after step k-1, the same equations.
+
+import type { NeuronParamName } from '../../shared/file/snnFile';
 import { type GraphDocument, type GraphNode, nodesOfKind } from '../../shared/graph/document';
 import type {
   ConnectionParams,
@@ -56,6 +58,8 @@ export interface PopulationPlan {
   detachReset: boolean;
   /** adLIF's adaptation current (docs/model.md "Adaptive LIF"); null for plain LIF. */
   adaptation: AdaptationPlan | null;
+  /** Per-neuron parameters (neuronParams.ts), when the population is heterogeneous or learns them; else null. */
+  perNeuron: PerNeuronPlan | null;
   /** Feed-forward connections into this population (recurrence excluded). */
   incoming: ConnectionPlan[];
   recurrent: ConnectionPlan | null;
@@ -73,7 +77,24 @@ export interface AdaptationPlan {
   a: number;
   b: number;
   k: number;
+  /** The adaptation scale: k = (1 - gamma) q. */
+  q: number;
   symplectic: boolean;
+}
+
+/**
+ * A population with one value per neuron of its parameters (docs/model.md "Per-neuron
+ * parameters"), held in the parameter record under neuronKey(id, name): all of `names`, of which
+ * the optimizer trains `learned`. Time constants start as `init` says around `nominal`.
+ */
+export interface PerNeuronPlan {
+  names: NeuronParamName[];
+  learned: NeuronParamName[];
+  init: 'constant' | 'uniform' | 'gamma';
+  spread: number;
+  nominal: Record<NeuronParamName, number>;
+  /** c = 1 - beta per neuron (scaleInput). */
+  scaleInput: boolean;
 }
 
 export interface ConnectionPlan {
@@ -165,6 +186,7 @@ export function compilePlan(graph: GraphDocument): Plan {
         reset: 'zero',
         detachReset: true,
         adaptation: null,
+        perNeuron: null,
       });
     } else {
       const p = node.params;
@@ -182,6 +204,7 @@ export function compilePlan(graph: GraphDocument): Plan {
         reset: lif ? lif.reset : 'zero',
         detachReset: lif ? lif.detachReset : true,
         adaptation: lif?.neuron === 'adlif' ? adaptationOf(lif, decay, node.name) : null,
+        perNeuron: perNeuronOf(node),
       });
     }
     indexOf.set(node.id, populations.length - 1);
@@ -291,7 +314,40 @@ function adaptationOf(
     a: p.adaptA,
     b: p.adaptB,
     k: (1 - gamma) * p.adaptScale,
+    q: p.adaptScale,
     symplectic: p.adaptation === 'symplectic-euler',
+  };
+}
+
+/** A population's per-neuron parameters as its node's fields ask for them, or null (none). */
+export function perNeuronOf(node: Extract<GraphNode, { kind: 'lif' | 'readout' }>): PerNeuronPlan | null {
+  const p = node.params;
+  const lif = node.kind === 'lif' ? node.params : null;
+  const adlif = lif?.neuron === 'adlif';
+  const learned: NeuronParamName[] = [];
+  if (p.learnTauMem) learned.push('tauMem');
+  if (p.learnTauSyn) learned.push('tauSyn');
+  if (lif?.learnThreshold) learned.push('threshold');
+  if (adlif && lif?.learnAdaptation) learned.push('tauAdapt', 'adaptA', 'adaptB');
+  const init = p.tauInit ?? 'constant';
+  if (!learned.length && init === 'constant') return null;
+  const names: NeuronParamName[] = lif
+    ? ['tauMem', 'tauSyn', 'threshold', ...(adlif ? (['tauAdapt', 'adaptA', 'adaptB'] as const) : [])]
+    : ['tauMem', 'tauSyn'];
+  return {
+    names,
+    learned,
+    init,
+    spread: p.tauSpread ?? 0,
+    nominal: {
+      tauMem: p.tauMem,
+      tauSyn: p.tauSyn,
+      threshold: lif?.threshold ?? 1,
+      tauAdapt: lif?.tauAdapt ?? 0,
+      adaptA: lif?.adaptA ?? 0,
+      adaptB: lif?.adaptB ?? 0,
+    },
+    scaleInput: p.scaleInput,
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { base64ToFloat32 } from '../../shared/file/base64';
 import { newSnnFile } from '../../shared/file/snnFile';
 import { Optimizer } from './optimizer';
 import { optimizerStateFromFile, weightsFromFile, withTrainedWeights } from './snnWeights';
@@ -101,6 +102,79 @@ describe('Trainer', () => {
       optimizerState: optimizerStateFromFile(file),
     });
     expect(resumed.getWeights().h0).toEqual(trained.h0);
+  });
+
+  it('trains per-neuron time constants, thresholds and adaptation from a gamma spread, keeps them in bounds, saves them in ms and resumes from them', async () => {
+    const learning: NetSpec = {
+      ...spec,
+      hidden: [
+        {
+          size: 16,
+          neuron: 'adlif',
+          adaptScale: 10,
+          learnTauMem: true,
+          learnTauSyn: true,
+          learnThreshold: true,
+          learnAdaptation: true,
+          tauInit: 'gamma',
+          tauSpread: 0.5,
+        },
+      ],
+      readout: { learnTauMem: true },
+      // A large rate, so that bounds are reached in a few steps.
+      training: { ...spec.training, learningRate: 0.2 },
+    };
+    const graph = buildGraph(learning);
+    const trainer = new Trainer(graph, data(), { seed: 3, epochs: 3 });
+    const start = trainer.getWeights();
+    const file0 = withTrainedWeights(
+      newSnnFile(graph, { positions: {} }, { name: 'p', description: '' }, 'test'),
+      start,
+      {
+        epochs: 0,
+      },
+    );
+    const tau0 = base64ToFloat32(file0.neuronParams?.h0?.tauMem?.data ?? '') as Float32Array;
+    // Gamma draws around 10 ms: spread, all positive, near the mean on average.
+    expect(new Set(tau0).size).toBe(16);
+    expect(Math.min(...tau0)).toBeGreaterThan(0);
+    expect(tau0.reduce((a, v) => a + v, 0) / 16).toBeGreaterThan(5);
+    expect(tau0.reduce((a, v) => a + v, 0) / 16).toBeLessThan(15);
+    const events = await collect(trainer);
+    const done = events.at(-1);
+    expect(done?.type).toBe('done');
+    const epochs = events.filter((e) => e.type === 'epoch');
+    expect(epochs[2]?.trainLoss).toBeLessThan(epochs[0]?.trainLoss as number);
+    const trained = trainer.getWeights();
+    for (const key of ['h0.tauMem', 'h0.tauSyn', 'h0.threshold', 'h0.tauAdapt', 'h0.adaptA', 'h0.adaptB', 'out.tauMem'])
+      expect(trained[key], key).not.toEqual(start[key]);
+    // The readout's synaptic time constants are held per neuron (its membrane's are) but not learned.
+    expect(trained['out.tauSyn']).toEqual(start['out.tauSyn']);
+    const a = trained['h0.adaptA'] as Float32Array;
+    const b = trained['h0.adaptB'] as Float32Array;
+    const theta = trained['h0.threshold'] as Float32Array;
+    expect(a.every((v) => v >= 0 && v <= 1) && b.every((v) => v >= 0 && v <= 2)).toBe(true);
+    expect(theta.every((v) => v >= 0.001)).toBe(true);
+    const file = withTrainedWeights(file0, trained, { epochs: 3 }, trainer.getOptimizerState());
+    expect(Object.keys(file.neuronParams?.h0 ?? {}).sort()).toEqual(
+      ['adaptA', 'adaptB', 'tauAdapt', 'tauMem', 'tauSyn', 'threshold'].sort(),
+    );
+    expect(Object.keys(file.neuronParams?.out ?? {}).sort()).toEqual(['tauMem', 'tauSyn']);
+    expect(Object.keys(file.weights ?? {}).some((k) => k.includes('.'))).toBe(false);
+    expect(Object.keys(file.optimizerState?.slots ?? {})).toContain('h0.tauMem');
+    // In ms: the trained values are time constants near the 10 ms they started around.
+    const tau = base64ToFloat32(file.neuronParams?.h0?.tauMem?.data ?? '') as Float32Array;
+    expect(tau.every((v) => v > 0.5 && v < 1000)).toBe(true);
+    const back = weightsFromFile(file);
+    for (const key of Object.keys(trained).filter((k) => k.startsWith('h0.') || k.startsWith('out.')))
+      for (let j = 0; j < 16 && j < (trained[key] as Float32Array).length; j++)
+        expect(back[key]?.[j], key).toBeCloseTo(trained[key]?.[j] as number, 4);
+    const resumed = new Trainer(graph, data(), {
+      seed: 3,
+      initialWeights: back,
+      optimizerState: optimizerStateFromFile(file),
+    });
+    expect(resumed.getWeights()['h0.threshold']).toEqual(back['h0.threshold']);
   });
 
   it('the reference engine trains the same graph to nearly the same weights', async () => {

@@ -17,6 +17,7 @@ import {
 import { FastEngine } from './fast/fastEngine';
 import { initWeights } from './init';
 import type { FloatArray } from './loss';
+import { clampNeuronParams } from './neuronParams';
 import { Optimizer, type OptimizerState } from './optimizer';
 import { compilePlan, type Plan, type WeightSet } from './plan';
 import type { BatchResult, Engine, EngineName, Recording, RecordOptions } from './types';
@@ -94,6 +95,7 @@ export class Trainer {
       else this.notes.push(`Stored weights for '${id}' do not fit the graph and were re-initialised.`);
     }
     this.keepDelaysInBounds();
+    clampNeuronParams(p, this.weights);
     const t = p.training;
     const [own, delays] = splitDelayState(options.optimizerState, this.delayKeys());
     this.optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum, own);
@@ -269,6 +271,8 @@ export class Trainer {
         const delayMoments = this.delayOptimizer.snapshot();
         const [grads, delayGrads] = splitDelayGrads(result.grads, this.delayKeys());
         this.optimizer.step(this.weights, grads);
+        // Learned thresholds, a and b back within their bounds (time constants need none: logits).
+        clampNeuronParams(this.plan, this.weights);
         if (Object.keys(delayGrads).length) {
           this.delayOptimizer.step(this.weights, delayGrads);
           for (const c of this.plan.connections) {

@@ -156,25 +156,17 @@ describe('validateGraph', () => {
   });
 });
 
-describe('per-neuron parameters the engines do not train yet', () => {
-  it('names each learnable or heterogeneous switch that is on as an error on its field, and nothing when they are off', () => {
-    const base = newNode('lif', 'h', 'hidden', { neuron: 'adlif' });
-    const graphWith = (params: Record<string, unknown>) => ({
-      nodes: [{ ...base, params: { ...base.params, ...params } }],
-      edges: [],
-    });
-    const fields = (params: Record<string, unknown>) =>
-      validateGraph(graphWith(params) as GraphDocument)
-        .filter((p) => p.message.includes('cannot be trained or drawn yet'))
-        .map((p) => p.field);
-    expect(fields({})).toEqual([]);
-    expect(fields({ learnTauMem: true, learnThreshold: true, learnAdaptation: true, tauInit: 'gamma' })).toEqual([
-      'learnTauMem',
-      'learnThreshold',
-      'learnAdaptation',
-      'tauInit',
-    ]);
-    // learnAdaptation applies to adLIF only.
-    expect(fields({ neuron: 'lif', learnAdaptation: true })).toEqual([]);
+describe('per-neuron parameters', () => {
+  it('accepts learnable and heterogeneous switches on adLIF, LIF and readouts without a problem on their fields', () => {
+    const on = { learnTauMem: true, learnTauSyn: true, tauInit: 'gamma' as const, tauSpread: 0.5 };
+    const nodes = [
+      newNode('lif', 'a', 'adaptive', { neuron: 'adlif', ...on, learnThreshold: true, learnAdaptation: true }),
+      newNode('lif', 'l', 'plain', { ...on, learnThreshold: true }),
+      newNode('readout', 'r', 'out', on),
+    ];
+    const fields = validateGraph({ nodes, edges: [] } as GraphDocument)
+      .filter((p) => p.target?.type === 'node' && p.field)
+      .map((p) => `${p.target?.type === 'node' ? p.target.id : ''}.${p.field}`);
+    expect(fields).toEqual([]);
   });
 });

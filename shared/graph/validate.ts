@@ -47,12 +47,6 @@ export function validateGraph(graph: GraphDocument, options: ValidateOptions = {
     checkFields(nodeKindFields[node.kind], node.params, (field, message) =>
       nodeError(node, `${label(node)}: ${message}`, field),
     );
-    for (const field of unbuiltPerNeuronFields(node))
-      nodeError(
-        node,
-        `${label(node)}: per-neuron ${PER_NEURON_LABELS[field]} cannot be trained or drawn yet; the engines train one value per population. Turn this off to train`,
-        field,
-      );
   }
   const names = new Map<string, GraphNode>();
   for (const node of graph.nodes) {
@@ -285,28 +279,5 @@ export function topologicalOrder(graph: GraphDocument): GraphNode[] {
       if (d === 0) queue.push(n);
     }
   }
-  return out;
-}
-
-const PER_NEURON_LABELS = {
-  learnTauMem: 'membrane time constants',
-  learnTauSyn: 'synaptic time constants',
-  learnThreshold: 'thresholds',
-  learnAdaptation: 'adaptation parameters',
-  tauInit: 'initial time constants',
-} as const;
-
-/**
- * The per-neuron switches the document can hold but the engines do not run yet (learnable and
- * heterogeneous neuron parameters, docs/model.md): named as errors here, on their field, so the
- * Problems list and the inspector say so before Train rather than the run failing.
- */
-function unbuiltPerNeuronFields(node: GraphNode): (keyof typeof PER_NEURON_LABELS)[] {
-  if (node.kind !== 'lif' && node.kind !== 'readout') return [];
-  const p = node.params as Record<string, unknown>;
-  const out: (keyof typeof PER_NEURON_LABELS)[] = [];
-  for (const f of ['learnTauMem', 'learnTauSyn', 'learnThreshold'] as const) if (p[f] === true) out.push(f);
-  if (node.kind === 'lif' && p.neuron === 'adlif' && p.learnAdaptation === true) out.push('learnAdaptation');
-  if (p.tauInit !== undefined && p.tauInit !== 'constant') out.push('tauInit');
   return out;
 }

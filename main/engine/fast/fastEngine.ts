@@ -30,6 +30,7 @@ import type { SpikeBatch } from '../../data/types';
 import { sliceBatch, spikeTriples } from '../batch';
 import { delayKey } from '../delays';
 import { type FloatArray, readoutLoss, regularizerPenalty, spikeCountLoss } from '../loss';
+import { learnedGrads, type NeuronArrays, neuronArrays, neuronGrads } from '../neuronParams';
 import type { Plan, PopulationPlan, WeightSet } from '../plan';
 import { type SurrogateFn, trainingSurrogate } from '../surrogate';
 import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
@@ -45,8 +46,17 @@ import {
   wasmKernelsAvailable,
   ZERO_RESET,
 } from '../wasm/kernels';
-import { adlifAdjoint, adlifAdjointSample, adlifForwardSample, adlifState } from './adlif';
 import { type DelayedConnection, delayedConnections } from './delays';
+import {
+  type NeuronTrace,
+  neuronAdjoint,
+  neuronAdjointSample,
+  neuronForwardSample,
+  neuronState,
+  neuronTrace,
+  readoutAdjointSample,
+  readoutForwardSample,
+} from './neurons';
 
 export interface FastEngineOptions {
   /** float64 is for gradient checks; training uses float32. */
@@ -158,6 +168,10 @@ export class FastEngine implements Engine {
   private readonly sgKind: number | null;
   /** Connections with synaptic delays (fast/delays.ts), by id. */
   private readonly delayed: Map<string, DelayedConnection>;
+  /** Per-neuron constants of the last forward pass's JS-loop populations (neurons.ts), by id. */
+  private readonly arrays = new Map<string, NeuronArrays>();
+  /** What the forward keeps for the gradients of learned per-neuron parameters, by population id. */
+  private readonly traces = new Map<string, NeuronTrace>();
 
   constructor(
     readonly plan: Plan,
@@ -176,6 +190,16 @@ export class FastEngine implements Engine {
   /** A delayed recurrence runs its population in the JS loops (the kernels step the recurrence themselves). */
   private delayedRecurrence(p: PopulationPlan): DelayedConnection | undefined {
     return p.recurrent ? this.delayed.get(p.recurrent.id) : undefined;
+  }
+
+  private traceOf(p: PopulationPlan, B: number): NeuronTrace {
+    const size = B * this.plan.timeSteps * p.size;
+    let t = this.traces.get(p.id);
+    if (t?.I.length !== size) {
+      t = neuronTrace(this.F, size);
+      this.traces.set(p.id, t);
+    }
+    return t;
   }
 
   /** Drive rows past the T steps that delayed inputs of p may write into (scratch). */
@@ -353,7 +377,11 @@ export class FastEngine implements Engine {
     for (const ws of this.spaces) {
       const p = ws.pop;
       if (p.kind === 'input') continue;
-      if (kb && ws.k && !this.delayedRecurrence(p) && !p.adaptation) {
+      // adLIF and per-neuron constants run in the JS loops (neurons.ts); per-neuron ones are resolved once per batch.
+      const arrays = p.adaptation || p.perNeuron ? neuronArrays(p, weights) : null;
+      if (arrays) this.arrays.set(p.id, arrays);
+      const trace = keepForBackward && p.perNeuron?.learned.length ? this.traceOf(p, B) : null;
+      if (kb && ws.k && !this.delayedRecurrence(p) && !arrays) {
         this.forwardKernels(kb, ws, B, keepForBackward, weights);
         continue;
       }
@@ -379,7 +407,7 @@ export class FastEngine implements Engine {
       const mem = ws.mem;
       let cursor = 0;
       if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
-      const adlif = p.adaptation ? adlifState(this.F, N) : null;
+      const jsState = arrays && p.kind === 'lif' ? neuronState(this.F, N) : null;
       for (let b = 0; b < B; b++) {
         // The bias current joins every step's drive.
         if (bias) for (let n = 0; n < T; n++) drive.set(bias, n * N);
@@ -396,15 +424,17 @@ export class FastEngine implements Engine {
             addRows(drive, n * N, w, N, units, offsets[b * T + n] as number, offsets[b * T + n + 1] as number);
         }
         if (p.kind === 'readout') {
-          readoutSample(U, I, N, T, b, drive, ws.y as FloatArray, alpha, beta, c);
+          if (arrays) readoutForwardSample(arrays, U, I, N, T, b, drive, ws.y as FloatArray, trace?.I ?? null);
+          else readoutSample(U, I, N, T, b, drive, ws.y as FloatArray, alpha, beta, c);
           continue;
         }
-        if (adlif) {
+        if (jsState && arrays) {
           const { offsets, units } = ws.spikes;
-          cursor = adlifForwardSample(
+          cursor = neuronForwardSample(
             p,
+            arrays,
             nir,
-            adlif,
+            jsState,
             drive,
             rec,
             b,
@@ -416,6 +446,7 @@ export class FastEngine implements Engine {
             sgOut,
             pre,
             mem,
+            trace,
           );
           continue;
         }
@@ -648,7 +679,14 @@ export class FastEngine implements Engine {
       const lu = new this.F(N);
       const li = new this.F(N);
       const lastActive = new Int32Array(B).fill(T - 1);
-      if (p.kind === 'readout') {
+      const arrays = this.arrays.get(p.id);
+      const trace = p.perNeuron?.learned.length ? (this.traces.get(p.id) ?? null) : null;
+      const ng = trace ? neuronGrads(N) : null;
+      if (p.kind === 'readout' && arrays) {
+        const gy = ws.gy as FloatArray;
+        for (let b = 0; b < B; b++)
+          readoutAdjointSample(arrays, lu, li, N, T, b, gy, ws.y as FloatArray, gD, trace?.I ?? null, ng);
+      } else if (p.kind === 'readout') {
         const gy = ws.gy as FloatArray;
         for (let b = 0; b < B; b++) {
           const yo = b * (T + 1) * N;
@@ -704,11 +742,29 @@ export class FastEngine implements Engine {
         const scale = t.surrogateScale;
         // The exp surrogates run the JS loops.
         const recDelayed = this.delayedRecurrence(p);
-        const kernelAdjoint = kb && ks && kind !== null && !recDelayed && !p.adaptation;
-        if (p.adaptation) {
-          const adj = adlifAdjoint(this.F, N);
+        const kernelAdjoint = kb && ks && kind !== null && !recDelayed && !arrays;
+        if (arrays) {
+          const adj = neuronAdjoint(this.F, N);
           for (let b = 0; b < B; b++)
-            adlifAdjointSample(p, nir, this.sg, adj, V, b, T, lastOf[b] as number, gD, gS, gCount, um, spiked, pre);
+            neuronAdjointSample(
+              p,
+              arrays,
+              nir,
+              this.sg,
+              adj,
+              V,
+              b,
+              T,
+              lastOf[b] as number,
+              gD,
+              gS,
+              gCount,
+              um,
+              spiked,
+              pre,
+              trace,
+              ng,
+            );
         } else if (kernelAdjoint && kb && ks && kind !== null && V) {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;
@@ -856,6 +912,7 @@ export class FastEngine implements Engine {
           while (last >= 0 && isZero(gD, (b * T + last) * N, N)) last--;
           lastActive[b] = last;
         }
+      if (arrays && ng) Object.assign(grads, learnedGrads(p, arrays, ng, this.F));
       // dL/db = sum over samples and steps of the drive's gradient.
       if (p.bias) {
         const gb = new this.F(N);

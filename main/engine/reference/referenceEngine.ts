@@ -8,7 +8,8 @@ import type { SpikeBatch } from '../../data/types';
 import { denseSpikes, sliceBatch } from '../batch';
 import { delayKey, delayWidthKey, KERNEL_CUTOFF } from '../delays';
 import type { FloatArray } from '../loss';
-import type { ConnectionPlan, Plan, WeightSet } from '../plan';
+import { type NeuronParamName, neuronKey } from '../neuronParams';
+import type { ConnectionPlan, Plan, PopulationPlan, WeightSet } from '../plan';
 import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
 
 /** The surrogate derivatives of surrogate.ts as tensor ops (independent implementation). */
@@ -64,6 +65,9 @@ export class ReferenceEngine implements Engine {
       ...this.plan.connections.filter((c) => c.trainable).map((c) => c.id),
       ...this.plan.populations.filter((p) => p.bias && p.inLoss).map((p) => p.id),
       ...this.plan.connections.filter((c) => c.trainable && c.delay.mode === 'learnable').map((c) => delayKey(c.id)),
+      ...this.plan.populations
+        .filter((p) => p.inLoss)
+        .flatMap((p) => (p.perNeuron?.learned ?? []).map((name) => neuronKey(p.id, name))),
     ];
     return tf.tidy(() => {
       const tensors = this.weightTensors(weights);
@@ -159,6 +163,12 @@ export class ReferenceEngine implements Engine {
       out[delayKey(c.id)] = tf.tensor2d(Float32Array.from(d), [c.sourceUnits, c.targetUnits]);
       out[delayWidthKey(c.id)] = tf.scalar(weights[delayWidthKey(c.id)]?.[0] ?? 0);
     }
+    for (const p of this.plan.populations)
+      for (const name of p.perNeuron?.names ?? []) {
+        const v = weights[neuronKey(p.id, name)];
+        if (v?.length !== p.size) throw new Error(`No per-neuron ${name} values for population '${p.id}'.`);
+        out[neuronKey(p.id, name)] = tf.tensor1d(Float32Array.from(v));
+      }
     for (const p of this.plan.populations) {
       if (!p.bias) continue;
       const b = weights[p.id];
@@ -203,12 +213,12 @@ export class ReferenceEngine implements Engine {
       const driveAt = tf.unstack(drive, 1);
       let I: tf.Tensor = tf.zeros([B, N]);
       let U: tf.Tensor = tf.zeros([B, N]);
-      const c = p.inputScale;
+      const { alpha, beta, c, theta, ad } = constants(p, weights);
       if (p.kind === 'readout') {
         const trace: tf.Tensor[] = [U];
         for (let n = 0; n < T; n++) {
-          const nextI = tf.add(tf.mul(p.alpha, I), driveAt[n] as tf.Tensor);
-          U = tf.add(tf.mul(p.beta, U), tf.mul(c, I));
+          const nextI = tf.add(tf.mul(alpha, I), driveAt[n] as tf.Tensor);
+          U = tf.add(tf.mul(beta, U), tf.mul(c, I));
           I = nextI;
           trace.push(U);
         }
@@ -234,7 +244,6 @@ export class ReferenceEngine implements Engine {
       // adLIF (docs/model.md): with R the reset membrane and P = a R + b S, the adaptation the
       // membrane update of step n subtracts from I is W[n] = gamma W[n-1] + k P[n] (symplectic)
       // or gamma W[n-1] + k P[n-1] (forward Euler); LIF: 0.
-      const ad = p.adaptation;
       let Wa: tf.Tensor = tf.zeros([B, N]);
       let Pprev: tf.Tensor = tf.zeros([B, N]);
       const adapt = (R: tf.Tensor, S: tf.Tensor): tf.Tensor | null => {
@@ -251,7 +260,7 @@ export class ReferenceEngine implements Engine {
         //   v[n] = P[n] (1 - S[n])  or  P[n] - theta S[n];        P[n+1] = beta v[n] + c I[n]
         let previous: tf.Tensor | null = null;
         for (let n = 0; n < T; n++) {
-          const x = tf.sub(U, p.threshold);
+          const x = tf.sub(U, theta);
           const S = this.spike(x);
           const Sreset = p.detachReset ? tf.step(x) : S;
           let d = driveAt[n] as tf.Tensor;
@@ -259,12 +268,12 @@ export class ReferenceEngine implements Engine {
             const r = recurrentInput(n, 1);
             if (r) d = tf.add(d, r);
           } else if (V && previous) d = tf.add(d, tf.matMul(previous as tf.Tensor2D, V));
-          I = tf.add(tf.mul(p.alpha, I), d);
-          const v = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(p.threshold, Sreset));
+          I = tf.add(tf.mul(alpha, I), d);
+          const v = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(theta, Sreset));
           if (keepMembranes) mem.push(U);
           out.push(S);
           const w = adapt(v, S);
-          U = tf.add(tf.mul(p.beta, v), tf.mul(c, w ? tf.sub(I, w) : I));
+          U = tf.add(tf.mul(beta, v), tf.mul(c, w ? tf.sub(I, w) : I));
           previous = S;
         }
         spikes[p.index] = tf.stack(out, 1) as tf.Tensor3D;
@@ -272,7 +281,7 @@ export class ReferenceEngine implements Engine {
         continue;
       }
       for (let n = 0; n < T; n++) {
-        const x = tf.sub(U, p.threshold);
+        const x = tf.sub(U, theta);
         const S = this.spike(x);
         const Sreset = p.detachReset ? tf.step(x) : S;
         let d = driveAt[n] as tf.Tensor;
@@ -283,11 +292,11 @@ export class ReferenceEngine implements Engine {
           out.pop();
           if (r) d = tf.add(d, r);
         } else if (V) d = tf.add(d, tf.matMul(S as tf.Tensor2D, V));
-        const nextI = tf.add(tf.mul(p.alpha, I), d);
-        const R = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(p.threshold, Sreset));
+        const nextI = tf.add(tf.mul(alpha, I), d);
+        const R = p.reset === 'zero' ? tf.mul(U, tf.sub(1, Sreset)) : tf.sub(U, tf.mul(theta, Sreset));
         const w = ad ? adapt(R, S) : null;
-        const v = tf.add(tf.mul(p.beta, U), tf.mul(c, w ? tf.sub(I, w) : I));
-        const nextU = p.reset === 'zero' ? tf.mul(v, tf.sub(1, Sreset)) : tf.sub(v, tf.mul(p.threshold, Sreset));
+        const v = tf.add(tf.mul(beta, U), tf.mul(c, w ? tf.sub(I, w) : I));
+        const nextU = p.reset === 'zero' ? tf.mul(v, tf.sub(1, Sreset)) : tf.sub(v, tf.mul(theta, Sreset));
         if (keepMembranes) mem.push(U);
         out.push(S);
         I = nextI;
@@ -336,6 +345,36 @@ export class ReferenceEngine implements Engine {
     }
     return { loss, predicted, spikes, membranes };
   }
+}
+
+/**
+ * A population's constants: its plan's numbers, or per-neuron tensors [N] from the parameter
+ * record (neuronParams.ts: a decay is the sigmoid of its logit; c = 1 - beta with scaleInput),
+ * through which tfjs differentiates the learned ones.
+ */
+function constants(p: PopulationPlan, weights: Record<string, tf.Tensor>) {
+  const own = (name: NeuronParamName) =>
+    p.perNeuron?.names.includes(name) ? (weights[neuronKey(p.id, name)] as tf.Tensor1D) : null;
+  const decay = (name: NeuronParamName, plain: number) => {
+    const z = own(name);
+    return z ? tf.sigmoid(z) : plain;
+  };
+  const beta = decay('tauMem', p.beta);
+  const ad = p.adaptation;
+  const gamma = ad ? decay('tauAdapt', ad.gamma) : 0;
+  return {
+    alpha: decay('tauSyn', p.alpha),
+    beta,
+    c: p.perNeuron?.scaleInput ? tf.sub(1, beta) : p.inputScale,
+    theta: own('threshold') ?? p.threshold,
+    ad: ad && {
+      gamma,
+      a: own('adaptA') ?? ad.a,
+      b: own('adaptB') ?? ad.b,
+      k: typeof gamma === 'number' ? ad.k : tf.mul(tf.sub(1, gamma), ad.q),
+      symplectic: ad.symplectic,
+    },
+  };
 }
 
 function countCorrect(predicted: ArrayLike<number>, labels: Int32Array): number {

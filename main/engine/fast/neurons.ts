@@ -1,0 +1,320 @@
+// Populations the WebAssembly kernels do not run, in the fast engine: adLIF (docs/model.md
+// "Adaptive LIF") and LIF, adLIF or readouts with per-neuron parameters ("Per-neuron
+// parameters"). The forward and the adjoint of one sample, JS loops in float32 or float64,
+// with every constant per neuron (neuronParams.ts's NeuronArrays; plain LIF is a = b = k = 0).
+// With R[n] the membrane after the reset (U[n] (1 - S[n]) or U[n] - theta S[n]),
+// P[n] = a R[n] + b S[n] and k = (1 - gamma) q:
+//   W[n]   = gamma W[n-1] + k Q[n],  Q[n] = P[n] (symplectic Euler) or P[n-1] (forward Euler)
+// and the membrane update of plan.ts with c (I - W[n]) in place of c I.
+//
+// Adjoint, from n = last down to 0, per unit (lu = dL/dU[n+1], li as LIF, lw = dL/dW[n] from
+// W[n+1]'s recursion, wt' = the total dL/dW[n+1] of the previous iteration):
+//   wt  = lw - c keepW lu                   keepW = 1 - S[n] (SpyTorch zero reset) or 1
+//   lP  = k wt (symplectic) or k wt' (forward);  lw' = gamma wt
+//   gS += lP (b + a dR/dS)                  dR/dS = -U[n] (zero) or -theta, 0 when detached
+//   lu' = gS sg(U[n] - theta) + beta keep lu + a keep lP
+// with LIF's reset terms and current adjoint unchanged (fastEngine.ts header).
+//
+// The constants' own gradients, summed over samples and steps (the forward keeps I[n], W[n]
+// and Q[n] for them when a population learns its parameters):
+//   alpha += dL/dI[n+1] I[n]  (SpyTorch)      dL/dI[n] I[n-1]  (NIR)
+//   beta  += lu keepW U[n]    (SpyTorch)      lu R[n]          (NIR)
+//   c     += lu keepW (I[n] - W[n])
+//   theta += -gS sg(U[n] - theta) - S[n] (lu + a lP)   (subtractive reset; NIR: beta lu)
+//   a += lP R[n],  b += lP S[n],  gamma += wt (W[n-1] - q Q[n])   (k = (1 - gamma) q)
+import type { FloatArray } from '../loss';
+import type { NeuronArrays, NeuronGrads } from '../neuronParams';
+import type { PopulationPlan } from '../plan';
+import type { SurrogateFn } from '../surrogate';
+
+/** One sample's state, reused across samples. */
+export interface NeuronState {
+  U: FloatArray;
+  I: FloatArray;
+  /** W[n-1] and P[n-1] at the start of step n. */
+  W: FloatArray;
+  P: FloatArray;
+}
+
+export function neuronState(F: Float32ArrayConstructor | Float64ArrayConstructor, N: number): NeuronState {
+  return { U: new F(N), I: new F(N), W: new F(N), P: new F(N) };
+}
+
+/** What the forward keeps, per (sample, step, unit), for the gradients of the constants. */
+export interface NeuronTrace {
+  I: FloatArray;
+  W: FloatArray;
+  Q: FloatArray;
+}
+
+export function neuronTrace(F: Float32ArrayConstructor | Float64ArrayConstructor, size: number): NeuronTrace {
+  return { I: new F(size), W: new F(size), Q: new F(size) };
+}
+
+/**
+ * The forward of sample b: drive holds its T (+ scratch) rows of input drive; the recurrence V
+ * (undelayed) is added here. Writes spikes (dense bytes at base (b T + n) N, units from cursor,
+ * offsets), the membrane the spike is read from, and the zero reset's -dU[n+1]/dS[n].
+ */
+export function neuronForwardSample(
+  p: PopulationPlan,
+  k: NeuronArrays,
+  nir: boolean,
+  st: NeuronState,
+  drive: FloatArray,
+  V: FloatArray | null,
+  b: number,
+  T: number,
+  spiked: Uint8Array,
+  offsets: Int32Array,
+  units: Int32Array,
+  cursor: number,
+  sgOut: FloatArray | null,
+  pre: FloatArray | null,
+  mem: FloatArray | null,
+  trace: NeuronTrace | null,
+): number {
+  const N = p.size;
+  const { alpha, beta, c, theta, gamma, a, b: bb, k: kk } = k;
+  const symplectic = p.adaptation?.symplectic ?? true;
+  const zero = p.reset === 'zero';
+  const { U, I, W, P } = st;
+  U.fill(0);
+  I.fill(0);
+  W.fill(0);
+  P.fill(0);
+  for (let n = 0; n < T; n++) {
+    const base = (b * T + n) * N;
+    const d = n * N;
+    const first = cursor;
+    for (let j = 0; j < N; j++) {
+      const u = U[j] as number;
+      const s = u - (theta[j] as number) > 0 ? 1 : 0;
+      spiked[base + j] = s;
+      if (s) units[cursor++] = j;
+      if (sgOut) sgOut[base + j] = u;
+      if (mem) mem[base + j] = u;
+    }
+    offsets[b * T + n + 1] = cursor;
+    // Recurrent spikes of step n join the drive of n (SpyTorch) or n + 1 (NIR).
+    const rd = nir ? d + N : d;
+    if (V && (!nir || n + 1 < T))
+      for (let e = first; e < cursor; e++) {
+        const row = (units[e] as number) * N;
+        for (let j = 0; j < N; j++) drive[rd + j] = (drive[rd + j] as number) + (V[row + j] as number);
+      }
+    for (let j = 0; j < N; j++) {
+      const u = U[j] as number;
+      const s = spiked[base + j] as number;
+      const th = theta[j] as number;
+      const r = zero ? (s ? 0 : u) : u - th * s;
+      const pn = (a[j] as number) * r + (bb[j] as number) * s;
+      const q = symplectic ? pn : (P[j] as number);
+      const w = (gamma[j] as number) * (W[j] as number) + (kk[j] as number) * q;
+      W[j] = w;
+      P[j] = pn;
+      const al = alpha[j] as number;
+      const be = beta[j] as number;
+      const cj = c[j] as number;
+      if (nir) {
+        const i = al * (I[j] as number) + (drive[d + j] as number);
+        I[j] = i;
+        if (pre) pre[base + j] = be * u;
+        U[j] = be * r + cj * (i - w);
+        if (trace) trace.I[base + j] = i;
+      } else {
+        const i = I[j] as number;
+        const v = be * u + cj * (i - w);
+        if (pre) pre[base + j] = v;
+        U[j] = zero ? (s ? 0 : v) : v - th * s;
+        I[j] = al * i + (drive[d + j] as number);
+        if (trace) trace.I[base + j] = i;
+      }
+      if (trace) {
+        trace.W[base + j] = w;
+        trace.Q[base + j] = q;
+      }
+    }
+  }
+  return cursor;
+}
+
+/** Adjoint scratch for one sample. */
+export interface NeuronAdjoint {
+  lu: FloatArray;
+  li: FloatArray;
+  lw: FloatArray;
+  wtLater: FloatArray;
+  rec: FloatArray;
+}
+
+export function neuronAdjoint(F: Float32ArrayConstructor | Float64ArrayConstructor, N: number): NeuronAdjoint {
+  return { lu: new F(N), li: new F(N), lw: new F(N), wtLater: new F(N), rec: new F(N) };
+}
+
+/**
+ * The adjoint of sample b from step `last` down to 0: writes gD (dL/d drive) at base (b T + n) N.
+ * gS holds dL/dS from downstream and regularisers; gCount (per sample and unit) the count terms.
+ * With a trace, the constants' gradients are added to g.
+ */
+export function neuronAdjointSample(
+  p: PopulationPlan,
+  k: NeuronArrays,
+  nir: boolean,
+  sg: SurrogateFn,
+  adj: NeuronAdjoint,
+  V: FloatArray | null,
+  b: number,
+  T: number,
+  last: number,
+  gD: FloatArray,
+  gS: FloatArray,
+  gCount: Float64Array | null,
+  um: FloatArray,
+  spiked: Uint8Array,
+  pre: FloatArray | null,
+  trace: NeuronTrace | null,
+  g: NeuronGrads | null,
+) {
+  const N = p.size;
+  const { alpha, beta, c, theta, gamma, a, b: bb, k: kk, q } = k;
+  const symplectic = p.adaptation?.symplectic ?? true;
+  const zero = p.reset === 'zero';
+  const differentiated = !p.detachReset;
+  const { lu, li, lw, wtLater, rec } = adj;
+  lu.fill(0);
+  li.fill(0);
+  lw.fill(0);
+  wtLater.fill(0);
+  const co = b * N;
+  for (let n = last; n >= 0; n--) {
+    const base = (b * T + n) * N;
+    for (let j = 0; j < N; j++) gD[base + j] = li[j] as number;
+    // The recurrence's gradient to S[n]: V gD[n] (SpyTorch) or V gD[n+1] (NIR).
+    rec.fill(0);
+    const go = nir ? base + N : base;
+    if (V && (!nir || n + 1 < T))
+      for (let i = 0; i < N; i++) {
+        let acc = 0;
+        const row = i * N;
+        for (let j = 0; j < N; j++) acc += (V[row + j] as number) * (gD[go + j] as number);
+        rec[i] = acc;
+      }
+    for (let j = 0; j < N; j++) {
+      const s = spiked[base + j] as number;
+      const u = lu[j] as number;
+      const l = li[j] as number;
+      const m = um[base + j] as number;
+      const th = theta[j] as number;
+      const be = beta[j] as number;
+      const aj = a[j] as number;
+      const cj = c[j] as number;
+      const keep = zero ? 1 - s : 1;
+      const keepW = nir ? 1 : keep;
+      const wt = (lw[j] as number) - cj * keepW * u;
+      const lP = (kk[j] as number) * (symplectic ? wt : (wtLater[j] as number));
+      wtLater[j] = wt;
+      lw[j] = (gamma[j] as number) * wt;
+      let gs = (gS[base + j] as number) + (rec[j] as number);
+      if (gCount) gs += gCount[co + j] as number;
+      if (differentiated) gs -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * (nir ? be * th : th);
+      gs += lP * ((bb[j] as number) + (differentiated ? -aj * (zero ? m : th) : 0));
+      const dsdu = sg(m - th);
+      const nu = gs * dsdu + be * keep * u + aj * keep * lP;
+      if (g && trace) {
+        const r = zero ? m * keep : m - th * s;
+        const iN = trace.I[base + j] as number;
+        const wN = trace.W[base + j] as number;
+        // alpha: I[n+1] = alpha I[n] + x (SpyTorch, l = dL/dI[n+1]); I[n] = alpha I[n-1] + x (NIR, l = dL/dI[n]).
+        const iPrev = nir ? (n > 0 ? (trace.I[base - N + j] as number) : 0) : iN;
+        g.alpha[j] = (g.alpha[j] as number) + l * iPrev;
+        g.beta[j] = (g.beta[j] as number) + u * (nir ? r : keep * m);
+        g.c[j] = (g.c[j] as number) + u * keepW * (iN - wN);
+        let dth = -gs * dsdu;
+        if (!zero) dth -= s * ((nir ? be : 1) * u + aj * lP);
+        g.theta[j] = (g.theta[j] as number) + dth;
+        g.a[j] = (g.a[j] as number) + lP * r;
+        g.b[j] = (g.b[j] as number) + lP * s;
+        // W[n] = gamma W[n-1] + (1 - gamma) q Q[n]; wt = dL/dW[n]. Forward Euler: Q[n] = P[n-1],
+        // whose adjoint the later step carries, so take it from this step's W as the others.
+        const wPrev = n > 0 ? (trace.W[base - N + j] as number) : 0;
+        g.gamma[j] = (g.gamma[j] as number) + wt * (wPrev - q * (trace.Q[base + j] as number));
+      }
+      lu[j] = nu;
+      li[j] = (alpha[j] as number) * l + cj * (nir ? nu : keep * u);
+    }
+  }
+}
+
+/**
+ * A readout with per-neuron constants, sample b (plan.ts: I[n+1] = alpha I[n] + x[n],
+ * U[n+1] = beta U[n] + c I[n], both rules): its trace U[0..T] into y, I[n] into iTrace.
+ */
+export function readoutForwardSample(
+  k: NeuronArrays,
+  U: FloatArray,
+  I: FloatArray,
+  N: number,
+  T: number,
+  b: number,
+  drive: FloatArray,
+  y: FloatArray,
+  iTrace: FloatArray | null,
+) {
+  const { alpha, beta, c } = k;
+  U.fill(0);
+  I.fill(0);
+  const yo = b * (T + 1) * N;
+  for (let j = 0; j < N; j++) y[yo + j] = 0;
+  for (let n = 0; n < T; n++) {
+    const d = n * N;
+    const o = yo + (n + 1) * N;
+    for (let j = 0; j < N; j++) {
+      const i = I[j] as number;
+      if (iTrace) iTrace[(b * T + n) * N + j] = i;
+      const u = (beta[j] as number) * (U[j] as number) + (c[j] as number) * i;
+      U[j] = u;
+      y[o + j] = u;
+      I[j] = (alpha[j] as number) * i + (drive[d + j] as number);
+    }
+  }
+}
+
+/** The readout's adjoint of sample b with per-neuron constants; adds the constants' gradients to g. */
+export function readoutAdjointSample(
+  k: NeuronArrays,
+  lu: FloatArray,
+  li: FloatArray,
+  N: number,
+  T: number,
+  b: number,
+  gy: FloatArray,
+  y: FloatArray,
+  gD: FloatArray,
+  iTrace: FloatArray | null,
+  g: NeuronGrads | null,
+) {
+  const { alpha, beta, c } = k;
+  const yo = b * (T + 1) * N;
+  for (let j = 0; j < N; j++) {
+    lu[j] = gy[yo + T * N + j] as number;
+    li[j] = 0;
+  }
+  for (let n = T - 1; n >= 0; n--) {
+    const o = (b * T + n) * N;
+    const go = yo + n * N;
+    for (let j = 0; j < N; j++) {
+      const l = li[j] as number;
+      const u = lu[j] as number;
+      gD[o + j] = l;
+      if (g && iTrace) {
+        const i = iTrace[o + j] as number;
+        g.alpha[j] = (g.alpha[j] as number) + l * i;
+        g.beta[j] = (g.beta[j] as number) + u * (y[go + j] as number);
+        g.c[j] = (g.c[j] as number) + u * i;
+      }
+      li[j] = (alpha[j] as number) * l + (c[j] as number) * u;
+      lu[j] = (gy[go + j] as number) + (beta[j] as number) * u;
+    }
+  }
+}
