@@ -3,7 +3,7 @@
 // learnable delays), the same budget and seeds, trained from the command line.
 //
 //   npx tsx scripts/study-neuron-models.ts [--seeds 0,1,2] [--epochs N] [--jobs 2] [--out DIR]
-//       [--only lif,lif-tau,lif-delay,adlif,adlif-delay] [--write-graphs]
+//       [--only lif,lif-tau,lif-delay,adlif,adlif-delay,adlif-learn,adlif-learn-delay] [--write-graphs]
 //
 // Each (network, seed) is one `cli train ... --seed S --json --threads 1` process; `--jobs`
 // of them run at once. The graphs are written to DIR (default study-out/neuron-models), the
@@ -43,7 +43,9 @@ const VARIANTS = {
   'lif-tau': 'LIF + learnable heterogeneous time constants',
   'lif-delay': 'LIF + learnable delays',
   adlif: 'adaptive LIF (SE-adLIF, a, b and tauAdapt fixed)',
-  'adlif-delay': 'adaptive LIF + learnable delays',
+  'adlif-delay': 'adaptive LIF (fixed) + learnable delays',
+  'adlif-learn': 'adaptive LIF, tauMem, a, b and tauAdapt trained per neuron',
+  'adlif-learn-delay': 'adaptive LIF (trained per neuron) + learnable delays',
 } as const;
 type Variant = keyof typeof VARIANTS;
 
@@ -52,13 +54,16 @@ const signal = (id: string, source: string, target: string): GraphEdge => ({ id,
 function studyGraph(variant: Variant, epochs: number): GraphDocument {
   const hidden: Record<string, unknown> = { size: 128, tauMem: 10, tauSyn: 5 };
   if (variant === 'lif-tau') Object.assign(hidden, { learnTauMem: true, learnTauSyn: true, tauInit: 'gamma' });
-  if (variant === 'adlif' || variant === 'adlif-delay')
+  if (variant.startsWith('adlif'))
     Object.assign(hidden, {
       neuron: 'adlif',
       adaptation: 'symplectic-euler',
     });
+  // As SE-adLIF trains it: per-neuron membrane time constants and adaptation (a, b, tauAdapt).
+  if (variant === 'adlif-learn' || variant === 'adlif-learn-delay')
+    Object.assign(hidden, { learnTauMem: true, learnAdaptation: true });
   const input: Record<string, unknown> = { init: 'spytorch', scale: 7 };
-  if (variant === 'lif-delay' || variant === 'adlif-delay') Object.assign(input, { delay: 'learnable', maxDelay: 25 });
+  if (variant.endsWith('-delay')) Object.assign(input, { delay: 'learnable', maxDelay: 25 });
   return {
     nodes: [
       newNode('dataset', 'data', 'temporal randman', { ...TASK }),

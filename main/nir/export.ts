@@ -9,6 +9,8 @@ import { lifFields, nodeKindInfo } from '../../shared/graph/kinds';
 import { outputSize } from '../../shared/graph/shapes';
 import { findLoop } from '../../shared/graph/validate';
 import { delayKey } from '../engine/delays';
+import { type NeuronParamName, neuronKey, sigmoid } from '../engine/neuronParams';
+import { perNeuronOf } from '../engine/plan';
 import { weightsFromFile } from '../engine/snnWeights';
 import type { ExportAgreement } from './agreement';
 import { MS_PER_SECOND, NIR_VERSION, oneMinusDecay } from './convention';
@@ -117,6 +119,31 @@ function sourceDelays(
     out[i] = first;
   }
   return out.some((x) => x !== 0) ? out : null;
+}
+
+/**
+ * A population's per-neuron decays and thresholds from the stored parameters (engine space:
+ * a decay as its logit, neuronParams.ts), null where it holds one value; a message when it has
+ * per-neuron parameters but the file stores none (they are drawn or trained by a run).
+ */
+function perNeuronValues(
+  node: Extract<GraphNode, { kind: 'lif' | 'readout' }>,
+  weights: Record<string, Float32Array>,
+  size: number,
+): { alpha: Float64Array | null; beta: Float64Array | null; theta: Float64Array | null } | string {
+  const spec = perNeuronOf(node);
+  if (!spec) return { alpha: null, beta: null, theta: null };
+  const values = (name: NeuronParamName, decay: boolean) => {
+    if (!spec.names.includes(name)) return null;
+    const v = weights[neuronKey(node.id, name)];
+    return v?.length === size ? Float64Array.from(v, (x) => (decay ? sigmoid(x) : x)) : undefined;
+  };
+  const alpha = values('tauSyn', true);
+  const beta = values('tauMem', true);
+  const theta = values('threshold', false);
+  if (alpha === undefined || beta === undefined || theta === undefined)
+    return 'has per-neuron time constants or thresholds but none stored in this file; train the network and save it before exporting to NIR';
+  return { alpha, beta, theta };
 }
 
 /** The NIR file as an in-memory HDF5 tree (exportNir writes it). Throws NirExportError. */
@@ -241,8 +268,8 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
   const discretisation = discretisationOf(graph);
   const dtSeconds = dtMs / MS_PER_SECOND;
   const step = tool.dtSeconds ?? dtSeconds;
-  /** Per population: the factor its incoming weights and bias are multiplied by in the file. */
-  const gainOf = new Map<string, number>();
+  /** Per population: the factor (per neuron) its incoming weights and bias are multiplied by in the file. */
+  const gainOf = new Map<string, Float64Array>();
   for (const node of members) {
     const name = nirName.get(node.id) as string;
     const size = outputSize(node) as number;
@@ -255,39 +282,52 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     }
     if (node.kind !== 'lif' && node.kind !== 'readout') continue;
     const p = node.params;
-    // The per-step decays the engine uses (1 - alpha, 1 - beta), and the file's time constants
-    // that give the target tool the same decays at its own step.
-    const oneMinusAlpha = discretisation === 'nir' ? dtMs / p.tauSyn : oneMinusDecay(dtMs, p.tauSyn);
-    const oneMinusBeta = discretisation === 'nir' ? dtMs / p.tauMem : oneMinusDecay(dtMs, p.tauMem);
-    const c = p.scaleInput ? oneMinusBeta : 1;
-    const tauSyn = step / oneMinusAlpha;
-    const tauMem = step / oneMinusBeta;
-    let wIn = 1;
-    let r = 1;
-    let gain = 1;
-    if (!tool.gainsInFields) gain = c / (oneMinusAlpha * oneMinusBeta);
-    else if (options.target === 'snntorch') {
-      // snnTorch asserts r = tau_mem / dt; the (1 - beta) input scaling goes into the weights.
-      wIn = tauSyn / step;
-      r = tauMem / step;
-      gain = c;
-    } else {
-      wIn = tauSyn / step;
-      r = (c * tauMem) / step;
+    // The per-step decays the engine uses (1 - alpha, 1 - beta), per neuron (populations with
+    // per-neuron parameters: the stored ones), and the file's time constants that give the
+    // target tool the same decays at its own step.
+    const own = perNeuronValues(node, weights, size);
+    if (typeof own === 'string') {
+      problems.push(`${label(node)} ${own}`);
+      continue;
+    }
+    const oneMinus = (tau: number, decays: Float64Array | null) =>
+      decays
+        ? decays.map((d) => 1 - d)
+        : new Float64Array(size).fill(discretisation === 'nir' ? dtMs / tau : oneMinusDecay(dtMs, tau));
+    const oneMinusAlpha = oneMinus(p.tauSyn, own.alpha);
+    const oneMinusBeta = oneMinus(p.tauMem, own.beta);
+    const tauSyn = oneMinusAlpha.map((x) => step / x);
+    const tauMem = oneMinusBeta.map((x) => step / x);
+    const c = oneMinusBeta.map((x) => (p.scaleInput ? x : 1));
+    const wIn = new Float64Array(size).fill(1);
+    const r = new Float64Array(size).fill(1);
+    const gain = new Float64Array(size).fill(1);
+    for (let j = 0; j < size; j++) {
+      if (!tool.gainsInFields)
+        gain[j] = (c[j] as number) / ((oneMinusAlpha[j] as number) * (oneMinusBeta[j] as number));
+      else if (options.target === 'snntorch') {
+        // snnTorch asserts r = tau_mem / dt; the (1 - beta) input scaling goes into the weights.
+        wIn[j] = (tauSyn[j] as number) / step;
+        r[j] = (tauMem[j] as number) / step;
+        gain[j] = c[j] as number;
+      } else {
+        wIn[j] = (tauSyn[j] as number) / step;
+        r[j] = ((c[j] as number) * (tauMem[j] as number)) / step;
+      }
     }
     gainOf.set(node.id, gain);
     const asLif = node.kind === 'lif' || tool.readoutThreshold !== null;
     const fields: Record<string, ReturnType<typeof dataset>> = {
       type: dataset(asLif ? 'CubaLIF' : 'CubaLI'),
-      tau_syn: dataset(full(size, tauSyn)),
-      tau_mem: dataset(full(size, tauMem)),
-      r: dataset(full(size, r)),
+      tau_syn: dataset(tauSyn),
+      tau_mem: dataset(tauMem),
+      r: dataset(r),
       v_leak: dataset(full(size, 0)),
-      w_in: dataset(full(size, wIn)),
+      w_in: dataset(wIn),
     };
     if (asLif) {
       fields.v_threshold = dataset(
-        full(size, node.kind === 'lif' ? node.params.threshold : (tool.readoutThreshold as number)),
+        own.theta ?? full(size, node.kind === 'lif' ? node.params.threshold : (tool.readoutThreshold as number)),
       );
       fields.v_reset = dataset(full(size, 0));
     }
@@ -317,10 +357,11 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
     const rows = outputSize(source) as number;
     const cols = outputSize(target) as number;
     const w = weights[edge.id] as Float32Array;
-    const g = gainOf.get(target.id) ?? 1;
+    const g = gainOf.get(target.id) ?? new Float64Array(cols).fill(1);
     // Ours is [in, out] row-major; NIR's Linear weight is (out, in).
     const t = new Float32Array(rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = (w[i * cols + j] as number) * g;
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) t[j * rows + i] = (w[i * cols + j] as number) * (g[j] as number);
     const name = nirNameOf(source.id === target.id ? `${from}_rec` : `${from}_to_${to}`);
     const biasOf = biasEdge.get(edge.id);
     const bias = biasOf ? weights[biasOf] : undefined;
@@ -328,7 +369,7 @@ export function exportNirTree(file: SnnFile, options: NirExportOptions = {}): H5
       ? group({
           type: dataset('Affine'),
           weight: dataset(t, [cols, rows]),
-          bias: dataset(Float32Array.from(bias, (b) => b * g)),
+          bias: dataset(Float32Array.from(bias, (b, j) => b * (g[j] as number))),
         })
       : group({ type: dataset('Linear'), weight: dataset(t, [cols, rows]) });
     extras.connections[name] = { id: edge.id, params: { ...edge.params } };

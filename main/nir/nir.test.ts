@@ -162,6 +162,16 @@ describe('NIR export', () => {
     const untrained = trainedFile();
     delete untrained.weights;
     expect(() => exportNirTree(untrained)).toThrow(/has no trained weights/);
+    // Per-neuron time constants are drawn or trained by a run: a file without them cannot say what they are.
+    const heterogeneous = trainedFile();
+    const h = heterogeneous.graph.nodes.find((n) => n.id === 'h0');
+    if (h?.kind === 'lif') {
+      h.name = 'Varied';
+      h.params.tauInit = 'gamma';
+    }
+    expect(() => exportNirTree(heterogeneous)).toThrow(
+      /LIF population 'Varied' has per-neuron time constants or thresholds but none stored in this file/,
+    );
   });
 
   it('gives the backend hook bytes and a file name', async () => {
