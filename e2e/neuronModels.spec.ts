@@ -1,7 +1,7 @@
 // The newer model parts in the editor: draw an adaptive LIF network with a learnable delayed
 // connection (fields shown by model and mode, labels, bounds), save and reopen it; train an
 // adLIF network with learnable delays briefly and see the trained delays as a histogram, kept
-// through save and reopen.
+// through save and reopen, with the per-neuron time constants and adaptation it trained.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/EditorPage';
@@ -72,10 +72,8 @@ test('draws an adLIF network with a learnable delayed connection; save and reope
   await inspector.type('adaptA', '3');
   await expect(inspector.root).toContainText('must be at most');
   await inspector.type('adaptA', '0.5');
-  // Per-neuron training and initial spreads are not built in the engines yet: each switch says
-  // so on its field before Train, instead of the run failing.
-  await expect(inspector.errors()).toHaveCount(3);
-  await expect(inspector.root).toContainText('per-neuron membrane time constants cannot be trained or drawn yet');
+  // Learnable and heterogeneous per-neuron parameters are trainable: no problem on their fields.
+  await expect(inspector.errors()).toHaveCount(0);
   await expect(canvas.node(hidden)).toContainText('24 adLIF (SE) neurons');
   await expect(canvas.node(hidden)).toContainText('τ₀ uniform ±0.5');
   await expect(canvas.node(hidden).getByTestId('node-learning')).toContainText('learns τmem, adaptation');
@@ -87,7 +85,7 @@ test('draws an adLIF network with a learnable delayed connection; save and reope
   await expect(canvas.node(hidden).getByTestId('node-learning')).toHaveText('learns τmem');
   await inspector.choose('neuron', 'adlif');
   await expect(inspector.group('adaptation')).toBeVisible();
-  await expect(editor.problems.root).toContainText('per-neuron adaptation parameters cannot be trained or drawn yet');
+  await expect(editor.problems.root).toContainText('No problems');
 
   const onDisk = await saveAndReopen(editor, 'adlif-delays.snn.json');
   const node = onDisk.graph.nodes.find((n: { id: string }) => n.id === hidden);
@@ -106,12 +104,16 @@ test('draws an adLIF network with a learnable delayed connection; save and reope
   await expect(inspector.group('adaptation')).toBeVisible();
 });
 
-test('trains an adLIF network with learnable delays briefly, shows the delays histogram and keeps them through save and reopen', async ({
+test('trains an adLIF network with learnable delays and per-neuron time constants and adaptation briefly, shows their histograms and keeps them through save and reopen', async ({
   app,
 }) => {
   const editor = new EditorPage(app);
-  const { inspector } = editor;
-  const { inputEdge, inputLabel } = await drawNetwork(editor, 'adlif');
+  const { canvas, inspector } = editor;
+  const { hidden, inputEdge, inputLabel } = await drawNetwork(editor, 'adlif');
+  await canvas.node(hidden).click();
+  await inspector.check('learnTauMem');
+  await inspector.check('learnAdaptation');
+  await inspector.choose('tauInit', 'gamma');
   await expect(editor.problems.root).toContainText('No problems');
 
   await app.getByTestId('train').click();
@@ -127,8 +129,19 @@ test('trains an adLIF network with learnable delays briefly, shows the delays hi
   await expect(inspector.root.getByTestId('trained-delays')).toBeVisible();
   await expect(inspector.root.getByTestId('histogram-delay')).toContainText('480 values');
 
+  // The population's trained per-neuron values, one histogram per parameter.
+  expect(
+    Object.keys((await editor.state<Record<string, object>>('trained.neuronParams'))?.[hidden] ?? {}).sort(),
+  ).toEqual(['adaptA', 'adaptB', 'tauAdapt', 'tauMem', 'tauSyn', 'threshold']);
+  await canvas.node(hidden).click();
+  await expect(inspector.root.getByTestId('trained-neuronParams')).toBeVisible();
+  await expect(inspector.root.getByTestId('histogram-tauMem')).toContainText('24 values');
+
   const onDisk = await saveAndReopen(editor, 'delays.snn.json');
   expect(onDisk.delays[inputEdge].shape).toEqual([20, 24]);
+  expect(onDisk.neuronParams[hidden].tauMem.shape).toEqual([24]);
   await inputLabel.click();
   await expect(inspector.root.getByTestId('histogram-delay')).toContainText('480 values');
+  await canvas.node(hidden).click();
+  await expect(inspector.root.getByTestId('histogram-tauAdapt')).toContainText('24 values');
 });

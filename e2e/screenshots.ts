@@ -44,14 +44,14 @@ async function trainUntil(page: Page, batches: number) {
 
 /**
  * The open example as an issue-13 network: 'hidden' an adLIF population that learns its
- * membrane time constants and thresholds from a gamma spread, 'w_in' learnable delays; a small
+ * membrane time constants, thresholds and adaptation from a gamma spread, 'w_in' learnable delays; a small
  * dataset and one epoch, trained to the end so the inspector has trained values to draw.
  */
 async function trainAdaptive(page: Page) {
   await store(
     page,
     `(() => { const s = window.__spikewright.store.getState();
-    for (const [k, v] of Object.entries({ neuron: 'adlif' })) s.setNodeParam('hidden', k, v);
+    for (const [k, v] of Object.entries({ neuron: 'adlif', learnTauMem: true, learnThreshold: true, learnAdaptation: true, tauInit: 'gamma' })) s.setNodeParam('hidden', k, v);
     s.setNodeParam('data', 'samplesPerClass', 40);
     s.setNodeParam('train', 'epochs', 1);
     s.setNodeParam('train', 'batchSize', 64);

@@ -54,11 +54,12 @@ export function fromEngineValue(name: NeuronParamName, value: number, dt: number
 }
 
 /**
- * Initial values of every per-neuron population, in engine space: time constants drawn as the
- * population's "Initial time constants" says (constant, tau U(1 - s, 1 + s), or gamma with mean
- * tau and coefficient of variation s), each population from its own stream of the seed; draws
- * shorter than 1.1 dt are raised to it (NIR's decay 1 - dt/tau must stay above 0). Thresholds,
- * a and b start at the population's value.
+ * Initial values of every per-neuron population, in engine space: membrane and synaptic time
+ * constants drawn as the population's "Initial time constants" says (constant, tau U(1 - s, 1 + s),
+ * or gamma with mean tau and coefficient of variation s), each population from its own stream of
+ * the seed; draws shorter than 1.1 dt are raised to it (NIR's decay 1 - dt/tau must stay above 0).
+ * Thresholds, a, b and the adaptation time constant start at the population's value (short
+ * adaptation time constants make the adLIF loop unstable: docs/model.md).
  */
 export function initNeuronParams(plan: Plan, seed: number): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
@@ -71,7 +72,7 @@ export function initNeuronParams(plan: Plan, seed: number): Record<string, Float
       const nominal = spec.nominal[name];
       for (let j = 0; j < p.size; j++) {
         let x = nominal;
-        if (isTimeConstant(name) && spec.init !== 'constant') {
+        if ((name === 'tauMem' || name === 'tauSyn') && spec.init !== 'constant') {
           x =
             spec.init === 'uniform'
               ? nominal * (1 + spec.spread * (2 * rng.uniform() - 1))

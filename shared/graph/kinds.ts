@@ -115,7 +115,7 @@ const heterogeneityFields = {
       { value: 'gamma', label: 'Gamma: mean tau, CV = spread' },
     ],
     default: 'constant',
-    help: 'Per-neuron initial time constants (Perez-Nieves et al. 2021), drawn from the training seed.',
+    help: 'Per-neuron initial membrane and synaptic time constants (Perez-Nieves et al. 2021), drawn from the training seed.',
   },
   tauSpread: {
     type: 'number',
