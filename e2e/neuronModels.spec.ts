@@ -102,6 +102,13 @@ test('draws an adLIF network with a learnable delayed connection; save and reope
   await canvas.node(hidden).click();
   await expect(inspector.field('neuron')).toHaveValue('adlif');
   await expect(inspector.group('adaptation')).toBeVisible();
+
+  // The canvas menu's "Add here" offers the Adaptive LIF entry as the palette does.
+  const before = await canvas.nodes().count();
+  await canvas.root.locator('.react-flow__pane').click({ button: 'right', position: { x: 700, y: 120 } });
+  await editor.page.getByTestId('context-menu').locator('[data-entry="adlif"]').click();
+  await expect(canvas.nodes()).toHaveCount(before + 1);
+  expect(await editor.state<string>('graph.nodes.at(-1).params.neuron')).toBe('adlif');
 });
 
 test('trains an adLIF network with learnable delays and per-neuron time constants and adaptation briefly, shows their histograms and keeps them through save and reopen', async ({

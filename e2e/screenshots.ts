@@ -116,6 +116,12 @@ const screens: Record<string, Screen> = {
       await page.waitForTimeout(300);
     },
   },
+  canvasMenu: {
+    show: async (page) => {
+      await page.locator('.react-flow__pane').click({ button: 'right', position: { x: 420, y: 120 } });
+      await page.getByTestId('context-menu').waitFor();
+    },
+  },
   quickAdd: {
     show: async (page) => {
       await page.locator('.react-flow__pane').dblclick({ position: { x: 420, y: 120 } });

@@ -49,8 +49,7 @@ import {
 import { type DelayedConnection, delayedConnections } from './delays';
 import {
   type NeuronTrace,
-  neuronAdjoint,
-  neuronAdjointSample,
+  neuronAdjointBatch,
   neuronForwardSample,
   neuronState,
   neuronTrace,
@@ -744,18 +743,18 @@ export class FastEngine implements Engine {
         const recDelayed = this.delayedRecurrence(p);
         const kernelAdjoint = kb && ks && kind !== null && !recDelayed && !arrays;
         if (arrays) {
-          const adj = neuronAdjoint(this.F, N);
-          for (let b = 0; b < B; b++)
-            neuronAdjointSample(
+          const product = V ? new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array) : null;
+          try {
+            neuronAdjointBatch(
               p,
               arrays,
               nir,
               this.sg,
-              adj,
-              V,
-              b,
+              this.F,
+              product ? (li) => product.apply(li) : null,
+              B,
               T,
-              lastOf[b] as number,
+              lastOf,
               gD,
               gS,
               gCount,
@@ -765,6 +764,9 @@ export class FastEngine implements Engine {
               trace,
               ng,
             );
+          } finally {
+            product?.dispose();
+          }
         } else if (kernelAdjoint && kb && ks && kind !== null && V) {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;

@@ -139,34 +139,24 @@ export function neuronForwardSample(
   return cursor;
 }
 
-/** Adjoint scratch for one sample. */
-export interface NeuronAdjoint {
-  lu: FloatArray;
-  li: FloatArray;
-  lw: FloatArray;
-  wtLater: FloatArray;
-  rec: FloatArray;
-}
-
-export function neuronAdjoint(F: Float32ArrayConstructor | Float64ArrayConstructor, N: number): NeuronAdjoint {
-  return { lu: new F(N), li: new F(N), lw: new F(N), wtLater: new F(N), rec: new F(N) };
-}
-
 /**
- * The adjoint of sample b from step `last` down to 0: writes gD (dL/d drive) at base (b T + n) N.
- * gS holds dL/dS from downstream and regularisers; gCount (per sample and unit) the count terms.
- * With a trace, the constants' gradients are added to g.
+ * The adjoint of all B samples, time-major from the latest active step down to 0 (sample b from
+ * lastOf[b]): writes gD (dL/d drive) at base (b T + n) N. gS holds dL/dS from downstream and
+ * regularisers; gCount (per sample and unit) the count terms. The recurrence's gradient to the
+ * population's own spikes is one dense product per step over all samples, `recurrent(li)`
+ * ([B, N] in, out[b, i] = sum_j V[i, j] li[b, j]), as the LIF path's. With a trace, the
+ * constants' gradients are added to g.
  */
-export function neuronAdjointSample(
+export function neuronAdjointBatch(
   p: PopulationPlan,
   k: NeuronArrays,
   nir: boolean,
   sg: SurrogateFn,
-  adj: NeuronAdjoint,
-  V: FloatArray | null,
-  b: number,
+  F: Float32ArrayConstructor | Float64ArrayConstructor,
+  recurrent: ((li: FloatArray) => FloatArray) | null,
+  B: number,
   T: number,
-  last: number,
+  lastOf: Int32Array,
   gD: FloatArray,
   gS: FloatArray,
   gCount: Float64Array | null,
@@ -181,67 +171,68 @@ export function neuronAdjointSample(
   const symplectic = p.adaptation?.symplectic ?? true;
   const zero = p.reset === 'zero';
   const differentiated = !p.detachReset;
-  const { lu, li, lw, wtLater, rec } = adj;
-  lu.fill(0);
-  li.fill(0);
-  lw.fill(0);
-  wtLater.fill(0);
-  const co = b * N;
-  for (let n = last; n >= 0; n--) {
-    const base = (b * T + n) * N;
-    for (let j = 0; j < N; j++) gD[base + j] = li[j] as number;
-    // The recurrence's gradient to S[n]: V gD[n] (SpyTorch) or V gD[n+1] (NIR).
-    rec.fill(0);
-    const go = nir ? base + N : base;
-    if (V && (!nir || n + 1 < T))
-      for (let i = 0; i < N; i++) {
-        let acc = 0;
-        const row = i * N;
-        for (let j = 0; j < N; j++) acc += (V[row + j] as number) * (gD[go + j] as number);
-        rec[i] = acc;
+  // Per (sample, unit): lu = dL/dU[n+1], li, lw = dL/dW[n] from W[n+1], wt of the later step.
+  const lu = new F(B * N);
+  const li = new F(B * N);
+  const lw = new F(B * N);
+  const wtLater = new F(B * N);
+  // NIR: S[n] enters the drive of n + 1, so its gradient is V gD[n+1], the li of the later iteration.
+  const liLater = nir && recurrent ? new F(B * N) : li;
+  let top = -1;
+  for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
+  for (let n = top; n >= 0; n--) {
+    const rec = recurrent ? recurrent(liLater) : null;
+    if (nir && recurrent) liLater.set(li);
+    for (let b = 0; b < B; b++) {
+      if (n > (lastOf[b] as number)) continue;
+      const base = (b * T + n) * N;
+      const so = b * N;
+      const co = b * N;
+      for (let j = 0; j < N; j++) {
+        const x = so + j;
+        const s = spiked[base + j] as number;
+        const u = lu[x] as number;
+        const l = li[x] as number;
+        gD[base + j] = l;
+        const m = um[base + j] as number;
+        const th = theta[j] as number;
+        const be = beta[j] as number;
+        const aj = a[j] as number;
+        const cj = c[j] as number;
+        const keep = zero ? 1 - s : 1;
+        const keepW = nir ? 1 : keep;
+        const wt = (lw[x] as number) - cj * keepW * u;
+        const lP = (kk[j] as number) * (symplectic ? wt : (wtLater[x] as number));
+        wtLater[x] = wt;
+        lw[x] = (gamma[j] as number) * wt;
+        let gs = gS[base + j] as number;
+        if (rec) gs += rec[x] as number;
+        if (gCount) gs += gCount[co + j] as number;
+        if (differentiated) gs -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * (nir ? be * th : th);
+        gs += lP * ((bb[j] as number) + (differentiated ? -aj * (zero ? m : th) : 0));
+        const dsdu = sg(m - th);
+        const nu = gs * dsdu + be * keep * u + aj * keep * lP;
+        if (g && trace) {
+          const r = zero ? m * keep : m - th * s;
+          const iN = trace.I[base + j] as number;
+          const wN = trace.W[base + j] as number;
+          // alpha: I[n+1] = alpha I[n] + x (SpyTorch, l = dL/dI[n+1]); I[n] = alpha I[n-1] + x (NIR, l = dL/dI[n]).
+          const iPrev = nir ? (n > 0 ? (trace.I[base - N + j] as number) : 0) : iN;
+          g.alpha[j] = (g.alpha[j] as number) + l * iPrev;
+          g.beta[j] = (g.beta[j] as number) + u * (nir ? r : keep * m);
+          g.c[j] = (g.c[j] as number) + u * keepW * (iN - wN);
+          let dth = -gs * dsdu;
+          if (!zero) dth -= s * ((nir ? be : 1) * u + aj * lP);
+          g.theta[j] = (g.theta[j] as number) + dth;
+          g.a[j] = (g.a[j] as number) + lP * r;
+          g.b[j] = (g.b[j] as number) + lP * s;
+          // W[n] = gamma W[n-1] + (1 - gamma) q Q[n], wt = dL/dW[n] (Q[n] = P[n], or P[n-1] in forward Euler).
+          const wPrev = n > 0 ? (trace.W[base - N + j] as number) : 0;
+          g.gamma[j] = (g.gamma[j] as number) + wt * (wPrev - q * (trace.Q[base + j] as number));
+        }
+        lu[x] = nu;
+        li[x] = (alpha[j] as number) * l + cj * (nir ? nu : keep * u);
       }
-    for (let j = 0; j < N; j++) {
-      const s = spiked[base + j] as number;
-      const u = lu[j] as number;
-      const l = li[j] as number;
-      const m = um[base + j] as number;
-      const th = theta[j] as number;
-      const be = beta[j] as number;
-      const aj = a[j] as number;
-      const cj = c[j] as number;
-      const keep = zero ? 1 - s : 1;
-      const keepW = nir ? 1 : keep;
-      const wt = (lw[j] as number) - cj * keepW * u;
-      const lP = (kk[j] as number) * (symplectic ? wt : (wtLater[j] as number));
-      wtLater[j] = wt;
-      lw[j] = (gamma[j] as number) * wt;
-      let gs = (gS[base + j] as number) + (rec[j] as number);
-      if (gCount) gs += gCount[co + j] as number;
-      if (differentiated) gs -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * (nir ? be * th : th);
-      gs += lP * ((bb[j] as number) + (differentiated ? -aj * (zero ? m : th) : 0));
-      const dsdu = sg(m - th);
-      const nu = gs * dsdu + be * keep * u + aj * keep * lP;
-      if (g && trace) {
-        const r = zero ? m * keep : m - th * s;
-        const iN = trace.I[base + j] as number;
-        const wN = trace.W[base + j] as number;
-        // alpha: I[n+1] = alpha I[n] + x (SpyTorch, l = dL/dI[n+1]); I[n] = alpha I[n-1] + x (NIR, l = dL/dI[n]).
-        const iPrev = nir ? (n > 0 ? (trace.I[base - N + j] as number) : 0) : iN;
-        g.alpha[j] = (g.alpha[j] as number) + l * iPrev;
-        g.beta[j] = (g.beta[j] as number) + u * (nir ? r : keep * m);
-        g.c[j] = (g.c[j] as number) + u * keepW * (iN - wN);
-        let dth = -gs * dsdu;
-        if (!zero) dth -= s * ((nir ? be : 1) * u + aj * lP);
-        g.theta[j] = (g.theta[j] as number) + dth;
-        g.a[j] = (g.a[j] as number) + lP * r;
-        g.b[j] = (g.b[j] as number) + lP * s;
-        // W[n] = gamma W[n-1] + (1 - gamma) q Q[n]; wt = dL/dW[n]. Forward Euler: Q[n] = P[n-1],
-        // whose adjoint the later step carries, so take it from this step's W as the others.
-        const wPrev = n > 0 ? (trace.W[base - N + j] as number) : 0;
-        g.gamma[j] = (g.gamma[j] as number) + wt * (wPrev - q * (trace.Q[base + j] as number));
-      }
-      lu[j] = nu;
-      li[j] = (alpha[j] as number) * l + cj * (nir ? nu : keep * u);
     }
   }
 }

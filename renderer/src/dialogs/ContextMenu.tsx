@@ -1,12 +1,12 @@
 // Right-click menus on nodes, edges and the canvas, listing the commands declared for them.
 
 import { useShallow } from 'zustand/react/shallow';
-import { NODE_KINDS, nodeKindInfo } from '../../../shared/graph/kinds';
 import { KindIcon } from '../canvas/KindIcon';
 import { appCommands } from '../commands/appCommands';
 import { detectMac, formatBinding } from '../commands/keys';
 import type { CommandPlace } from '../commands/registry';
 import { isEnabled } from '../commands/registry';
+import { NODE_ENTRIES } from '../graph/nodeEntries';
 import { type ContextMenu as Menu, useAppStore } from '../store';
 import { MenuItem } from './MenuItem';
 
@@ -33,14 +33,15 @@ export function ContextMenu({ menu }: { menu: Menu }) {
         {menu.target === 'canvas' && (
           <>
             <div className="context-menu__title">Add here</div>
-            {NODE_KINDS.map((kind) => (
+            {NODE_ENTRIES.map((entry) => (
               <MenuItem
-                key={kind}
+                key={entry.id}
                 close={close}
-                onPick={() => useAppStore.getState().addNode(kind, { x: menu.flow.x, y: menu.flow.y })}
+                onPick={() => useAppStore.getState().addEntry(entry, { x: menu.flow.x, y: menu.flow.y })}
+                data-entry={entry.id}
               >
-                <KindIcon kind={kind} />
-                <span>{nodeKindInfo[kind].label}</span>
+                <KindIcon kind={entry.kind} preset={entry.id} />
+                <span>{entry.label}</span>
               </MenuItem>
             ))}
             <div className="context-menu__sep" />
