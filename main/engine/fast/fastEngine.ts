@@ -386,7 +386,10 @@ export class FastEngine implements Engine {
       }
       const N = p.size;
       const pad = this.delayRows(p);
-      const drive = new this.F((T + pad) * N);
+      // Populations the kernels do not step still take their undelayed input rows from the
+      // kernels' row adds, into the kernels' drive, when the arrays are there.
+      const kernelRows = kb && ws.k && arrays && !pad ? this.kernelInputs(kb, p) : null;
+      const drive = kernelRows && ws.k ? ws.k.drive : new this.F((T + pad) * N);
       const I = new this.F(N);
       const U = new this.F(N);
       const inputs = p.incoming.map((c) => ({
@@ -412,8 +415,12 @@ export class FastEngine implements Engine {
         if (bias) for (let n = 0; n < T; n++) drive.set(bias, n * N);
         else drive.fill(0);
         if (bias && pad) drive.fill(0, T * N);
+        if (kernelRows && kb) {
+          const at0 = at(drive);
+          for (const i of kernelRows) kb.k.addSpikeRows(at0, i.w, N, T, i.units, i.offsets + b * T * 4);
+        }
         // Event-driven input: one weight row per presynaptic spike (R rows, delayed: fast/delays.ts).
-        for (const { w, spikes, delayed } of inputs) {
+        for (const { w, spikes, delayed } of kernelRows ? [] : inputs) {
           if (delayed) {
             delayed.addSample(drive, spikes, b, T);
             continue;
@@ -514,6 +521,15 @@ export class FastEngine implements Engine {
         }
       }
     }
+  }
+
+  /** Pointers to the weights and presynaptic spikes of p's (undelayed) inputs in the kernels' memory. */
+  private kernelInputs(kb: KernelBatch, p: PopulationPlan) {
+    return p.incoming.map((conn) => {
+      const src = this.spaces[conn.source] as Workspace;
+      const spikes = src.pop.kind === 'input' ? { offsets: kb.inputOffsets, units: kb.inputUnits } : src.spikes;
+      return { w: at(kb.weights[conn.id] as Float32Array), units: at(spikes.units), offsets: at(spikes.offsets) };
+    });
   }
 
   /** The forward pass of one population in the kernels (SpyTorch's time convention). */
