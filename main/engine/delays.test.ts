@@ -108,7 +108,7 @@ describe('the learnable kernel', () => {
 
 describe('delays on the kernels', () => {
   it.each(['nir', 'spytorch'] as const)(
-    'the float32 engine on the kernels gives the JS loops’ loss and predictions, gradients within 1e-4 (%s)',
+    'the float32 engine on the kernels (per-delay row adds) gives the JS loops’ loss to float32 rounding and their predictions, gradients within 1e-4 (%s)',
     (disc) => {
       const spec: NetSpec = {
         inputs: 20,
@@ -135,7 +135,9 @@ describe('delays on the kernels', () => {
       const a = wasm.gradients(batch, weights);
       const b = js.gradients(batch, weights);
       expect(wasm.usesKernels).toBe(true);
-      expect(a.loss).toBe(b.loss);
+      // The kernels add a delayed spike's taps as one dense row per delay, the JS loops per
+      // synapse and tap: the same sums in another float32 order (1e-8 of the loss here).
+      expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-6 * Math.abs(b.loss));
       expect(Array.from(a.predictions)).toEqual(Array.from(b.predictions));
       expect(Object.keys(a.grads).sort()).toEqual(Object.keys(b.grads).sort());
       for (const [id, g] of Object.entries(b.grads)) {

@@ -185,6 +185,54 @@ export class DelayedConnection {
     }
   }
 
+  /** The first tap of synapse s in the current tables. */
+  private lo(s: number): number {
+    const j = s % this.N;
+    return ((this.off[s] as number) - j) / this.N - this.shift;
+  }
+
+  /**
+   * The tables as one dense matrix per delay, for the kernels' row adds (per-synapse and
+   * learnable): out [K, M, N], K = maxDelay + 1, out[k, i, j] the weight synapse (i, j) gives a
+   * spike k steps later (W_ij g_{k - lo}(d_ij), 0 outside its taps). A spike of unit i at step n
+   * then adds row i of matrix k at drive row n + k + shift, for every k: dense SIMD row adds
+   * instead of a scatter per synapse and tap.
+   */
+  fillDelayMatrices(out: Float32Array) {
+    const { M, N, R } = this;
+    const W = this.W as FloatArray;
+    const taps = this.taps;
+    out.fill(0);
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        const s = i * N + j;
+        const lo = this.lo(s);
+        for (let r = 0; r < R; r++)
+          out[((lo + r) * M + i) * N + j] = taps ? (taps[(i * R + r) * N + j] as number) : (W[s] as number);
+      }
+  }
+
+  /**
+   * dW and (learnable) dL/dd from the per-delay weight gradients C [K, M, N] the kernels
+   * accumulated (C[k, i, j] = sum over spikes of unit i at n of gD_j[n + k + shift]).
+   */
+  delayMatrixGrads(C: Float32Array, dW: FloatArray, gDelay: FloatArray | null) {
+    const { M, N, R } = this;
+    if (!this.taps) {
+      for (let s = 0; s < M * N; s++)
+        dW[s] = (dW[s] as number) + (C[(this.lo(s) * M + Math.floor(s / N)) * N + (s % N)] as number);
+      return;
+    }
+    const G = new this.F(M * R * N);
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        const lo = this.lo(i * N + j);
+        for (let r = 0; r < R; r++) G[(i * R + r) * N + j] = C[((lo + r) * M + i) * N + j] as number;
+      }
+    this.tapGrad = G;
+    this.kernelGrad(dW, gDelay);
+  }
+
   /** dW (and, learnable, dL/dd into gDelay) from the drive gradient gD [B, T, N] over the presynaptic spikes (per-synapse and learnable). */
   weightGrad(dW: FloatArray, gD: FloatArray, spikes: Spikes, B: number, T: number, gDelay: FloatArray | null) {
     const { M, N, R } = this;

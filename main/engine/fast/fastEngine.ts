@@ -125,6 +125,8 @@ interface KernelScratch {
   Vt: Float32Array;
   lastOf: Int32Array;
   lastActive: Int32Array;
+  /** Drive rows of delayed inputs, T + delayRows (rows past T are scratch); empty without. */
+  pad: Float32Array;
 }
 
 /** What the kernels need besides the workspaces: copies of the batch's input and the weights. */
@@ -139,7 +141,16 @@ interface KernelBatch {
   grads: Record<string, Float32Array>;
   /** W^T of connections that send a gradient to their source. */
   transposed: Record<string, Float32Array>;
+  /**
+   * Feed-forward per-synapse and learnable delayed connections: one weight matrix per delay
+   * [K, M, N] (DelayedConnection.fillDelayMatrices), and their gradients when trainable.
+   */
+  delayMatrices: Record<string, Float32Array>;
+  delayMatrixGrads: Record<string, Float32Array>;
 }
+
+/** The most bytes a connection's per-delay matrices (and their gradients) may take in the kernels' memory. */
+const DELAY_MATRIX_BYTES = 256 * 1024 * 1024;
 
 /** SPIKEWRIGHT_KERNELS=js in the environment turns the kernels off (benchmarks compare both). */
 function defaultKernels(): 'wasm' | 'js' {
@@ -293,11 +304,19 @@ export class FastEngine implements Engine {
     const weights: Record<string, Float32Array> = {};
     const grads: Record<string, Float32Array> = {};
     const transposed: Record<string, Float32Array> = {};
+    const delayMatrices: Record<string, Float32Array> = {};
+    const delayMatrixGrads: Record<string, Float32Array> = {};
     for (const c of this.plan.connections) {
       const n = c.sourceUnits * c.targetUnits;
       weights[c.id] = make.f32(n);
       if (c.trainable) grads[c.id] = make.f32(n);
       if (c.gradToSource) transposed[c.id] = make.f32(n);
+      const K = c.delay.max + 1;
+      const perDelay = !c.recurrent && (c.delay.mode === 'per-synapse' || c.delay.mode === 'learnable');
+      if (perDelay && K * n * 4 * (c.trainable ? 2 : 1) <= DELAY_MATRIX_BYTES) {
+        delayMatrices[c.id] = make.f32(K * n);
+        if (c.trainable) delayMatrixGrads[c.id] = make.f32(K * n);
+      }
     }
     return {
       mem,
@@ -307,6 +326,8 @@ export class FastEngine implements Engine {
       weights,
       grads,
       transposed,
+      delayMatrices,
+      delayMatrixGrads,
     };
   }
 
@@ -351,6 +372,7 @@ export class FastEngine implements Engine {
                 Vt: m.f32(rec ? N * N : 0),
                 lastOf: m.i32(B),
                 lastActive: m.i32(B),
+                pad: m.f32(this.delayRows(pop) ? (T + this.delayRows(pop)) * N : 0),
               }
             : null,
       };
@@ -372,7 +394,11 @@ export class FastEngine implements Engine {
       kb.inputUnits.set(batch.units.subarray(0, batch.offsets[B * T] as number));
       for (const c of this.plan.connections) kb.weights[c.id]?.set(weights[c.id] as FloatArray);
     }
-    for (const dc of this.delayed.values()) dc.prepare(weights);
+    for (const dc of this.delayed.values()) {
+      dc.prepare(weights);
+      const dm = kb?.delayMatrices[dc.conn.id];
+      if (dm) dc.fillDelayMatrices(dm);
+    }
     for (const ws of this.spaces) {
       const p = ws.pop;
       if (p.kind === 'input') continue;
@@ -557,8 +583,9 @@ export class FastEngine implements Engine {
         delayed: this.delayed.get(conn.id),
       };
     });
-    // Delayed inputs add in JS into rows of their own, then into the kernels' drive.
-    const pad = inputs.some((i) => i.delayed) ? new Float32Array((T + this.delayRows(p)) * N) : null;
+    // Delayed inputs add into rows of their own (T + delay rows), then into the kernels' drive:
+    // fixed delays and the per-delay matrices by the kernels' row adds, shifted; the rest in JS.
+    const pad = inputs.some((i) => i.delayed) ? s.pad : null;
     const bias = p.bias ? (weights[p.id] as FloatArray) : null;
     if (p.bias && bias?.length !== N) throw new Error(`No bias currents for population '${p.id}'.`);
     const drive = at(s.drive);
@@ -571,7 +598,18 @@ export class FastEngine implements Engine {
       for (const i of inputs) if (!i.delayed) k.addSpikeRows(drive, i.w, N, T, i.units, i.offsets + b * T * 4);
       if (pad) {
         pad.fill(0);
-        for (const i of inputs) i.delayed?.addSample(pad, i.spikes, b, T);
+        for (const i of inputs) {
+          const dc = i.delayed;
+          if (!dc) continue;
+          const spikesAt = i.offsets + b * T * 4;
+          const dm = kb.delayMatrices[dc.conn.id];
+          if (dc.fixed) k.addSpikeRows(at(pad) + (dc.shift + dc.delay.steps) * N * 4, i.w, N, T, i.units, spikesAt);
+          else if (dm) {
+            const MN = dc.M * N;
+            for (let d = 0; d <= dc.delay.max; d++)
+              k.addSpikeRows(at(pad) + (dc.shift + d) * N * 4, at(dm) + d * MN * 4, N, T, i.units, spikesAt);
+          } else dc.addSample(pad, i.spikes, b, T);
+        }
         addRow(s.drive, 0, pad, 0, T * N);
       }
       if (p.kind === 'readout') {
@@ -944,9 +982,19 @@ export class FastEngine implements Engine {
             ? { offsets: kb.inputOffsets, units: kb.inputUnits }
             : this.spikesOf(src, batch);
         const delayed = this.delayed.get(conn.id);
+        const dmGrad = kb?.delayMatrixGrads[conn.id];
         if (delayed?.fixed)
           this.weightGrad(grads[conn.id] as FloatArray, gD, spikes, lastActive, B, T, N, ws, delayed.span);
-        else if (delayed)
+        else if (delayed && dmGrad) {
+          // One shifted weight gradient per delay in the kernels, then the taps' chain rule.
+          const MN = conn.sourceUnits * N;
+          for (let d = 0; d <= delayed.delay.max; d++) {
+            const C = dmGrad.subarray(d * MN, (d + 1) * MN);
+            C.fill(0);
+            this.weightGrad(C, gD, spikes, lastActive, B, T, N, ws, delayed.shift + d);
+          }
+          delayed.delayMatrixGrads(dmGrad, grads[conn.id] as FloatArray, grads[delayKey(conn.id)] ?? null);
+        } else if (delayed)
           delayed.weightGrad(grads[conn.id] as FloatArray, gD, spikes, B, T, grads[delayKey(conn.id)] ?? null);
         else this.weightGrad(grads[conn.id] as FloatArray, gD, spikes, lastActive, B, T, N, ws);
         if (conn.gradToSource) {
