@@ -11,7 +11,7 @@ const CASES = 24;
 describe.each(['spytorch', 'nir'] as const)('per-neuron parameters: forward-mode derivatives (%s)', (disc) => {
   // Every hidden population and the readout learn a random subset of their parameters from
   // heterogeneous starts; half the graphs are adLIF (both update orders), so a, b and the
-  // adaptation time constant are learned too.
+  // adaptation time constant are learned too; recurrences are delayed on two thirds of them.
   const spec = (i: number): NetSpec => {
     const rng = new Random(15487469 * (i + 1));
     const base = randomSpec(new Random(104729 * (i + 7)), i, disc);
@@ -42,7 +42,16 @@ describe.each(['spytorch', 'nir'] as const)('per-neuron parameters: forward-mode
       learnTauSyn: rng.uniform() < 0.5,
       tauInit: pick(['constant', 'uniform'] as const),
     };
-    return { ...base, hidden, readout };
+    // Recurrences with synaptic delays on a third of the graphs each: fixed, per-synapse, none.
+    const recurrentDelay = (j: number) =>
+      (
+        [
+          { delay: 'none' as const },
+          { delay: 'fixed' as const, delaySteps: 1 + rng.int(3) },
+          { delay: 'per-synapse' as const, maxDelay: 1 + rng.int(4) },
+        ] as const
+      )[(i + j) % 3];
+    return { ...base, hidden, readout, edgeParams: { w_h0_h0: recurrentDelay(0), w_h1_h1: recurrentDelay(1) } };
   };
 
   // One sample per batch, as the delays' and adLIF's cases (nothing to cancel against), three batches.
@@ -51,7 +60,7 @@ describe.each(['spytorch', 'nir'] as const)('per-neuron parameters: forward-mode
     for (const seed of [i, i + 100, i + 200]) expectAgreement(check(s, seed, undefined, 0, 1), s);
   });
 
-  it('the cases learn every per-neuron parameter of LIF, adLIF and readouts, on every structure, and their derivatives are nonzero', () => {
+  it('the cases learn every per-neuron parameter of LIF, adLIF and readouts, on every structure (delayed recurrences included), and their derivatives are nonzero', () => {
     const seen = new Set<string>();
     let directions = 0;
     let nonzero = 0;
@@ -68,6 +77,8 @@ describe.each(['spytorch', 'nir'] as const)('per-neuron parameters: forward-mode
       for (const p of plan.populations) {
         for (const name of p.perNeuron?.learned ?? []) seen.add(`${p.kind}${p.adaptation ? '-adlif' : ''}.${name}`);
         if (p.perNeuron) seen.add(`init-${p.perNeuron.init}`);
+        if (p.recurrent && p.recurrent.delay.mode !== 'none')
+          seen.add(`${p.adaptation ? 'adlif' : 'lif'}-recurrent-${p.recurrent.delay.mode}`);
       }
       for (const seed of [i, i + 100, i + 200])
         for (const r of check(s, seed, undefined, 0, 1))
@@ -92,6 +103,10 @@ describe.each(['spytorch', 'nir'] as const)('per-neuron parameters: forward-mode
       'init-constant',
       'init-uniform',
       'init-gamma',
+      'lif-recurrent-fixed',
+      'lif-recurrent-per-synapse',
+      'adlif-recurrent-fixed',
+      'adlif-recurrent-per-synapse',
     ])
       expect(seen, want).toContain(want);
     expect(directions).toBeGreaterThanOrEqual(100);

@@ -235,8 +235,6 @@ export function compilePlan(graph: GraphDocument): Plan {
       trainable: false,
     };
     connections.push(conn);
-    if (conn.recurrent && tp.adaptation && conn.delay.mode !== 'none')
-      throw new PlanError(`'${tp.name}' is adLIF with a delayed recurrence, which this engine does not run yet.`);
     if (conn.recurrent) tp.recurrent = conn;
     else tp.incoming.push(conn);
   }

@@ -479,6 +479,7 @@ export class FastEngine implements Engine {
             pre,
             mem,
             trace,
+            recDelayed ? (n, first, end) => recDelayed.addSpikes(drive, n, ws.spikes.units, first, end) : null,
           );
           continue;
         }
@@ -797,7 +798,18 @@ export class FastEngine implements Engine {
         const recDelayed = this.delayedRecurrence(p);
         const kernelAdjoint = kb && ks && kind !== null && !recDelayed && !arrays;
         if (arrays) {
-          const product = V ? new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array) : null;
+          const product =
+            V && !recDelayed ? new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array) : null;
+          const delayedG = recDelayed ? new this.F(B * N) : null;
+          const recurrent =
+            recDelayed && delayedG
+              ? (n: number, li: FloatArray) => {
+                  recDelayed.recurrentGrad(delayedG, li, gD, n, B, T);
+                  return delayedG;
+                }
+              : product
+                ? (_: number, li: FloatArray, later: FloatArray) => product.apply(nir ? later : li)
+                : null;
           try {
             neuronAdjointBatch(
               p,
@@ -805,7 +817,7 @@ export class FastEngine implements Engine {
               nir,
               this.sg,
               this.F,
-              product ? (li) => product.apply(li) : null,
+              recurrent,
               B,
               T,
               lastOf,

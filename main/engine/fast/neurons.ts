@@ -73,6 +73,8 @@ export function neuronForwardSample(
   pre: FloatArray | null,
   mem: FloatArray | null,
   trace: NeuronTrace | null,
+  /** A delayed recurrence: adds step n's spikes units[first..end) to the drive rows they enter (fast/delays.ts), in place of V's rows. */
+  delayedRows: ((n: number, first: number, end: number) => void) | null = null,
 ): number {
   const N = p.size;
   const { alpha, beta, c, theta, gamma, a, b: bb, k: kk } = k;
@@ -98,7 +100,8 @@ export function neuronForwardSample(
     offsets[b * T + n + 1] = cursor;
     // Recurrent spikes of step n join the drive of n (SpyTorch) or n + 1 (NIR).
     const rd = nir ? d + N : d;
-    if (V && (!nir || n + 1 < T))
+    if (delayedRows) delayedRows(n, first, cursor);
+    else if (V && (!nir || n + 1 < T))
       for (let e = first; e < cursor; e++) {
         const row = (units[e] as number) * N;
         for (let j = 0; j < N; j++) drive[rd + j] = (drive[rd + j] as number) + (V[row + j] as number);
@@ -143,9 +146,10 @@ export function neuronForwardSample(
  * The adjoint of all B samples, time-major from the latest active step down to 0 (sample b from
  * lastOf[b]): writes gD (dL/d drive) at base (b T + n) N. gS holds dL/dS from downstream and
  * regularisers; gCount (per sample and unit) the count terms. The recurrence's gradient to the
- * population's own spikes is one dense product per step over all samples, `recurrent(li)`
- * ([B, N] in, out[b, i] = sum_j V[i, j] li[b, j]), as the LIF path's. With a trace, the
- * constants' gradients are added to g.
+ * population's own spikes, `recurrent(n, li, liLater)` ([B, N] out: the gradient to S[n]; li
+ * is dL/d drive[n], liLater dL/d drive[n+1] under NIR), is one dense product per step over all
+ * samples as the LIF path's, or a delayed recurrence's term (reading the later rows of gD).
+ * With a trace, the constants' gradients are added to g.
  */
 export function neuronAdjointBatch(
   p: PopulationPlan,
@@ -153,7 +157,7 @@ export function neuronAdjointBatch(
   nir: boolean,
   sg: SurrogateFn,
   F: Float32ArrayConstructor | Float64ArrayConstructor,
-  recurrent: ((li: FloatArray) => FloatArray) | null,
+  recurrent: ((n: number, li: FloatArray, liLater: FloatArray) => FloatArray) | null,
   B: number,
   T: number,
   lastOf: Int32Array,
@@ -181,7 +185,7 @@ export function neuronAdjointBatch(
   let top = -1;
   for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
   for (let n = top; n >= 0; n--) {
-    const rec = recurrent ? recurrent(liLater) : null;
+    const rec = recurrent ? recurrent(n, li, liLater) : null;
     if (nir && recurrent) liLater.set(li);
     for (let b = 0; b < B; b++) {
       if (n > (lastOf[b] as number)) continue;
