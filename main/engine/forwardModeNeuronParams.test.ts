@@ -50,7 +50,7 @@ describe.each(['spytorch', 'nir'] as const)('per-neuron parameters: forward-mode
           { delay: 'fixed' as const, delaySteps: 1 + rng.int(3) },
           { delay: 'per-synapse' as const, maxDelay: 1 + rng.int(4) },
         ] as const
-      )[(i + j) % 3];
+      )[(i + j) % 3] ?? { delay: 'none' as const };
     return { ...base, hidden, readout, edgeParams: { w_h0_h0: recurrentDelay(0), w_h1_h1: recurrentDelay(1) } };
   };
 
