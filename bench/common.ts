@@ -2,6 +2,7 @@
 // own process and reading its JSON result, and timing one training step.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpikeBatch } from '../main/data/types';
@@ -17,6 +18,43 @@ export const repoRoot = path.resolve(benchDir, '..');
 export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+/** A case of an in-process comparison: an engine and its parameters, with its step times and loads as timed. */
+export interface TimedCase {
+  engine: Pick<Engine, 'gradients'>;
+  weights: WeightSet;
+  times: number[];
+  loads: number[];
+}
+
+/**
+ * Gradient steps of every case over the same batches, cases alternating within each round so
+ * outside load is spread over all of them: per round and case one warm-up on batches[0], then
+ * batches[1..] timed (wall ms) with the load average after each.
+ */
+export function timeCasesAlternating(cases: TimedCase[], batches: SpikeBatch[], rounds: number): void {
+  for (let r = 0; r < rounds; r++)
+    for (const c of cases) {
+      c.engine.gradients(batches[0] as SpikeBatch, c.weights);
+      for (const batch of batches.slice(1)) {
+        const t0 = performance.now();
+        c.engine.gradients(batch, c.weights);
+        c.times.push(performance.now() - t0);
+        c.loads.push(loadavg()[0] as number);
+      }
+    }
+}
+
+/** A case's summary line fields: median ms, the ratio to `plainMs`, the load range. */
+export function caseSummary(c: TimedCase, plainMs: number) {
+  const ms = median(c.times);
+  return {
+    ms_median: Math.round(ms),
+    ratio_to_plain: +(ms / plainMs).toFixed(2),
+    load_min: Math.min(...c.loads).toFixed(1),
+    load_max: Math.max(...c.loads).toFixed(1),
+  };
 }
 
 export function median(xs: number[]): number {

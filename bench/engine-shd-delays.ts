@@ -5,8 +5,7 @@
 // (0.23: 3 taps) and rounded (1 tap). Gradients only (no optimizer), one thread, float32.
 //
 //   nice npx tsx bench/engine-shd-delays.ts [--batches 3] [--rounds 2]
-import { loadavg } from 'node:os';
-import { arg, median } from './common';
+import { arg, caseSummary, median, timeCasesAlternating } from './common';
 
 async function main() {
   const batches = Number(arg('batches', '3'));
@@ -43,20 +42,11 @@ async function main() {
   });
   const rng = new Random(0);
   const data = Array.from({ length: batches + 1 }, () => randomBatch(rng, 256, 100, 700, 20, 0.05));
-  for (let r = 0; r < rounds; r++)
-    for (const c of cases) {
-      c.engine.gradients(data[0] as (typeof data)[number], c.weights); // warm-up
-      for (let b = 1; b <= batches; b++) {
-        const t0 = performance.now();
-        c.engine.gradients(data[b] as (typeof data)[number], c.weights);
-        c.times.push(performance.now() - t0);
-        c.loads.push(loadavg()[0] as number);
-      }
-    }
+  timeCasesAlternating(cases, data, rounds);
   const plain = median(cases[0]?.times ?? []);
   for (const c of cases)
     process.stdout.write(
-      `${JSON.stringify({ case: c.name, ms_median: Math.round(median(c.times)), ratio_to_plain: +(median(c.times) / plain).toFixed(2), load_min: Math.min(...c.loads).toFixed(1), load_max: Math.max(...c.loads).toFixed(1), kernels: c.engine.usesKernels })}\n`,
+      `${JSON.stringify({ case: c.name, ...caseSummary(c, plain), kernels: c.engine.usesKernels })}\n`,
     );
 }
 

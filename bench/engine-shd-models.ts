@@ -5,9 +5,16 @@
 // optimizer), one thread, float32. Plain LIF runs in the WebAssembly kernels; the others in the
 // JS loops of main/engine/fast/neurons.ts (their recurrent adjoint one dense product per step).
 //
-//   nice npx tsx bench/engine-shd-models.ts [--batches 3] [--rounds 2]
+// With --torch, each model is then run as its PyTorch users write it (bench/torch_shd.py
+// --impl snntorch --model M: per-step nn.Linear, per-neuron parameters as nn.Parameter vectors,
+// the same step order and reset), one thread (torch.set_num_threads(1)), one full training
+// step (Adamax) per batch, and the ratio of ours to it is printed.
+//
+//   nice npx tsx bench/engine-shd-models.ts [--batches 3] [--rounds 2] [--torch] [--torch-batches 5]
 import { loadavg } from 'node:os';
-import { arg, median } from './common';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arg, caseSummary, median, runSide, timeCasesAlternating } from './common';
 
 async function main() {
   const batches = Number(arg('batches', '3'));
@@ -30,14 +37,16 @@ async function main() {
       init: { init: 'normal', scale: 0.2 },
     });
   const cases = [
-    { name: 'plain LIF', hidden: {} },
-    { name: 'adLIF (SE, one value per population)', hidden: { neuron: 'adlif' } },
+    { name: 'plain LIF', model: 'lif', hidden: {} },
+    { name: 'adLIF (SE, one value per population)', model: 'adlif', hidden: { neuron: 'adlif' } },
     {
       name: 'LIF, per-neuron tauMem, tauSyn, threshold learned',
-      hidden: { learnTauMem: true, learnTauSyn: true, learnThreshold: true, tauInit: 'gamma' },
+      model: 'lif-tau',
+      hidden: { learnTauMem: true, learnTauSyn: true, learnThreshold: true },
     },
     {
       name: 'adLIF, per-neuron tauMem, a, b, tauAdapt learned',
+      model: 'adlif-learn',
       hidden: { neuron: 'adlif', learnTauMem: true, learnAdaptation: true },
     },
   ].map((c) => {
@@ -52,21 +61,23 @@ async function main() {
   });
   const rng = new Random(0);
   const data = Array.from({ length: batches + 1 }, () => randomBatch(rng, 256, 100, 700, 20, 0.05));
-  for (let r = 0; r < rounds; r++)
-    for (const c of cases) {
-      c.engine.gradients(data[0] as (typeof data)[number], c.weights); // warm-up
-      for (let b = 1; b <= batches; b++) {
-        const t0 = performance.now();
-        c.engine.gradients(data[b] as (typeof data)[number], c.weights);
-        c.times.push(performance.now() - t0);
-        c.loads.push(loadavg()[0] as number);
-      }
-    }
+  timeCasesAlternating(cases, data, rounds);
   const plain = median(cases[0]?.times ?? []);
-  for (const c of cases)
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const torchBatches = arg('torch-batches', '5');
+  for (const c of cases) {
+    const ours = median(c.times);
+    const torch = process.argv.includes('--torch')
+      ? runSide(`PyTorch ${c.model}`, arg('python', '/usr/bin/python3'), [
+          path.join(here, 'torch_shd.py'),
+          ...['--impl', 'snntorch', '--model', c.model, '--threads', '1', '--batches', torchBatches, '--warmup', '1'],
+        ])
+      : null;
+    const ref = torch ? (torch.ms_per_batch_median as number) : null;
     process.stdout.write(
-      `${JSON.stringify({ case: c.name, ms_median: Math.round(median(c.times)), ratio_to_plain: +(median(c.times) / plain).toFixed(2), load_min: Math.min(...c.loads).toFixed(1), load_max: Math.max(...c.loads).toFixed(1) })}\n`,
+      `${JSON.stringify({ case: c.name, ...caseSummary(c, plain), ...(ref ? { torch_ms: Math.round(ref), ratio_to_torch: +(ours / ref).toFixed(3), torch_load: (loadavg()[0] as number).toFixed(1) } : {}) })}\n`,
     );
+  }
 }
 
 void main();

@@ -11,6 +11,15 @@ Two ways PyTorch users write this network:
             reset from the previous membrane, detached), written out here because snnTorch is
             not installed on this machine; it is what snntorch.RSynaptic computes.
 
+--model (snnTorch idiom only) swaps the hidden population for the neuron models of issue 13, as
+their users write them in PyTorch (SE-adLIF's code: per-neuron parameters as nn.Parameter
+vectors, decays as sigmoids of them, elementwise updates per step):
+  lif          as above
+  adlif        SE-adLIF (symplectic Euler), one a, b, q and decay per population (q = 120,
+               tauAdapt 150 ms, a 0.5, b 1), zero reset detached, the current minus W driving U
+  lif-tau      LIF with per-neuron learned tauMem, tauSyn (sigmoid of a logit) and thresholds
+  adlif-learn  SE-adLIF with per-neuron learned tauMem, a, b and tauAdapt
+
 Prints one JSON line: median wall and CPU ms per training step over --batches steps after
 --warmup, peak RSS (MiB), thread count. torch.set_num_threads(--threads).
 """
@@ -35,6 +44,7 @@ def main():
     ap.add_argument("--batches", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--model", choices=["lif", "adlif", "lif-tau", "adlif-learn"], default="lif")
     args = ap.parse_args()
     use_threads(args.threads)
     torch.manual_seed(0)
@@ -118,7 +128,57 @@ def main():
                     spk1_rec.append(spk1)
                 return torch.stack(mem2_rec, dim=1), torch.stack(spk1_rec, dim=1)
 
-        net = Net()
+        class ModelNet(torch.nn.Module):
+            # The issue-13 neuron models, SpyTorch's step order (spike from the membrane at t,
+            # detached zero reset), as their PyTorch code writes them.
+            def __init__(self, model):
+                super().__init__()
+                self.model = model
+                self.fc1 = torch.nn.Linear(nb_inputs, nb_hidden)
+                self.rec = torch.nn.Linear(nb_hidden, nb_hidden)
+                self.fc2 = torch.nn.Linear(nb_hidden, nb_outputs)
+                logit = lambda d: float(np.log(d / (1 - d)))
+                per_neuron = model in ("lif-tau", "adlif-learn")
+                vec = lambda v: torch.nn.Parameter(torch.full((nb_hidden,), v)) if per_neuron else torch.tensor(v)
+                self.z_beta = vec(logit(beta))
+                self.z_alpha = torch.nn.Parameter(torch.full((nb_hidden,), logit(alpha))) if model == "lif-tau" else torch.tensor(logit(alpha))
+                self.theta = torch.nn.Parameter(torch.ones(nb_hidden)) if model == "lif-tau" else torch.tensor(1.0)
+                self.z_gamma = vec(logit(float(np.exp(-1 / 150))))
+                self.a = vec(0.5)
+                self.b = vec(1.0)
+                self.q = 120.0
+
+            def forward(self, x):
+                bsz = x.shape[0]
+                syn1 = torch.zeros(bsz, nb_hidden)
+                mem1 = torch.zeros(bsz, nb_hidden)
+                w1 = torch.zeros(bsz, nb_hidden)
+                syn2 = torch.zeros(bsz, nb_outputs)
+                mem2 = torch.zeros(bsz, nb_outputs)
+                spk1 = torch.zeros(bsz, nb_hidden)
+                adaptive = self.model.startswith("adlif")
+                al, be, ga = torch.sigmoid(self.z_alpha), torch.sigmoid(self.z_beta), torch.sigmoid(self.z_gamma)
+                a = self.a.clamp(0, 1) if adaptive else None
+                b = self.b.clamp(0, 2) if adaptive else None
+                mem2_rec, spk1_rec = [], []
+                for t in range(nb_steps):
+                    spk1 = spike_fn(mem1 - self.theta)
+                    rst = spk1.detach()
+                    h1 = self.fc1(x[:, t]) + self.rec(spk1)
+                    if adaptive:
+                        r = mem1 * (1.0 - rst)
+                        w1 = ga * w1 + (1 - ga) * self.q * (a * r + b * spk1)
+                        mem1 = (be * mem1 + syn1 - w1) * (1.0 - rst)
+                    else:
+                        mem1 = (be * mem1 + syn1) * (1.0 - rst)
+                    syn1 = al * syn1 + h1
+                    syn2 = alpha * syn2 + self.fc2(spk1)
+                    mem2 = beta * mem2 + syn2
+                    mem2_rec.append(mem2)
+                    spk1_rec.append(spk1)
+                return torch.stack(mem2_rec, dim=1), torch.stack(spk1_rec, dim=1)
+
+        net = Net() if args.model == "lif" else ModelNet(args.model)
         params = list(net.parameters())
 
         def step_loss(x, y):
@@ -141,6 +201,7 @@ def main():
             cpu_times.append((time.process_time() - c0) * 1000)
     print(json.dumps({
         "impl": f"pytorch-{args.impl}",
+        "model": args.model,
         "hidden": nb_hidden,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

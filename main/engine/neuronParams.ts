@@ -126,14 +126,12 @@ export function learnedNeuronKeys(plan: Plan): string[] {
  * scaleInput), theta, and adLIF's gamma, a, b and k = (1 - gamma) q (zero for LIF). A
  * population without per-neuron parameters gets its plan's values in every entry.
  */
-export interface NeuronArrays {
-  alpha: Float64Array;
-  beta: Float64Array;
-  c: Float64Array;
-  theta: Float64Array;
-  gamma: Float64Array;
-  a: Float64Array;
-  b: Float64Array;
+/** The constants every per-neuron population has per neuron (their gradients have the same shape). */
+const CONSTANTS = ['alpha', 'beta', 'c', 'theta', 'gamma', 'a', 'b'] as const;
+type PerNeuronConstants = Record<(typeof CONSTANTS)[number], Float64Array>;
+
+export interface NeuronArrays extends PerNeuronConstants {
+  /** adLIF's k = (1 - gamma) q per neuron (zero for LIF). */
   k: Float64Array;
   /** adLIF's q, the factor of (1 - gamma) in k. */
   q: number;
@@ -178,26 +176,17 @@ export function neuronArrays(p: PopulationPlan, weights: WeightSet<Float32Array 
   };
 }
 
-/**
- * Gradients with respect to the constants (dL/dalpha and so on, per neuron) as gradients of the
- * learned parameters in engine space: a decay's through its logit (dd/dz = d (1 - d)), and c's
- * folded into beta's when c = 1 - beta.
- */
-export interface NeuronGrads {
-  alpha: Float64Array;
-  beta: Float64Array;
-  c: Float64Array;
-  theta: Float64Array;
-  gamma: Float64Array;
-  a: Float64Array;
-  b: Float64Array;
-}
+/** dL/d each constant per neuron (dL/dalpha and so on), summed over samples and steps by the adjoint. */
+export type NeuronGrads = PerNeuronConstants;
 
 export function neuronGrads(N: number): NeuronGrads {
-  const z = () => new Float64Array(N);
-  return { alpha: z(), beta: z(), c: z(), theta: z(), gamma: z(), a: z(), b: z() };
+  return Object.fromEntries(CONSTANTS.map((name) => [name, new Float64Array(N)])) as NeuronGrads;
 }
 
+/**
+ * The constants' gradients as gradients of the learned parameters in engine space: a decay's
+ * through its logit (dd/dz = d (1 - d)), and c's folded into beta's when c = 1 - beta.
+ */
 export function learnedGrads(
   p: PopulationPlan,
   arrays: NeuronArrays,
