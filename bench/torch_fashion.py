@@ -7,6 +7,14 @@ Prints one JSON line: median wall ms (and CPU ms) per training step over --batch
 --warmup steps, peak RSS (MiB), torch version and thread count.
 Run with /usr/bin/python3 (Debian's python3-torch with OpenBLAS).
 """
+import os
+
+# One BLAS thread: torch's intra-op pool (torch.set_num_threads, the threads our side uses) is
+# the parallelism. Debian's OpenBLAS (pthread) otherwise starts a thread per core of its own on
+# top of it and oversubscribes the cores: the SHD step in snnTorch's idiom took 1,052 ms at 2
+# torch threads that way, 297 ms with one BLAS thread (2026-12-02 19:03 UTC, quiet machine).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import gzip
 import json

@@ -23,6 +23,14 @@ vectors, decays as sigmoids of them, elementwise updates per step):
 Prints one JSON line: median wall and CPU ms per training step over --batches steps after
 --warmup, peak RSS (MiB), thread count. torch.set_num_threads(--threads).
 """
+import os
+
+# One BLAS thread: torch's intra-op pool (torch.set_num_threads, the threads our side uses) is
+# the parallelism. Debian's OpenBLAS (pthread) otherwise starts a thread per core of its own on
+# top of it and oversubscribes the cores: the SHD step in snnTorch's idiom took 1,052 ms at 2
+# torch threads that way, 297 ms with one BLAS thread (2026-12-02 19:03 UTC, quiet machine).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import json
 import resource
