@@ -46,6 +46,18 @@ export function timeCasesAlternating(cases: TimedCase[], batches: SpikeBatch[], 
     }
 }
 
+/**
+ * One neuron model of the SHD shape as PyTorch users write it (torch_shd.py --impl snntorch
+ * --model M, one thread, one BLAS thread): its median ms per training step and the load after.
+ */
+export function torchModelStep(model: string, batches: string): { torch_ms: number; torch_load: string } {
+  const r = runSide(`PyTorch ${model}`, arg('python', '/usr/bin/python3'), [
+    path.join(benchDir, 'torch_shd.py'),
+    ...['--impl', 'snntorch', '--model', model, '--threads', '1', '--batches', batches, '--warmup', '1'],
+  ]);
+  return { torch_ms: Math.round(r.ms_per_batch_median as number), torch_load: (loadavg()[0] as number).toFixed(1) };
+}
+
 /** A case's summary line fields: median ms, the ratio to `plainMs`, the load range. */
 export function caseSummary(c: TimedCase, plainMs: number) {
   const ms = median(c.times);

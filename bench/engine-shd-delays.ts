@@ -4,8 +4,12 @@
 // step at the kernel width the schedule starts from (12.5 steps: all 26 taps), at its end
 // (0.23: 3 taps) and rounded (1 tap). Gradients only (no optimizer), one thread, float32.
 //
-//   nice npx tsx bench/engine-shd-delays.ts [--batches 3] [--rounds 2]
-import { arg, caseSummary, median, timeCasesAlternating } from './common';
+// With --torch, plain LIF and the 26-tap case are also run as PyTorch users write them
+// (torch_shd.py --model lif / lif-delay: Hammouamri et al.'s dense DCLS kernel as one causal
+// conv1d), one thread, and the ratios printed.
+//
+//   nice npx tsx bench/engine-shd-delays.ts [--batches 3] [--rounds 2] [--torch]
+import { arg, caseSummary, median, timeCasesAlternating, torchModelStep } from './common';
 
 async function main() {
   const batches = Number(arg('batches', '3'));
@@ -30,8 +34,8 @@ async function main() {
       ...(delay ? { edgeParams: { w_data_h0: { delay: 'learnable' as const, maxDelay: 25 } } } : {}),
     });
   const cases = [
-    { name: 'plain LIF', delay: false, width: 0 },
-    { name: 'learnable delays, width 12.5 (26 taps)', delay: true, width: 12.5 },
+    { name: 'plain LIF', delay: false, width: 0, model: 'lif' },
+    { name: 'learnable delays, width 12.5 (26 taps)', delay: true, width: 12.5, model: 'lif-delay' },
     { name: 'learnable delays, width 0.23 (3 taps)', delay: true, width: 0.23 },
     { name: 'learnable delays, rounded (1 tap)', delay: true, width: 0 },
   ].map((c) => {
@@ -44,10 +48,14 @@ async function main() {
   const data = Array.from({ length: batches + 1 }, () => randomBatch(rng, 256, 100, 700, 20, 0.05));
   timeCasesAlternating(cases, data, rounds);
   const plain = median(cases[0]?.times ?? []);
-  for (const c of cases)
+  for (const c of cases) {
+    const model = 'model' in c ? (c.model as string) : null;
+    const torch = model && process.argv.includes('--torch') ? torchModelStep(model, arg('torch-batches', '5')) : null;
+    const ours = median(c.times);
     process.stdout.write(
-      `${JSON.stringify({ case: c.name, ...caseSummary(c, plain), kernels: c.engine.usesKernels })}\n`,
+      `${JSON.stringify({ case: c.name, ...caseSummary(c, plain), kernels: c.engine.usesKernels, ...(torch ? { ...torch, ratio_to_torch: +(ours / torch.torch_ms).toFixed(3) } : {}) })}\n`,
     );
+  }
 }
 
 void main();

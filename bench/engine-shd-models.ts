@@ -11,10 +11,7 @@
 // step (Adamax) per batch, and the ratio of ours to it is printed.
 //
 //   nice npx tsx bench/engine-shd-models.ts [--batches 3] [--rounds 2] [--torch] [--torch-batches 5]
-import { loadavg } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { arg, caseSummary, median, runSide, timeCasesAlternating } from './common';
+import { arg, caseSummary, median, timeCasesAlternating, torchModelStep } from './common';
 
 async function main() {
   const batches = Number(arg('batches', '3'));
@@ -63,19 +60,12 @@ async function main() {
   const data = Array.from({ length: batches + 1 }, () => randomBatch(rng, 256, 100, 700, 20, 0.05));
   timeCasesAlternating(cases, data, rounds);
   const plain = median(cases[0]?.times ?? []);
-  const here = path.dirname(fileURLToPath(import.meta.url));
   const torchBatches = arg('torch-batches', '5');
   for (const c of cases) {
+    const torch = process.argv.includes('--torch') ? torchModelStep(c.model, torchBatches) : null;
     const ours = median(c.times);
-    const torch = process.argv.includes('--torch')
-      ? runSide(`PyTorch ${c.model}`, arg('python', '/usr/bin/python3'), [
-          path.join(here, 'torch_shd.py'),
-          ...['--impl', 'snntorch', '--model', c.model, '--threads', '1', '--batches', torchBatches, '--warmup', '1'],
-        ])
-      : null;
-    const ref = torch ? (torch.ms_per_batch_median as number) : null;
     process.stdout.write(
-      `${JSON.stringify({ case: c.name, ...caseSummary(c, plain), ...(ref ? { torch_ms: Math.round(ref), ratio_to_torch: +(ours / ref).toFixed(3), torch_load: (loadavg()[0] as number).toFixed(1) } : {}) })}\n`,
+      `${JSON.stringify({ case: c.name, ...caseSummary(c, plain), ...(torch ? { ...torch, ratio_to_torch: +(ours / torch.torch_ms).toFixed(3) } : {}) })}\n`,
     );
   }
 }

@@ -19,6 +19,10 @@ vectors, decays as sigmoids of them, elementwise updates per step):
                tauAdapt 150 ms, a 0.5, b 1), zero reset detached, the current minus W driving U
   lif-tau      LIF with per-neuron learned tauMem, tauSyn (sigmoid of a logit) and thresholds
   adlif-learn  SE-adLIF with per-neuron learned tauMem, a, b and tauAdapt
+  lif-delay    LIF with learnable delays on the input connection as Hammouamri et al.'s code
+               (DCLS) computes them: a dense [N, M, K] kernel W * g_k(d), g the normalised
+               Gaussian of width sigma = 12.5 over K = 26 delays, applied as one causal conv1d
+               over time (maxDelay 25)
 
 Prints one JSON line: median wall and CPU ms per training step over --batches steps after
 --warmup, peak RSS (MiB), thread count. torch.set_num_threads(--threads).
@@ -52,7 +56,7 @@ def main():
     ap.add_argument("--batches", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--model", choices=["lif", "adlif", "lif-tau", "adlif-learn"], default="lif")
+    ap.add_argument("--model", choices=["lif", "adlif", "lif-tau", "adlif-learn", "lif-delay"], default="lif")
     args = ap.parse_args()
     use_threads(args.threads)
     torch.manual_seed(0)
@@ -155,6 +159,22 @@ def main():
                 self.a = vec(0.5)
                 self.b = vec(1.0)
                 self.q = 120.0
+                self.max_delay = 25
+                if model == "lif-delay":
+                    self.delay = torch.nn.Parameter(torch.rand(nb_hidden, nb_inputs) * self.max_delay)
+                    self.sigma = 12.5
+
+            def input_drive(self, x):
+                # [B, T, N]: fc1 of every step, or (lif-delay) the delayed kernel as one causal conv1d.
+                if self.model != "lif-delay":
+                    return None
+                k = torch.arange(self.max_delay + 1, dtype=torch.float32)
+                g = torch.exp(-((k - self.delay[..., None]) ** 2) / (2 * self.sigma**2))
+                g = g / g.sum(-1, keepdim=True)
+                # conv1d correlates: output t reads input t + j - K + 1, i.e. delay K - 1 - j.
+                kernel = (self.fc1.weight[..., None] * g).flip(-1)
+                xt = torch.nn.functional.pad(x.transpose(1, 2), (self.max_delay, 0))
+                return torch.nn.functional.conv1d(xt, kernel, self.fc1.bias).transpose(1, 2)
 
             def forward(self, x):
                 bsz = x.shape[0]
@@ -169,10 +189,11 @@ def main():
                 a = self.a.clamp(0, 1) if adaptive else None
                 b = self.b.clamp(0, 2) if adaptive else None
                 mem2_rec, spk1_rec = [], []
+                delayed = self.input_drive(x)
                 for t in range(nb_steps):
                     spk1 = spike_fn(mem1 - self.theta)
                     rst = spk1.detach()
-                    h1 = self.fc1(x[:, t]) + self.rec(spk1)
+                    h1 = (delayed[:, t] if delayed is not None else self.fc1(x[:, t])) + self.rec(spk1)
                     if adaptive:
                         r = mem1 * (1.0 - rst)
                         w1 = ga * w1 + (1 - ga) * self.q * (a * r + b * spk1)
