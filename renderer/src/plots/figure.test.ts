@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decimate, drawFigure, type Figure, figureCsv, lightPlotTheme, niceTicks, rasterBands } from './figure';
+import {
+  decimate,
+  drawFigure,
+  type Figure,
+  figureCsv,
+  lightPlotTheme,
+  niceTicks,
+  rasterBands,
+  tickLabels,
+} from './figure';
 import { SvgPainter } from './painter';
 
 describe('figures', () => {
@@ -56,5 +65,13 @@ describe('figures', () => {
       ],
     };
     expect(figureCsv(fig)).toBe('true \\ predicted,0,1\n0,2,1\n1,0,3\n');
+  });
+});
+
+describe('tick labels', () => {
+  it('keep three significant digits, and take more where neighbouring ticks would read the same', () => {
+    expect(tickLabels([0, 20, 40]).map((t) => t.label)).toEqual(['0', '20', '40']);
+    expect(tickLabels([2.294, 2.296, 2.298, 2.3]).map((t) => t.label)).toEqual(['2.294', '2.296', '2.298', '2.3']);
+    expect(tickLabels([0.15, 0.2, 0.25]).map((t) => t.label)).toEqual(['0.15', '0.2', '0.25']);
   });
 });

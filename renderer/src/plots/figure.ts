@@ -94,11 +94,24 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
-export function formatTick(v: number): string {
+export function formatTick(v: number, digits = 3): string {
   const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(0);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(Math.max(0, digits - 3));
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
-  return String(Number(v.toPrecision(3)));
+  return String(Number(v.toPrecision(digits)));
+}
+
+/**
+ * Labels for a run of ticks: three significant digits, or as many more as it takes for
+ * neighbouring ticks to read differently (a loss axis from 2.296 to 2.302 reads 2.296, 2.298,
+ * ..., not 2.3 four times).
+ */
+export function tickLabels(values: number[]): { at: number; label: string }[] {
+  for (let digits = 3; ; digits++) {
+    const labels = values.map((v) => formatTick(v, digits));
+    if (digits >= 10 || labels.every((l, i) => i === 0 || l !== labels[i - 1]))
+      return values.map((at, i) => ({ at, label: labels[i] as string }));
+  }
 }
 
 interface Frame {
@@ -121,16 +134,13 @@ function drawAxes(
   x: { lo: number; hi: number; ticks?: { at: number; label: string }[] },
   y: { lo: number; hi: number; ticks?: { at: number; label: string }[]; labelWidth?: number },
 ): Frame & { sx: (v: number) => number; sy: (v: number) => number } {
-  const yTicks =
-    y.ticks ??
-    niceTicks(y.lo, y.hi, Math.max(2, Math.floor(height / 40))).map((v) => ({ at: v, label: formatTick(v) }));
+  const yTicks = y.ticks ?? tickLabels(niceTicks(y.lo, y.hi, Math.max(2, Math.floor(height / 40))));
   const tickW = Math.max(12, y.labelWidth ?? 0, ...yTicks.map((k) => p.measure(k.label, TICK)));
   const left = 18 + tickW + 8;
   const f: Frame = { x0: left, y0: 8, w: Math.max(10, width - left - 12), h: Math.max(10, height - 8 - 38) };
   const sx = (v: number) => f.x0 + ((v - x.lo) / (x.hi - x.lo || 1)) * f.w;
   const sy = (v: number) => f.y0 + f.h - ((v - y.lo) / (y.hi - y.lo || 1)) * f.h;
-  const xTicks =
-    x.ticks ?? niceTicks(x.lo, x.hi, Math.max(2, Math.floor(f.w / 70))).map((v) => ({ at: v, label: formatTick(v) }));
+  const xTicks = x.ticks ?? tickLabels(niceTicks(x.lo, x.hi, Math.max(2, Math.floor(f.w / 70))));
   for (const k of yTicks) {
     const py = sy(k.at);
     if (py < f.y0 - 0.5 || py > f.y0 + f.h + 0.5) continue;
