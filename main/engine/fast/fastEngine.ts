@@ -127,6 +127,11 @@ interface KernelScratch {
   lastActive: Int32Array;
   /** Drive rows of delayed inputs, T + delayRows (rows past T are scratch); empty without. */
   pad: Float32Array;
+  /** LIF with per-neuron constants (kernelNeurons): alpha, beta, c, theta ([4, N]) and their gradients. */
+  consts: Float64Array;
+  constGrads: Float64Array;
+  /** The current the constants' gradients need, [B, T, N] (neurons.ts's trace.I); empty unless learned. */
+  traceI: Float32Array;
 }
 
 /** What the kernels need besides the workspaces: copies of the batch's input and the weights. */
@@ -202,10 +207,19 @@ export class FastEngine implements Engine {
     return p.recurrent ? this.delayed.get(p.recurrent.id) : undefined;
   }
 
+  /**
+   * Whether the kernels step p with its per-neuron constants (lifForwardNeurons and
+   * adjointStepBatchNeurons): LIF with per-neuron parameters; adLIF runs the JS loops.
+   */
+  private kernelNeurons(p: PopulationPlan): boolean {
+    return p.kind === 'lif' && !!p.perNeuron && !p.adaptation && !this.delayedRecurrence(p);
+  }
+
   private traceOf(p: PopulationPlan, B: number): NeuronTrace {
     const size = B * this.plan.timeSteps * p.size;
     let t = this.traces.get(p.id);
-    if (t?.I.length !== size) {
+    // (A trace of the kernels' (I only, in their memory) is replaced.)
+    if (t?.I.length !== size || t.W.length !== size) {
       t = neuronTrace(this.F, size);
       this.traces.set(p.id, t);
     }
@@ -347,6 +361,10 @@ export class FastEngine implements Engine {
         this.plan.regularizers.some((r) => r.population === pop.index) || this.plan.loss.population === pop.index;
       const m = make as ArrayMaker;
       const rec = !!pop.recurrent;
+      // The per-neuron LIF's adjoint runs time-major over the batch, recurrent or not.
+      const neurons = scratch && this.kernelNeurons(pop);
+      const batchAdjoint = rec || neurons;
+      const learns = neurons && grad && !!pop.perNeuron?.learned.length;
       return {
         pop,
         spikes: { offsets: i32(lif ? B * T + 1 : 0), units: i32(lif ? B * T * N : 0) },
@@ -365,14 +383,17 @@ export class FastEngine implements Engine {
                 drive: m.f32(T * N),
                 U: m.f32(N),
                 I: m.f32(N),
-                LU: m.f32(rec ? B * N : N),
-                LI: m.f32(rec ? B * N : N),
+                LU: m.f32(batchAdjoint ? B * N : N),
+                LI: m.f32(batchAdjoint ? B * N : N),
                 LIlater: m.f32(rec && this.plan.discretisation === 'nir' ? B * N : 0),
                 recG: m.f32(rec ? B * N : 0),
                 Vt: m.f32(rec ? N * N : 0),
                 lastOf: m.i32(B),
                 lastActive: m.i32(B),
                 pad: m.f32(this.delayRows(pop) ? (T + this.delayRows(pop)) * N : 0),
+                consts: m.f64(neurons ? 4 * N : 0),
+                constGrads: m.f64(learns ? 4 * N : 0),
+                traceI: m.f32(learns ? B * T * N : 0),
               }
             : null,
       };
@@ -402,14 +423,15 @@ export class FastEngine implements Engine {
     for (const ws of this.spaces) {
       const p = ws.pop;
       if (p.kind === 'input') continue;
-      // adLIF and per-neuron constants run in the JS loops (neurons.ts); per-neuron ones are resolved once per batch.
+      // Per-neuron constants, resolved once per batch: adLIF in the JS loops (neurons.ts), LIF in the kernels where they run.
       const arrays = p.adaptation || p.perNeuron ? neuronArrays(p, weights) : null;
       if (arrays) this.arrays.set(p.id, arrays);
-      const trace = keepForBackward && p.perNeuron?.learned.length ? this.traceOf(p, B) : null;
-      if (kb && ws.k && !this.delayedRecurrence(p) && !arrays) {
-        this.forwardKernels(kb, ws, B, keepForBackward, weights);
+      const learns = keepForBackward && !!p.perNeuron?.learned.length;
+      if (kb && ws.k && !this.delayedRecurrence(p) && (!arrays || this.kernelNeurons(p))) {
+        this.forwardKernels(kb, ws, B, keepForBackward, weights, arrays, learns);
         continue;
       }
+      const trace = learns ? this.traceOf(p, B) : null;
       const N = p.size;
       const pad = this.delayRows(p);
       // Populations the kernels do not step still take their undelayed input rows from the
@@ -559,13 +581,18 @@ export class FastEngine implements Engine {
     });
   }
 
-  /** The forward pass of one population in the kernels (SpyTorch's time convention). */
+  /**
+   * The forward pass of one population in the kernels; with `arrays`, a LIF population's
+   * per-neuron constants (kernelNeurons), keeping the current for their gradients if it `learns`.
+   */
   private forwardKernels(
     kb: KernelBatch,
     ws: Workspace,
     B: number,
     keepForBackward: boolean,
     weights: WeightSet<FloatArray>,
+    arrays: NeuronArrays | null = null,
+    learns = false,
   ) {
     const { k } = kb;
     const p = ws.pop;
@@ -592,6 +619,14 @@ export class FastEngine implements Engine {
     const drive = at(s.drive);
     let cursor = 0;
     if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
+    if (arrays) {
+      s.consts.set(arrays.alpha, 0);
+      s.consts.set(arrays.beta, N);
+      s.consts.set(arrays.c, 2 * N);
+      s.consts.set(arrays.theta, 3 * N);
+    }
+    const traceI = learns && s.traceI.length ? s.traceI : null;
+    if (traceI) this.traces.set(p.id, { I: traceI, W: new Float32Array(0), Q: new Float32Array(0) });
     for (let b = 0; b < B; b++) {
       // The bias current joins every step's drive.
       if (bias) for (let n = 0; n < T; n++) s.drive.set(bias, n * N);
@@ -622,6 +657,28 @@ export class FastEngine implements Engine {
       const pre = keepForBackward && ws.pre ? at(ws.pre) + base * 4 : 0;
       const mem = ws.mem ? at(ws.mem) + base * 4 : 0;
       const rec = p.recurrent ? at(kb.weights[p.recurrent.id] as Float32Array) : 0;
+      if (arrays) {
+        cursor = k.lifForwardNeurons(
+          at(s.U),
+          at(s.I),
+          N,
+          T,
+          drive,
+          rec,
+          at(ws.spiked) + base,
+          at(ws.spikes.units),
+          cursor,
+          at(ws.spikes.offsets) + (b * T + 1) * 4,
+          at(s.consts),
+          p.reset === 'zero',
+          sg,
+          mem,
+          pre,
+          this.plan.discretisation === 'nir',
+          traceI ? at(traceI) + base * 4 : 0,
+        );
+        continue;
+      }
       cursor = k.lifForward(
         at(s.U),
         at(s.I),
@@ -797,7 +854,55 @@ export class FastEngine implements Engine {
         // The exp surrogates run the JS loops.
         const recDelayed = this.delayedRecurrence(p);
         const kernelAdjoint = kb && ks && kind !== null && !recDelayed && !arrays;
-        if (arrays) {
+        if (arrays && kb && ks && kind !== null && this.kernelNeurons(p)) {
+          // Per-neuron LIF in the kernels: time-major over the batch, V li one gemm per step.
+          const { k } = kb;
+          if (V && recC) k.transpose(at(ks.Vt), at(kb.weights[recC.id] as Float32Array), N, N);
+          ks.LU.fill(0);
+          ks.LI.fill(0);
+          ks.LIlater.fill(0);
+          ks.lastOf.set(lastOf);
+          const constGrads = ng && trace && ks.constGrads.length ? ks.constGrads : null;
+          constGrads?.fill(0);
+          let top = -1;
+          for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
+          for (let n = top; n >= 0; n--) {
+            if (V) {
+              k.gemm(at(ks.recG), at(nir ? ks.LIlater : ks.LI), at(ks.Vt), B, N, N, false);
+              if (nir) ks.LIlater.set(ks.LI);
+            }
+            k.adjointStepBatchNeurons(
+              at(ks.LU),
+              at(ks.LI),
+              V ? at(ks.recG) : 0,
+              N,
+              T,
+              B,
+              n,
+              at(ks.lastOf),
+              at(gD),
+              at(gS),
+              gCount ? at(gCount) : 0,
+              pre ? at(pre) : 0,
+              at(um),
+              at(spiked),
+              at(ks.consts),
+              flags,
+              kind,
+              scale,
+              Math.PI * scale,
+              window,
+              constGrads && trace ? at(trace.I) : 0,
+              constGrads ? at(constGrads) : 0,
+            );
+          }
+          if (ng && constGrads) {
+            ng.alpha.set(constGrads.subarray(0, N));
+            ng.beta.set(constGrads.subarray(N, 2 * N));
+            ng.c.set(constGrads.subarray(2 * N, 3 * N));
+            ng.theta.set(constGrads.subarray(3 * N, 4 * N));
+          }
+        } else if (arrays) {
           const product =
             V && !recDelayed ? new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array) : null;
           const delayedG = recDelayed ? new this.F(B * N) : null;

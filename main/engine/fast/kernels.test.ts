@@ -1,7 +1,8 @@
 // The float32 engine with its hot loops in the WebAssembly kernels against the same engine
 // on its JS loops, on random graphs: the forward pass is the same computation bit for bit
 // (loss, accuracy and predictions identical), and the gradients agree to float32 rounding
-// (the dense products, V li and the gradient to a spiking source, round differently).
+// (the dense products, V li and the gradient to a spiking source, round differently). A third
+// of the graphs have per-neuron (learned or heterogeneous) time constants and thresholds.
 import { describe, expect, it } from 'vitest';
 import type { SurrogateName } from '../../../shared/graph/kinds';
 import { Random } from '../../util/random';
@@ -28,6 +29,17 @@ function randomSpec(rng: Random, i: number): NetSpec {
     tauMem: pick([5, 10, 20]),
     tauSyn: pick([2, 5, 10]),
     bias: i % 3 === 1,
+    // Per-neuron constants (lifForwardNeurons, adjointStepBatchNeurons) on a third of the
+    // graphs: learned from a spread, or fixed with a spread, or learned from constants.
+    ...(i % 3 === 2
+      ? {
+          learnTauMem: rng.uniform() < 0.7,
+          learnTauSyn: rng.uniform() < 0.7,
+          learnThreshold: rng.uniform() < 0.7,
+          tauInit: pick(['constant', 'uniform', 'gamma'] as const),
+          tauSpread: 0.3,
+        }
+      : {}),
   }));
   const scaleInput = hidden.some((h) => h.scaleInput);
   return {
@@ -68,7 +80,7 @@ function relativeError(a: FloatArray, b: FloatArray): number {
 }
 
 describe('the fast engine on the WebAssembly kernels', () => {
-  it.each(Array.from({ length: 30 }, (_, i) => i))(
+  it.each(Array.from({ length: 36 }, (_, i) => i))(
     'random graph %i: same forward, gradients to float32 rounding',
     (i) => {
       const rng = new Random(104729 * (i + 1));

@@ -1,7 +1,10 @@
-// Populations the WebAssembly kernels do not run, in the fast engine: adLIF (docs/model.md
-// "Adaptive LIF") and LIF, adLIF or readouts with per-neuron parameters ("Per-neuron
-// parameters"). The forward and the adjoint of one sample, JS loops in float32 or float64,
-// with every constant per neuron (neuronParams.ts's NeuronArrays; plain LIF is a = b = k = 0).
+// Populations with per-neuron constants in the fast engine: adLIF (docs/model.md "Adaptive
+// LIF") and LIF, adLIF or readouts with per-neuron parameters ("Per-neuron parameters"). The
+// forward and the adjoint of one sample, JS loops in float32 or float64, with every constant
+// per neuron (neuronParams.ts's NeuronArrays; plain LIF is a = b = k = 0). On the float32 path
+// the WebAssembly kernels run per-neuron LIF themselves (lifForwardNeurons and
+// adjointStepBatchNeurons, bit for bit these loops' results); adLIF, readouts and populations
+// with a delayed recurrence stay here.
 // With R[n] the membrane after the reset (U[n] (1 - S[n]) or U[n] - theta S[n]),
 // P[n] = a R[n] + b S[n] and k = (1 - gamma) q:
 //   W[n]   = gamma W[n-1] + k Q[n],  Q[n] = P[n] (symplectic Euler) or P[n-1] (forward Euler)
@@ -79,6 +82,7 @@ export function neuronForwardSample(
   const N = p.size;
   const { alpha, beta, c, theta, gamma, a, b: bb, k: kk } = k;
   const symplectic = p.adaptation?.symplectic ?? true;
+  const adaptive = p.adaptation !== null;
   const zero = p.reset === 'zero';
   const { U, I, W, P } = st;
   U.fill(0);
@@ -111,11 +115,16 @@ export function neuronForwardSample(
       const s = spiked[base + j] as number;
       const th = theta[j] as number;
       const r = zero ? (s ? 0 : u) : u - th * s;
-      const pn = (a[j] as number) * r + (bb[j] as number) * s;
-      const q = symplectic ? pn : (P[j] as number);
-      const w = (gamma[j] as number) * (W[j] as number) + (kk[j] as number) * q;
-      W[j] = w;
-      P[j] = pn;
+      // The adaptation current (adLIF only; LIF's is 0).
+      let w = 0;
+      let q = 0;
+      if (adaptive) {
+        const pn = (a[j] as number) * r + (bb[j] as number) * s;
+        q = symplectic ? pn : (P[j] as number);
+        w = (gamma[j] as number) * (W[j] as number) + (kk[j] as number) * q;
+        W[j] = w;
+        P[j] = pn;
+      }
       const al = alpha[j] as number;
       const be = beta[j] as number;
       const cj = c[j] as number;
@@ -133,7 +142,7 @@ export function neuronForwardSample(
         I[j] = al * i + (drive[d + j] as number);
         if (trace) trace.I[base + j] = i;
       }
-      if (trace) {
+      if (trace && adaptive) {
         trace.W[base + j] = w;
         trace.Q[base + j] = q;
       }
@@ -175,6 +184,7 @@ export function neuronAdjointBatch(
   const symplectic = p.adaptation?.symplectic ?? true;
   const zero = p.reset === 'zero';
   const differentiated = !p.detachReset;
+  const adaptive = p.adaptation !== null;
   // Per (sample, unit): lu = dL/dU[n+1], li, lw = dL/dW[n] from W[n+1], wt of the later step.
   const lu = new F(B * N);
   const li = new F(B * N);
@@ -201,38 +211,49 @@ export function neuronAdjointBatch(
         const m = um[base + j] as number;
         const th = theta[j] as number;
         const be = beta[j] as number;
-        const aj = a[j] as number;
         const cj = c[j] as number;
         const keep = zero ? 1 - s : 1;
         const keepW = nir ? 1 : keep;
-        const wt = (lw[x] as number) - cj * keepW * u;
-        const lP = (kk[j] as number) * (symplectic ? wt : (wtLater[x] as number));
-        wtLater[x] = wt;
-        lw[x] = (gamma[j] as number) * wt;
         let gs = gS[base + j] as number;
         if (rec) gs += rec[x] as number;
         if (gCount) gs += gCount[co + j] as number;
         if (differentiated) gs -= zero ? u * ((pre as FloatArray)[base + j] as number) : u * (nir ? be * th : th);
-        gs += lP * ((bb[j] as number) + (differentiated ? -aj * (zero ? m : th) : 0));
+        // The adaptation's terms (adLIF only; LIF has a = b = k = 0 and skips them).
+        let wt = 0;
+        let lP = 0;
+        let aj = 0;
+        if (adaptive) {
+          aj = a[j] as number;
+          wt = (lw[x] as number) - cj * keepW * u;
+          lP = (kk[j] as number) * (symplectic ? wt : (wtLater[x] as number));
+          wtLater[x] = wt;
+          lw[x] = (gamma[j] as number) * wt;
+          gs += lP * ((bb[j] as number) + (differentiated ? -aj * (zero ? m : th) : 0));
+        }
         const dsdu = sg(m - th);
-        const nu = gs * dsdu + be * keep * u + aj * keep * lP;
+        // (LIF adds no adaptation terms, not even zeros, so that the kernels' per-neuron LIF,
+        // lifForwardNeurons and adjointStepBatchNeurons, give these loops' results bit for bit.)
+        let nu = gs * dsdu + be * keep * u;
+        if (adaptive) nu += aj * keep * lP;
         if (g && trace) {
           const r = zero ? m * keep : m - th * s;
           const iN = trace.I[base + j] as number;
-          const wN = trace.W[base + j] as number;
+          const wN = adaptive ? (trace.W[base + j] as number) : 0;
           // alpha: I[n+1] = alpha I[n] + x (SpyTorch, l = dL/dI[n+1]); I[n] = alpha I[n-1] + x (NIR, l = dL/dI[n]).
           const iPrev = nir ? (n > 0 ? (trace.I[base - N + j] as number) : 0) : iN;
           g.alpha[j] = (g.alpha[j] as number) + l * iPrev;
           g.beta[j] = (g.beta[j] as number) + u * (nir ? r : keep * m);
           g.c[j] = (g.c[j] as number) + u * keepW * (iN - wN);
           let dth = -gs * dsdu;
-          if (!zero) dth -= s * ((nir ? be : 1) * u + aj * lP);
+          if (!zero) dth -= s * (adaptive ? (nir ? be : 1) * u + aj * lP : nir ? be * u : u);
           g.theta[j] = (g.theta[j] as number) + dth;
-          g.a[j] = (g.a[j] as number) + lP * r;
-          g.b[j] = (g.b[j] as number) + lP * s;
-          // W[n] = gamma W[n-1] + (1 - gamma) q Q[n], wt = dL/dW[n] (Q[n] = P[n], or P[n-1] in forward Euler).
-          const wPrev = n > 0 ? (trace.W[base - N + j] as number) : 0;
-          g.gamma[j] = (g.gamma[j] as number) + wt * (wPrev - q * (trace.Q[base + j] as number));
+          if (adaptive) {
+            g.a[j] = (g.a[j] as number) + lP * r;
+            g.b[j] = (g.b[j] as number) + lP * s;
+            // W[n] = gamma W[n-1] + (1 - gamma) q Q[n], wt = dL/dW[n] (Q[n] = P[n], or P[n-1] in forward Euler).
+            const wPrev = n > 0 ? (trace.W[base - N + j] as number) : 0;
+            g.gamma[j] = (g.gamma[j] as number) + wt * (wPrev - q * (trace.Q[base + j] as number));
+          }
         }
         lu[x] = nu;
         li[x] = (alpha[j] as number) * l + cj * (nir ? nu : keep * u);

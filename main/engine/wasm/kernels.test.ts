@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../util/random';
 import { addMatMulTransposed } from '../fast/fastEngine';
+import { neuronAdjointBatch, neuronForwardSample, neuronState, neuronTrace } from '../fast/neurons';
+import { type NeuronArrays, neuronGrads } from '../neuronParams';
+import type { PopulationPlan } from '../plan';
 import { trainingSurrogate } from '../surrogate';
 import { DIFFERENTIATED, KernelMemory, NIR, SPARSE, surrogateKind, wasmKernelsAvailable, ZERO_RESET } from './kernels';
 import {
@@ -395,6 +398,245 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
           expectSame(`${what} LI`, mem.f32(LIp, B * N), LI);
           expectSame(`${what} gD`, mem.f32(gDp, B * T * N), js.gD);
         }
+  });
+
+  /** A LIF population's per-neuron constants, as neuronParams.ts makes them (f64, no adaptation). */
+  function lifArrays(rng: Random, N: number, scaleInput: boolean, theta: number): NeuronArrays {
+    const decay = (tau: number) => Float64Array.from({ length: N }, () => Math.exp(-1 / (tau * (0.5 + rng.uniform()))));
+    const alpha = decay(5);
+    const beta = decay(10);
+    const c = Float64Array.from(beta, (b) => (scaleInput ? 1 - b : 1));
+    const th = Float64Array.from({ length: N }, () => theta * (0.6 + 0.8 * rng.uniform()));
+    const z = () => new Float64Array(N);
+    return { alpha, beta, c, theta: th, gamma: z(), a: z(), b: z(), k: z(), q: 0, scaleInput };
+  }
+
+  /** The consts block of lifForwardNeurons / adjointStepBatchNeurons: alpha, beta, c, theta. */
+  function putConsts(mem: KernelMemory, k: NeuronArrays): number {
+    const N = k.alpha.length;
+    const all = new Float64Array(4 * N);
+    all.set(k.alpha, 0);
+    all.set(k.beta, N);
+    all.set(k.c, 2 * N);
+    all.set(k.theta, 3 * N);
+    return mem.put(all);
+  }
+
+  const lifPlan = (N: number, zero: boolean, detach: boolean) =>
+    ({
+      size: N,
+      adaptation: null,
+      reset: zero ? 'zero' : 'subtract',
+      detachReset: detach,
+    }) as unknown as PopulationPlan;
+
+  for (const cs of lifCases)
+    it(`lifForwardNeurons gives neurons.ts's per-neuron LIF forward and current trace (${'nir' in cs ? "NIR's step, " : ''}${cs.zero ? 'zero' : 'subtract'} reset${cs.rec ? ', recurrent' : ''})`, () => {
+      const rng = new Random(13);
+      for (const N of sizes) {
+        const T = 30;
+        const B = 2;
+        const nir = 'nir' in cs;
+        const k = lifArrays(rng, N, cs.scaleInput, cs.theta);
+        const p = lifPlan(N, cs.zero, true);
+        const rec = cs.rec ? randomF32(rng, N * N, 0, 0.3) : null;
+        const mem = new KernelMemory();
+        const Up = mem.alloc(N * 4);
+        const Ip = mem.alloc(N * 4);
+        const dp = mem.alloc(T * N * 4);
+        const rp = rec ? mem.put(rec) : 0;
+        const cp = putConsts(mem, k);
+        const spp = mem.alloc(B * T * N);
+        const unp = mem.alloc(B * T * N * 4 + 4);
+        const ofp = mem.alloc((B * T + 1) * 4);
+        const sgp = mem.alloc(B * T * N * 4);
+        const mmp = mem.alloc(B * T * N * 4);
+        const prp = mem.alloc(B * T * N * 4);
+        const tip = mem.alloc(B * T * N * 4);
+        const js = {
+          st: neuronState(Float32Array, N),
+          drive: new Float32Array(T * N),
+          spiked: new Uint8Array(B * T * N),
+          units: new Int32Array(B * T * N),
+          offsets: new Int32Array(B * T + 1),
+          sg: new Float32Array(B * T * N),
+          mem: new Float32Array(B * T * N),
+          pre: new Float32Array(B * T * N),
+          trace: neuronTrace(Float32Array, B * T * N),
+        };
+        mem.i32(ofp, 1)[0] = 0;
+        let cursorW = 0;
+        let cursorJ = 0;
+        for (let b = 0; b < B; b++) {
+          const drive = randomF32(rng, T * N, 0.25 * cs.theta, 0.6 * cs.theta);
+          mem.f32(dp, T * N).set(drive);
+          js.drive.set(drive);
+          const base = b * T * N;
+          cursorW = mem.k.lifForwardNeurons(
+            Up,
+            Ip,
+            N,
+            T,
+            dp,
+            rp,
+            spp + base,
+            unp,
+            cursorW,
+            ofp + (b * T + 1) * 4,
+            cp,
+            cs.zero,
+            sgp + base * 4,
+            mmp + base * 4,
+            prp + base * 4,
+            nir,
+            tip + base * 4,
+          );
+          cursorJ = neuronForwardSample(
+            p,
+            k,
+            nir,
+            js.st,
+            js.drive,
+            rec,
+            b,
+            T,
+            js.spiked,
+            js.offsets,
+            js.units,
+            cursorJ,
+            js.sg,
+            js.pre,
+            js.mem,
+            js.trace,
+          );
+          expectSame(`N=${N} b=${b} drive (recurrent rows added)`, mem.f32(dp, T * N), js.drive);
+          expectSame(`N=${N} b=${b} U`, mem.f32(Up, N), js.st.U as Float32Array);
+          expectSame(`N=${N} b=${b} I`, mem.f32(Ip, N), js.st.I as Float32Array);
+        }
+        expect(cursorW).toBe(cursorJ);
+        expect(cursorJ, 'some spikes, not all').toBeGreaterThan(0);
+        expect(cursorJ).toBeLessThan(B * T * N);
+        expectSame(`N=${N} spiked`, mem.u8(spp, B * T * N), js.spiked);
+        expectSame(`N=${N} units`, mem.i32(unp, cursorJ), js.units.subarray(0, cursorJ));
+        expectSame(`N=${N} offsets`, mem.i32(ofp, B * T + 1), js.offsets);
+        expectSame(`N=${N} sg`, mem.f32(sgp, B * T * N), js.sg);
+        expectSame(`N=${N} mem`, mem.f32(mmp, B * T * N), js.mem);
+        // pre is the zero reset's -dU/dS: the JS loop writes it only where it is kept.
+        if (cs.zero || nir) expectSame(`N=${N} pre`, mem.f32(prp, B * T * N), js.pre);
+        expectSame(`N=${N} trace I`, mem.f32(tip, B * T * N), js.trace.I as Float32Array);
+      }
+    });
+
+  it("adjointStepBatchNeurons gives neurons.ts's per-neuron LIF adjoint and the constants' gradients", () => {
+    const rng = new Random(16);
+    const nonzero = { alpha: 0, beta: 0, c: 0, theta: 0 };
+    let cases = 0;
+    for (const cs of adjointCases)
+      for (const name of surrogates)
+        for (const [N, recurrent] of [
+          [1, true],
+          [5, false],
+          [20, true],
+          [64, true],
+          [33, false],
+        ] as const) {
+          const T = 12;
+          const B = 5;
+          const nir = 'nir' in cs;
+          const a = adjointInputs(rng, B, T, N, 1);
+          const k = lifArrays(rng, N, rng.uniform() < 0.5, 1);
+          const p = lifPlan(N, cs.zero, !cs.differentiated);
+          const sg = trainingSurrogate({
+            surrogate: name,
+            surrogateScale: 20,
+            sparseBackward: cs.sparse,
+            sparseWindow: 0.1,
+          });
+          const lastOf = Int32Array.from({ length: B }, () => rng.int(T + 1) - 1);
+          const recGs = Array.from({ length: T }, () => randomF32(rng, B * N, 0, 0.02, 0.2));
+          const traceI = randomF32(rng, B * T * N, 0.3, 0.5);
+          const mem = new KernelMemory();
+          const LUp = mem.alloc(B * N * 4);
+          const LIp = mem.alloc(B * N * 4);
+          const rgp = mem.alloc(B * N * 4);
+          const gDp = mem.alloc(B * T * N * 4);
+          const gSp = mem.put(a.gS);
+          const gcp = mem.put(a.gCount);
+          const prp = mem.put(a.pre);
+          const ump = mem.put(a.um);
+          const spp = mem.put(a.spiked);
+          const lop = mem.put(lastOf);
+          const cp = putConsts(mem, k);
+          const tip = mem.put(traceI);
+          const grp = mem.put(new Float64Array(4 * N));
+          const flags =
+            (cs.zero ? ZERO_RESET : 0) |
+            (cs.differentiated ? DIFFERENTIATED : 0) |
+            (cs.sparse ? SPARSE : 0) |
+            (nir ? NIR : 0);
+          const pre = cs.differentiated && cs.zero ? a.pre : null;
+          let top = -1;
+          for (const l of lastOf) top = Math.max(top, l);
+          for (let n = top; n >= 0; n--) {
+            if (recurrent) mem.f32(rgp, B * N).set(recGs[n] as Float32Array);
+            mem.k.adjointStepBatchNeurons(
+              LUp,
+              LIp,
+              recurrent ? rgp : 0,
+              N,
+              T,
+              B,
+              n,
+              lop,
+              gDp,
+              gSp,
+              cs.counts ? gcp : 0,
+              pre ? prp : 0,
+              ump,
+              spp,
+              cp,
+              flags,
+              surrogateKind(name) as number,
+              20,
+              Math.PI * 20,
+              0.1,
+              tip,
+              grp,
+            );
+          }
+          const g = neuronGrads(N);
+          const trace = { I: traceI, W: new Float32Array(0), Q: new Float32Array(0) };
+          neuronAdjointBatch(
+            p,
+            k,
+            nir,
+            sg,
+            Float32Array,
+            recurrent ? (n) => recGs[n] as Float32Array : null,
+            B,
+            T,
+            lastOf,
+            a.gD,
+            a.gS,
+            cs.counts ? a.gCount : null,
+            a.um,
+            a.spiked,
+            pre,
+            trace,
+            g,
+          );
+          const what = `${name} N=${N}${recurrent ? ' recurrent' : ''} ${JSON.stringify(cs)}`;
+          expectSame(`${what} gD`, mem.f32(gDp, B * T * N), a.gD);
+          const grads = mem.f64(grp, 4 * N);
+          (['alpha', 'beta', 'c', 'theta'] as const).forEach((c, i) => {
+            expectSame(`${what} d${c}`, grads.subarray(i * N, (i + 1) * N), g[c]);
+            if (g[c].some((v) => v !== 0)) nonzero[c] += 1;
+          });
+          cases += 1;
+        }
+    // (A small population under a narrow sparse window may have no active entry.)
+    for (const [c, count] of Object.entries(nonzero))
+      expect(count, `cases with a nonzero d${c}`).toBeGreaterThan(0.8 * cases);
   });
 
   it('gemm computes out (+)= a b to float32 rounding, like the JS products', () => {

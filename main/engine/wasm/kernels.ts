@@ -61,6 +61,25 @@ export interface KernelExports {
     pre: number,
     nir: boolean | number,
   ): number;
+  lifForwardNeurons(
+    U: number,
+    I: number,
+    N: number,
+    T: number,
+    drive: number,
+    rec: number,
+    spiked: number,
+    units: number,
+    cursor: number,
+    offsets: number,
+    consts: number,
+    zero: boolean | number,
+    sg: number,
+    mem: number,
+    pre: number,
+    nir: boolean | number,
+    traceI: number,
+  ): number;
   readoutForward(
     U: number,
     I: number,
@@ -117,6 +136,30 @@ export interface KernelExports {
     s: number,
     ps: number,
     window: number,
+  ): void;
+  adjointStepBatchNeurons(
+    LU: number,
+    LI: number,
+    recG: number,
+    N: number,
+    T: number,
+    B: number,
+    n: number,
+    lastOf: number,
+    gD: number,
+    gS: number,
+    gCount: number,
+    pre: number,
+    um: number,
+    spiked: number,
+    consts: number,
+    flags: number,
+    kind: number,
+    s: number,
+    ps: number,
+    window: number,
+    traceI: number,
+    grads: number,
   ): void;
   gemm(out: number, a: number, b: number, R: number, K: number, M: number, accumulate: boolean | number): void;
   transpose(out: number, a: number, rows: number, cols: number): void;

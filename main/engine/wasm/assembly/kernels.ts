@@ -125,13 +125,80 @@ export function lifForward(
   pre: usize,
   nir: bool,
 ): i32 {
+  return lifForwardRows(U, I, N, T, drive, rec, spiked, units, cursor, offsets, alpha, beta, c, theta, zero, sg, mem, pre, nir, 0, 0, false);
+}
+
+/**
+ * lifForward with a constant per neuron (neurons.ts's LIF with per-neuron parameters): consts
+ * holds alpha, beta, c and theta as four f64 arrays of N ([4, N]); where traceI is not 0 it
+ * gets the current the constants' gradients need ([T, N]: I[n] under SpyTorch's rule, the
+ * new I[n] under NIR's), as neurons.ts's trace.I.
+ */
+export function lifForwardNeurons(
+  U: usize,
+  I: usize,
+  N: i32,
+  T: i32,
+  drive: usize,
+  rec: usize,
+  spiked: usize,
+  units: usize,
+  cursor: i32,
+  offsets: usize,
+  consts: usize,
+  zero: bool,
+  sg: usize,
+  mem: usize,
+  pre: usize,
+  nir: bool,
+  traceI: usize,
+): i32 {
+  return lifForwardRows(U, I, N, T, drive, rec, spiked, units, cursor, offsets, 0, 0, 0, 0, zero, sg, mem, pre, nir, consts, traceI, true);
+}
+
+/** The f64x2 of lanes j, j + 1 of the f64 array at p. */
+@inline
+function ldd(p: usize, j: i32): v128 {
+  return v128.load(p + (<usize>j << 3));
+}
+
+@inline
+function lifForwardRows(
+  U: usize,
+  I: usize,
+  N: i32,
+  T: i32,
+  drive: usize,
+  rec: usize,
+  spiked: usize,
+  units: usize,
+  cursor: i32,
+  offsets: usize,
+  alpha: f64,
+  beta: f64,
+  c: f64,
+  theta: f64,
+  zero: bool,
+  sg: usize,
+  mem: usize,
+  pre: usize,
+  nir: bool,
+  consts: usize,
+  traceI: usize,
+  perNeuron: bool,
+): i32 {
   memory.fill(U, 0, <usize>N << 2);
   memory.fill(I, 0, <usize>N << 2);
   const rowBytes = <usize>N << 2;
-  const alpha2 = f64x2.splat(alpha);
-  const beta2 = f64x2.splat(beta);
-  const c2 = f64x2.splat(c);
-  const theta2 = f64x2.splat(theta);
+  // Per neuron: the f64 arrays of alpha, beta, c, theta.
+  const aP = consts;
+  const bP = consts + (<usize>N << 3);
+  const cP = consts + (<usize>N << 4);
+  const tP = consts + (<usize>N << 3) * 3;
+  const alphaS = f64x2.splat(alpha);
+  const betaS = f64x2.splat(beta);
+  const cS = f64x2.splat(c);
+  const thetaS = f64x2.splat(theta);
   const zero2 = f64x2.splat(0);
   for (let n = 0; n < T; n++) {
     const row = <usize>n * rowBytes;
@@ -143,13 +210,13 @@ export function lifForward(
     for (; j + 2 <= N; j += 2) {
       const o = <usize>j << 2;
       const u = ld2(U + o);
-      const bits = i64x2.bitmask(f64x2.gt(u, theta2));
+      const bits = i64x2.bitmask(f64x2.gt(u, perNeuron ? ldd(tP, j) : thetaS));
       store<u16>(sp + j, <u16>((bits & 1) | ((bits & 2) << 7)));
       if (bits & 1) store<i32>(units + (<usize>(cursor++) << 2), j);
       if (bits & 2) store<i32>(units + (<usize>(cursor++) << 2), j + 1);
     }
     for (; j < N; j++) {
-      const s = <f64>load<f32>(U + (<usize>j << 2)) > theta;
+      const s = <f64>load<f32>(U + (<usize>j << 2)) > (perNeuron ? load<f64>(tP + (<usize>j << 3)) : theta);
       store<u8>(sp + j, <u8>s);
       if (s) store<i32>(units + (<usize>(cursor++) << 2), j);
     }
@@ -161,6 +228,10 @@ export function lifForward(
       j = 0;
       for (; j + 2 <= N; j += 2) {
         const o = <usize>j << 2;
+        const alpha2 = perNeuron ? ldd(aP, j) : alphaS;
+        const beta2 = perNeuron ? ldd(bP, j) : betaS;
+        const c2 = perNeuron ? ldd(cP, j) : cS;
+        const theta2 = perNeuron ? ldd(tP, j) : thetaS;
         const u = ld2(U + o);
         const s = load<u16>(sp + j);
         const m = i64x2.replace_lane(i64x2.splat(-<i64>(s & 1)), 1, -<i64>(s >> 8));
@@ -172,13 +243,19 @@ export function lifForward(
       }
       for (; j < N; j++) {
         const o = <usize>j << 2;
+        const q = <usize>j << 3;
+        const al = perNeuron ? load<f64>(aP + q) : alpha;
+        const be = perNeuron ? load<f64>(bP + q) : beta;
+        const cj = perNeuron ? load<f64>(cP + q) : c;
+        const th = perNeuron ? load<f64>(tP + q) : theta;
         const u = <f64>load<f32>(U + o);
         const s = load<u8>(sp + j);
-        if (pre) store<f32>(pre + row + o, <f32>(beta * u));
-        const i = alpha * <f64>load<f32>(I + o) + <f64>load<f32>(d + o);
+        if (pre) store<f32>(pre + row + o, <f32>(be * u));
+        const i = al * <f64>load<f32>(I + o) + <f64>load<f32>(d + o);
         store<f32>(I + o, <f32>i);
-        store<f32>(U + o, <f32>(beta * (zero ? (s ? 0 : u) : u - theta * <f64>s) + c * i));
+        store<f32>(U + o, <f32>(be * (zero ? (s ? 0 : u) : u - th * <f64>s) + cj * i));
       }
+      if (traceI) memory.copy(traceI + row, I, rowBytes);
       // The recurrent spikes of step n join the next step's drive.
       if (rec && n + 1 < T)
         for (let e = first; e < cursor; e++)
@@ -190,10 +267,15 @@ export function lifForward(
     if (rec)
       for (let e = first; e < cursor; e++)
         addRow(d, rec + <usize>load<i32>(units + (<usize>e << 2)) * rowBytes, N);
+    if (traceI) memory.copy(traceI + row, I, rowBytes);
     // State update, in float64 as the JS loop computes it.
     j = 0;
     for (; j + 2 <= N; j += 2) {
       const o = <usize>j << 2;
+      const alpha2 = perNeuron ? ldd(aP, j) : alphaS;
+      const beta2 = perNeuron ? ldd(bP, j) : betaS;
+      const c2 = perNeuron ? ldd(cP, j) : cS;
+      const theta2 = perNeuron ? ldd(tP, j) : thetaS;
       const u = ld2(U + o);
       const i = ld2(I + o);
       const s = load<u16>(sp + j);
@@ -205,13 +287,18 @@ export function lifForward(
     }
     for (; j < N; j++) {
       const o = <usize>j << 2;
+      const q = <usize>j << 3;
+      const al = perNeuron ? load<f64>(aP + q) : alpha;
+      const be = perNeuron ? load<f64>(bP + q) : beta;
+      const cj = perNeuron ? load<f64>(cP + q) : c;
+      const th = perNeuron ? load<f64>(tP + q) : theta;
       const u = <f64>load<f32>(U + o);
       const i = <f64>load<f32>(I + o);
       const s = load<u8>(sp + j);
-      const v = beta * u + c * i;
+      const v = be * u + cj * i;
       if (pre) store<f32>(pre + row + o, <f32>v);
-      store<f32>(U + o, <f32>(zero ? (s ? 0 : v) : v - theta * <f64>s));
-      store<f32>(I + o, <f32>(alpha * i + <f64>load<f32>(d + o)));
+      store<f32>(U + o, <f32>(zero ? (s ? 0 : v) : v - th * <f64>s));
+      store<f32>(I + o, <f32>(al * i + <f64>load<f32>(d + o)));
     }
     store<i32>(offsets + (<usize>n << 2), cursor);
   }
@@ -558,6 +645,137 @@ export function adjointStepBatch(
       ps,
       window,
     );
+  }
+}
+
+/**
+ * adjointStepBatch for a LIF population with a constant per neuron (consts: alpha, beta, c,
+ * theta as four f64 arrays of N, as lifForwardNeurons). Where grads is not 0 (four f64 arrays
+ * of N, the same order) it adds the constants' gradients as neurons.ts's neuronAdjointBatch
+ * does, in the same order (steps down, samples, units), from traceI (lifForwardNeurons'):
+ *   alpha += li I[n] (SpyTorch; NIR: I[n-1]),  beta += lu keep U[n] (NIR: lu R[n]),
+ *   c += lu keep I[n] (NIR: lu I[n]),  theta += -g sg - S (lu (NIR: beta lu)) (subtractive)
+ * with lu, li the adjoints before the step's update and g the step's total dL/dS.
+ */
+export function adjointStepBatchNeurons(
+  LU: usize,
+  LI: usize,
+  recG: usize,
+  N: i32,
+  T: i32,
+  B: i32,
+  n: i32,
+  lastOf: usize,
+  gD: usize,
+  gS: usize,
+  gCount: usize,
+  pre: usize,
+  um: usize,
+  spiked: usize,
+  consts: usize,
+  flags: i32,
+  kind: i32,
+  s: f64,
+  ps: f64,
+  window: f64,
+  traceI: usize,
+  grads: usize,
+): void {
+  const rowBytes = <usize>N << 2;
+  const zero = (flags & ZERO_RESET) != 0;
+  const differentiated = (flags & DIFFERENTIATED) != 0;
+  const sparse = (flags & SPARSE) != 0;
+  const nir = (flags & NIR) != 0;
+  const aP = consts;
+  const bP = consts + (<usize>N << 3);
+  const cP = consts + (<usize>N << 4);
+  const tP = consts + (<usize>N << 3) * 3;
+  const gaP = grads;
+  const gbP = grads + (<usize>N << 3);
+  const gcP = grads + (<usize>N << 4);
+  const gtP = grads + (<usize>N << 3) * 3;
+  const one = f64x2.splat(1);
+  const zero2 = f64x2.splat(0);
+  for (let b = 0; b < B; b++) {
+    if (n > load<i32>(lastOf + (<usize>b << 2))) continue;
+    const el = <usize>(b * T + n) * N;
+    const row = el << 2;
+    const so = <usize>b * rowBytes;
+    const lu = LU + so;
+    const li = LI + so;
+    const rg = recG ? recG + so : 0;
+    const gc = gCount ? gCount + (<usize>b * N << 3) : 0;
+    const sp = spiked + el;
+    const um_ = um + row;
+    const tI = traceI + row;
+    let j = 0;
+    for (; j + 2 <= N; j += 2) {
+      const o = <usize>j << 2;
+      const q = <usize>j << 3;
+      const alpha2 = v128.load(aP + q);
+      const beta2 = v128.load(bP + q);
+      const c2 = v128.load(cP + q);
+      const theta2 = v128.load(tP + q);
+      const u = ld2(lu + o);
+      const l = ld2(li + o);
+      v128.store64_lane(gD + row + o, v128.load64_zero(li + o), 0);
+      let g = ld2(gS + row + o);
+      if (rg) g = f64x2.add(g, ld2(rg + o));
+      if (gc) g = f64x2.add(g, v128.load(gc + q));
+      if (differentiated) g = f64x2.sub(g, f64x2.mul(u, zero ? ld2(pre + row + o) : nir ? f64x2.mul(beta2, theta2) : theta2));
+      const m = ld2(um_ + o);
+      const sb = load<u16>(sp + j);
+      const sv = f64x2.replace_lane(f64x2.splat(<f64>(sb & 255)), 1, <f64>(sb >> 8));
+      const dsdu = surrogate2(f64x2.sub(m, theta2), kind, s, ps, sparse, window);
+      const keep = zero ? f64x2.sub(one, sv) : one;
+      const nu = f64x2.add(f64x2.mul(g, dsdu), f64x2.mul(f64x2.mul(beta2, keep), u));
+      if (grads) {
+        const iN = ld2(tI + o);
+        const iPrev = nir ? (n > 0 ? ld2(tI - rowBytes + o) : zero2) : iN;
+        v128.store(gaP + q, f64x2.add(v128.load(gaP + q), f64x2.mul(l, iPrev)));
+        const r = zero ? f64x2.mul(m, keep) : f64x2.sub(m, f64x2.mul(theta2, sv));
+        v128.store(gbP + q, f64x2.add(v128.load(gbP + q), f64x2.mul(u, nir ? r : f64x2.mul(keep, m))));
+        v128.store(gcP + q, f64x2.add(v128.load(gcP + q), f64x2.mul(f64x2.mul(u, nir ? one : keep), iN)));
+        let dth = f64x2.mul(f64x2.neg(g), dsdu);
+        if (!zero) dth = f64x2.sub(dth, f64x2.mul(sv, nir ? f64x2.mul(beta2, u) : u));
+        v128.store(gtP + q, f64x2.add(v128.load(gtP + q), dth));
+      }
+      st2(lu + o, nu);
+      st2(li + o, f64x2.add(f64x2.mul(alpha2, l), f64x2.mul(c2, nir ? nu : f64x2.mul(keep, u))));
+    }
+    for (; j < N; j++) {
+      const o = <usize>j << 2;
+      const q = <usize>j << 3;
+      const al = load<f64>(aP + q);
+      const be = load<f64>(bP + q);
+      const cj = load<f64>(cP + q);
+      const th = load<f64>(tP + q);
+      const u = <f64>load<f32>(lu + o);
+      const l = <f64>load<f32>(li + o);
+      store<f32>(gD + row + o, <f32>l);
+      let g = <f64>load<f32>(gS + row + o);
+      if (rg) g += <f64>load<f32>(rg + o);
+      if (gc) g += load<f64>(gc + q);
+      if (differentiated) g -= zero ? u * <f64>load<f32>(pre + row + o) : u * (nir ? be * th : th);
+      const m = <f64>load<f32>(um_ + o);
+      const sv = <f64>load<u8>(sp + j);
+      const dsdu = surrogate1(m - th, kind, s, ps, sparse, window);
+      const keep = zero ? 1 - sv : 1;
+      const nu = g * dsdu + be * keep * u;
+      if (grads) {
+        const iN = <f64>load<f32>(tI + o);
+        const iPrev = nir ? (n > 0 ? <f64>load<f32>(tI - rowBytes + o) : 0) : iN;
+        store<f64>(gaP + q, load<f64>(gaP + q) + l * iPrev);
+        const r = zero ? m * keep : m - th * sv;
+        store<f64>(gbP + q, load<f64>(gbP + q) + u * (nir ? r : keep * m));
+        store<f64>(gcP + q, load<f64>(gcP + q) + u * (nir ? 1 : keep) * iN);
+        let dth = -g * dsdu;
+        if (!zero) dth -= sv * (nir ? be * u : u);
+        store<f64>(gtP + q, load<f64>(gtP + q) + dth);
+      }
+      store<f32>(lu + o, <f32>nu);
+      store<f32>(li + o, <f32>(al * l + cj * (nir ? nu : keep * u)));
+    }
   }
 }
 
