@@ -7,12 +7,13 @@
 //
 //   npx tsx bench/engine-shd.ts [--hidden 200] [--batches 10] [--warmup 2] [--threads 2] [--rounds 1]
 //                               [--impls spytorch,snntorch] [--python /usr/bin/python3]
+//                               [--sparse 0.5]   (also ours with the sparse backward, that window)
 import { loadavg } from 'node:os';
 import path from 'node:path';
 
 import { arg, fastEngineSetup, benchDir as here, median, peakRssMiB, runOurSide, runSide, timedStep } from './common';
 
-async function runOurs(hidden: number, batches: number, warmup: number, threads: number) {
+async function runOurs(hidden: number, batches: number, warmup: number, threads: number, sparse: number | null) {
   const { buildGraph, randomBatch } = await import('../main/engine/testing');
   const { Random } = await import('../main/util/random');
   // The SHD example (examples/shd.snn.json) with the hidden size varied.
@@ -35,6 +36,7 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
       surrogateScale: 100,
       // The PyTorch references compute SpyTorch's rule (new graphs default to NIR's).
       discretisation: 'spytorch',
+      ...(sparse === null ? {} : { sparseBackward: true, sparseWindow: sparse }),
     },
     init: { init: 'normal', scale: 0.2 },
   });
@@ -54,7 +56,8 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
   }
   (engine as { dispose?: () => void }).dispose?.();
   return {
-    impl: 'spikewright-fast',
+    impl: sparse === null ? 'spikewright-fast' : 'spikewright-fast-sparse',
+    sparse_window: sparse,
     hidden,
     backend,
     threads,
@@ -72,7 +75,8 @@ async function main() {
   const threads = Number(arg('threads', '2'));
   const hiddenList = arg('hidden', '200').split(',').map(Number);
   if (process.argv.includes('--ours')) {
-    const result = await runOurs(hiddenList[0] as number, batches, warmup, threads);
+    const sparse = process.argv.includes('--sparse') ? Number(arg('sparse', '0.5')) : null;
+    const result = await runOurs(hiddenList[0] as number, batches, warmup, threads, sparse);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
@@ -94,14 +98,24 @@ async function main() {
         here,
       ),
     );
-  const ours = (hidden: number) => timed(() => runOurSide(import.meta.url, ['--hidden', String(hidden), ...common]));
+  const sparseWindow = process.argv.includes('--sparse') ? arg('sparse', '0.5') : null;
+  const ours = (hidden: number, sparse = false) =>
+    timed(() =>
+      runOurSide(import.meta.url, [
+        '--hidden',
+        String(hidden),
+        ...common,
+        ...(sparse && sparseWindow ? ['--sparse', sparseWindow] : []),
+      ]),
+    );
   const results: Record<string, unknown>[] = [];
   for (const hidden of hiddenList)
     for (let round = 1; round <= rounds; round++) {
       // Alternate which side goes first, so a burst of outside load is not always on one side.
-      const order = round % 2 ? ['ours', ...impls] : [...impls, 'ours'];
+      const mine = sparseWindow ? ['ours', 'ours-sparse'] : ['ours'];
+      const order = round % 2 ? [...mine, ...impls] : [...impls, ...mine];
       for (const who of order) {
-        const r = who === 'ours' ? ours(hidden) : torch(who, hidden);
+        const r = who === 'ours' ? ours(hidden) : who === 'ours-sparse' ? ours(hidden, true) : torch(who, hidden);
         results.push({ ...r, round });
         process.stderr.write(`${JSON.stringify({ ...r, round })}\n`);
       }
@@ -116,6 +130,12 @@ async function main() {
     process.stdout.write(
       `  H=${hidden}: ours ${us.toFixed(0)} ms; ${impls.map((i) => `${i} ${best(`pytorch-${i}`).toFixed(0)} ms`).join('; ')}; ratio ${(us / ref).toFixed(3)}\n`,
     );
+    if (sparseWindow) {
+      const sp = best('spikewright-fast-sparse');
+      process.stdout.write(
+        `  H=${hidden}: ours, sparse backward (window ${sparseWindow}) ${sp.toFixed(0)} ms; ratio ${(sp / ref).toFixed(3)}\n`,
+      );
+    }
   }
   process.stdout.write(`${JSON.stringify({ results })}\n`);
 }

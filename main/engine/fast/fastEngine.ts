@@ -123,6 +123,8 @@ interface KernelScratch {
   recG: Float32Array;
   /** V^T (recurrent). */
   Vt: Float32Array;
+  /** The sparse backward's list of active units in a row (recurrent), [N]. */
+  active: Int32Array;
   lastOf: Int32Array;
   lastActive: Int32Array;
   /** Drive rows of delayed inputs, T + delayRows (rows past T are scratch); empty without. */
@@ -388,6 +390,7 @@ export class FastEngine implements Engine {
                 LIlater: m.f32(rec && this.plan.discretisation === 'nir' ? B * N : 0),
                 recG: m.f32(rec ? B * N : 0),
                 Vt: m.f32(rec ? N * N : 0),
+                active: m.i32(rec ? N : 0),
                 lastOf: m.i32(B),
                 lastActive: m.i32(B),
                 pad: m.f32(this.delayRows(pop) ? (T + this.delayRows(pop)) * N : 0),
@@ -857,7 +860,8 @@ export class FastEngine implements Engine {
         if (arrays && kb && ks && kind !== null && this.kernelNeurons(p)) {
           // Per-neuron LIF in the kernels: time-major over the batch, V li one gemm per step.
           const { k } = kb;
-          if (V && recC) k.transpose(at(ks.Vt), at(kb.weights[recC.id] as Float32Array), N, N);
+          const sparse = t.sparseBackward === true;
+          if (V && recC && !sparse) k.transpose(at(ks.Vt), at(kb.weights[recC.id] as Float32Array), N, N);
           ks.LU.fill(0);
           ks.LI.fill(0);
           ks.LIlater.fill(0);
@@ -867,8 +871,11 @@ export class FastEngine implements Engine {
           let top = -1;
           for (let b = 0; b < B; b++) top = Math.max(top, lastOf[b] as number);
           for (let n = top; n >= 0; n--) {
-            if (V) {
-              k.gemm(at(ks.recG), at(nir ? ks.LIlater : ks.LI), at(ks.Vt), B, N, N, false);
+            if (V && recC) {
+              const li = at(nir ? ks.LIlater : ks.LI);
+              if (sparse)
+                this.sparseRecurrent(kb, ks, li, recC.id, N, T, B, n, um, 0, at(ks.consts) + 3 * N * 8, window);
+              else k.gemm(at(ks.recG), li, at(ks.Vt), B, N, N, false);
               if (nir) ks.LIlater.set(ks.LI);
             }
             k.adjointStepBatchNeurons(
@@ -941,7 +948,9 @@ export class FastEngine implements Engine {
         } else if (kernelAdjoint && kb && ks && kind !== null && V) {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;
-          kb.k.transpose(at(ks.Vt), at(kb.weights[(recC as { id: string }).id] as Float32Array), N, N);
+          const recId = (recC as { id: string }).id;
+          const sparse = t.sparseBackward === true;
+          if (!sparse) kb.k.transpose(at(ks.Vt), at(kb.weights[recId] as Float32Array), N, N);
           ks.LU.fill(0);
           ks.LI.fill(0);
           ks.LIlater.fill(0);
@@ -951,7 +960,9 @@ export class FastEngine implements Engine {
           for (let n = top; n >= 0; n--) {
             // NIR: S[n] enters the drive of n+1, so its gradient is V gD[n+1], the LI of the
             // previous (later) iteration.
-            k.gemm(at(ks.recG), at(nir ? ks.LIlater : ks.LI), at(ks.Vt), B, N, N, false);
+            const li = at(nir ? ks.LIlater : ks.LI);
+            if (sparse) this.sparseRecurrent(kb, ks, li, recId, N, T, B, n, um, theta, 0, window);
+            else k.gemm(at(ks.recG), li, at(ks.Vt), B, N, N, false);
             if (nir) ks.LIlater.set(ks.LI);
             k.adjointStepBatch(
               at(ks.LU),
@@ -1140,6 +1151,41 @@ export class FastEngine implements Engine {
   }
 
   /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */
+  /**
+   * The sparse backward's V li for step n: only the entries whose surrogate is inside the
+   * window (the others are multiplied by zero), each a dot product of LI's row and V's.
+   */
+  private sparseRecurrent(
+    kb: KernelBatch,
+    ks: KernelScratch,
+    li: number,
+    recId: string,
+    N: number,
+    T: number,
+    B: number,
+    n: number,
+    um: FloatArray,
+    theta: number,
+    thetas: number,
+    window: number,
+  ) {
+    kb.k.sparseRecurrentGrad(
+      at(ks.recG),
+      li,
+      at(kb.weights[recId] as Float32Array),
+      N,
+      T,
+      B,
+      n,
+      at(ks.lastOf),
+      at(um),
+      theta,
+      thetas,
+      window,
+      at(ks.active),
+    );
+  }
+
   private weightGrad(
     dW: FloatArray,
     gD: FloatArray,

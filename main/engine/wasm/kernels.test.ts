@@ -712,6 +712,59 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
     }
   });
 
+  it('sparseRecurrentGrad computes V li only inside the surrogate window, zero elsewhere, to float32 rounding', () => {
+    const rng = new Random(10);
+    for (const N of [1, 3, 4, 5, 7, 17, 200]) {
+      const B = 9;
+      const T = 4;
+      const n = 2;
+      const window = 0.3;
+      const V = randomF32(rng, N * N, 0, 0.1);
+      const li = randomF32(rng, B * N, 0, 1, 0.2);
+      li.fill(0, 3 * N, 4 * N); // a sample whose adjoint has not started
+      const um = randomF32(rng, B * T * N, 0.8, 0.5);
+      const lastOf = new Int32Array(B).fill(T - 1);
+      lastOf[5] = 1; // past its last step: its row of recG stays as it was
+      const perNeuron = N % 2 === 1;
+      const thetas = new Float64Array(N).map(() => 0.8 + 0.2 * rng.uniform());
+      const mem = new KernelMemory();
+      const before = randomF32(rng, B * N);
+      const op = mem.put(before);
+      const lp = mem.put(li);
+      const vp = mem.put(V);
+      const mp = mem.put(um);
+      const lop = mem.put(lastOf);
+      const tp = mem.put(thetas);
+      const ap = mem.alloc(N * 4);
+      const computed = mem.k.sparseRecurrentGrad(op, lp, vp, N, T, B, n, lop, mp, 0.8, perNeuron ? tp : 0, window, ap);
+      const got = mem.f32(op, B * N);
+      let active = 0;
+      for (let b = 0; b < B; b++)
+        for (let j = 0; j < N; j++) {
+          const i = b * N + j;
+          if (b === 5) {
+            expect(Object.is(got[i], before[i]), `untouched row, N=${N} [${b},${j}]`).toBe(true);
+            continue;
+          }
+          const x = (um[(b * T + n) * N + j] as number) - (perNeuron ? (thetas[j] as number) : 0.8);
+          const inside = x < window && x > -window;
+          let exact = 0;
+          let mag = 0;
+          for (let k = 0; k < N; k++) {
+            const p = (li[b * N + k] as number) * (V[j * N + k] as number);
+            exact += p;
+            mag += Math.abs(p);
+          }
+          if (inside && li.subarray(b * N, (b + 1) * N).some((v) => v !== 0)) active++;
+          if (!inside) expect(got[i], `outside the window, N=${N} [${b},${j}]`).toBe(0);
+          else expect(Math.abs((got[i] as number) - exact)).toBeLessThanOrEqual(2 * (N + 1) * 2 ** -24 * mag + 1e-30);
+        }
+      // Rows of zero LI are not visited: the count is of the dot products actually taken.
+      expect(computed).toBe(active);
+      expect(active).toBeGreaterThan(0);
+    }
+  });
+
   it('transpose swaps rows and columns exactly', () => {
     const rng = new Random(9);
     const rows = 13;

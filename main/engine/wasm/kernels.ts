@@ -162,6 +162,21 @@ export interface KernelExports {
     grads: number,
   ): void;
   gemm(out: number, a: number, b: number, R: number, K: number, M: number, accumulate: boolean | number): void;
+  sparseRecurrentGrad(
+    recG: number,
+    LI: number,
+    V: number,
+    N: number,
+    T: number,
+    B: number,
+    n: number,
+    lastOf: number,
+    um: number,
+    theta: number,
+    thetas: number,
+    window: number,
+    active: number,
+  ): number;
   transpose(out: number, a: number, rows: number, cols: number): void;
   heapBase(): number;
 }
