@@ -125,17 +125,19 @@ export async function timedStep(
 
 /**
  * The fast engine (split over `threads`), initial weights (seed 0) and the graph's optimizer,
- * on the best backend. The engine modules load here, in the side that measures, not in the
- * process that only drives the sides.
+ * on the backend the trainer picks (the kernels, with no tfjs loaded, where they run). The
+ * engine modules load here, in the side that measures, not in the process that only drives
+ * the sides.
  */
 export async function fastEngineSetup(graph: GraphDocument, threads: number) {
   const { compilePlan } = await import('../main/engine/plan');
   const { initWeights } = await import('../main/engine/init');
-  const { initBackend } = await import('../main/engine/backend');
+  const { KERNELS_BACKEND, wasmKernelsAvailable } = await import('../main/engine/wasm/kernels');
   const { Optimizer } = await import('../main/engine/optimizer');
   const { FastEngine } = await import('../main/engine/fast/fastEngine');
   const { ParallelFastEngine } = await import('../main/engine/fast/parallelEngine');
-  const backend = await initBackend();
+  const kernels = wasmKernelsAvailable() && process.env.SPIKEWRIGHT_KERNELS !== 'js';
+  const backend = kernels ? KERNELS_BACKEND : await (await import('../main/engine/backend')).initBackend();
   const plan = compilePlan(graph);
   const weights = initWeights(plan, 0);
   const t = plan.training;

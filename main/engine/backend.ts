@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { provideTfjs } from './fast/fastEngine';
 
 let chosen: Promise<string> | null = null;
 
@@ -16,7 +17,11 @@ let warnings: string[] = [];
 
 /** Initialises tfjs once per process and returns the backend's name ('tensorflow', 'wasm', 'cpu'). */
 export function initBackend(preferred?: 'tensorflow' | 'wasm' | 'cpu'): Promise<string> {
-  if (!chosen) chosen = choose(preferred);
+  if (!chosen)
+    chosen = choose(preferred).then((name) => {
+      provideTfjs(tf);
+      return name;
+    });
   return chosen;
 }
 

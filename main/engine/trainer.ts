@@ -3,7 +3,6 @@
 import type { RunEvent } from '../../shared/api/events';
 import type { GraphDocument } from '../../shared/graph/document';
 import type { SpikeBatch, SpikeDataset, Split } from '../data/types';
-import { backendWarnings, initBackend } from './backend';
 import { spikeDensity } from './batch';
 import {
   clampDelays,
@@ -21,6 +20,7 @@ import { clampNeuronParams } from './neuronParams';
 import { Optimizer, type OptimizerState } from './optimizer';
 import { compilePlan, type Plan, type WeightSet } from './plan';
 import type { BatchResult, Engine, EngineName, Recording, RecordOptions } from './types';
+import { KERNELS_BACKEND, wasmKernelsAvailable } from './wasm/kernels';
 
 export interface TrainerOptions {
   engine?: EngineName;
@@ -151,8 +151,14 @@ export class Trainer {
   /** Loads the compute backend and builds the engine; run() calls it, callers may call it early. */
   async ready(): Promise<string> {
     if (this.engine) return this.backend;
-    this.backend = await initBackend();
-    this.notes.push(...backendWarnings());
+    if (this.engineName === 'fast' && wasmKernelsAvailable()) {
+      // The fast engine on its WebAssembly SIMD kernels needs no tfjs (nor its memory).
+      this.backend = KERNELS_BACKEND;
+    } else {
+      const { backendWarnings, initBackend } = await import('./backend');
+      this.backend = await initBackend();
+      this.notes.push(...backendWarnings());
+    }
     const threads = Math.max(1, Math.floor(this.options.threads ?? 1));
     if (this.engineName === 'fast' && threads > 1) {
       const { ParallelFastEngine } = await import('./fast/parallelEngine');

@@ -25,7 +25,7 @@
 // NIR: gDrive[n+1]); db = sum of gDrive over samples and steps; the gradient to a spiking
 // source, gS_src[n] = W gDrive[n], is dense. A recurrent population's backward runs
 // time-major over the samples, so its V li is one [B, N] x [N, N] product per step.
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import type { SpikeBatch } from '../../data/types';
 import { sliceBatch, spikeTriples } from '../batch';
 import { delayKey } from '../delays';
@@ -165,6 +165,18 @@ function defaultKernels(): 'wasm' | 'js' {
   return env?.SPIKEWRIGHT_KERNELS === 'js' ? 'js' : 'wasm';
 }
 
+/**
+ * TensorFlow.js, where a process has loaded it (backend.ts's initBackend provides it): the
+ * float32 path without the kernels multiplies with tfjs. The engine never imports tfjs itself,
+ * so a process (or thread) on the kernels does not load its ~85 MB.
+ */
+let tf: typeof TF | null = null;
+
+/** Called by initBackend once tfjs has a backend. */
+export function provideTfjs(module: typeof TF) {
+  tf = module;
+}
+
 /** The kernel address of a view of the kernels' memory. */
 const at = (a: { byteOffset: number }) => a.byteOffset;
 
@@ -196,7 +208,7 @@ export class FastEngine implements Engine {
   ) {
     this.F = options.precision === 'float64' ? Float64Array : Float32Array;
     this.sg = trainingSurrogate(plan.training);
-    const fastBackend = ['wasm', 'tensorflow'].includes(tf.getBackend() ?? '');
+    const fastBackend = tf !== null && ['wasm', 'tensorflow'].includes(tf.getBackend() ?? '');
     this.matmul = options.matmul ?? (fastBackend && this.F === Float32Array ? 'tfjs' : 'js');
     const wasm = (options.kernels ?? defaultKernels()) === 'wasm' && this.F === Float32Array && wasmKernelsAvailable();
     this.kmem = wasm ? new KernelMemory() : null;
@@ -910,8 +922,7 @@ export class FastEngine implements Engine {
             ng.theta.set(constGrads.subarray(3 * N, 4 * N));
           }
         } else if (arrays) {
-          const product =
-            V && !recDelayed ? new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array) : null;
+          const product = V && recC && !recDelayed ? this.recurrentProduct(V, recC.id, N, B, kb, ks) : null;
           const delayedG = recDelayed ? new this.F(B * N) : null;
           const recurrent =
             recDelayed && delayedG
@@ -1025,7 +1036,7 @@ export class FastEngine implements Engine {
           // NIR: S[n] enters the drive of step n+1, so its gradient is V gD[n+1], the LI of
           // the previous (later) iteration; SpyTorch: V gD[n], this iteration's LI.
           const LIlater = nir ? new this.F(B * N) : LI;
-          const product = new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array);
+          const product = this.recurrentProduct(V, (recC as { id: string }).id, N, B, kb, ks);
           // A delayed recurrence reads the later drive gradients itself (fast/delays.ts).
           const delayedG = recDelayed ? new this.F(B * N) : null;
           let top = -1;
@@ -1151,6 +1162,21 @@ export class FastEngine implements Engine {
   }
 
   /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */
+  /** V li for the JS adjoint loops: in the kernels where they are on, else tfjs or JS. */
+  private recurrentProduct(
+    V: FloatArray,
+    recId: string,
+    N: number,
+    B: number,
+    kb: KernelBatch | null,
+    ks: KernelScratch | null,
+  ): RecurrentProduct {
+    const kernelV = kb?.weights[recId];
+    if (kb && ks && kernelV && ks.Vt.length === N * N && ks.recG.length === B * N)
+      return new RecurrentProduct(kernelV, N, B, false, { kb, ks });
+    return new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array);
+  }
+
   /**
    * The sparse backward's V li for step n: only the entries whose surrogate is inside the
    * window (the others are multiplied by zero), each a dot product of LI's row and V's.
@@ -1249,24 +1275,47 @@ function accumulateWeightGrad(
 class RecurrentProduct {
   private readonly Vt: FloatArray;
   private readonly out: FloatArray;
-  private readonly tensor: tf.Tensor2D | null;
+  private readonly tensor: TF.Tensor2D | null;
+  private readonly tf: typeof TF | null;
 
+  private readonly kernels: { kb: KernelBatch; ks: KernelScratch } | null;
+
+  /** With `kernels` (V is then the kernels' copy, as kb.weights holds it), one gemm per step there. */
   constructor(
     V: FloatArray,
     private readonly N: number,
     private readonly B: number,
     useTf: boolean,
+    kernels: { kb: KernelBatch; ks: KernelScratch } | null = null,
   ) {
+    this.kernels = kernels;
+    if (kernels) {
+      const { kb, ks } = kernels;
+      kb.k.transpose(at(ks.Vt), at(V as Float32Array), N, N);
+      this.Vt = ks.Vt;
+      this.out = ks.recG;
+      this.tensor = null;
+      this.tf = null;
+      return;
+    }
     const Vt = V instanceof Float32Array ? new Float32Array(N * N) : new Float64Array(N * N);
     for (let j = 0; j < N; j++) for (let k = 0; k < N; k++) Vt[k * N + j] = V[j * N + k] as number;
     this.Vt = Vt;
     this.out = V instanceof Float32Array ? new Float32Array(B * N) : new Float64Array(B * N);
-    this.tensor = useTf ? tf.tensor2d(Vt as Float32Array, [N, N]) : null;
+    this.tf = useTf ? tf : null;
+    this.tensor = this.tf ? this.tf.tensor2d(Vt as Float32Array, [N, N]) : null;
   }
 
   apply(li: FloatArray): FloatArray {
     const { N, B, Vt } = this;
-    if (this.tensor) {
+    if (this.kernels) {
+      const { kb, ks } = this.kernels;
+      if (li !== ks.LI) ks.LI.set(li);
+      kb.k.gemm(at(ks.recG), at(ks.LI), at(ks.Vt), B, N, N, false);
+      return ks.recG;
+    }
+    const tf = this.tf;
+    if (this.tensor && tf) {
       const t = this.tensor;
       const product = tf.tidy(() => tf.matMul(tf.tensor2d(li as Float32Array, [B, N]), t));
       const data = product.dataSync() as Float32Array;
@@ -1542,7 +1591,9 @@ function addMatMulTransposedTf(
 ) {
   const Wt = new Float32Array(N * M);
   for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) Wt[j * M + i] = W[i * N + j] as number;
-  const product = tf.tidy(() => tf.matMul(tf.tensor2d(g, [R, N]), tf.tensor2d(Wt, [N, M])));
+  const t = tf;
+  if (!t) throw new Error('tfjs products need initBackend() first');
+  const product = t.tidy(() => t.matMul(t.tensor2d(g, [R, N]), t.tensor2d(Wt, [N, M])));
   const data = product.dataSync() as Float32Array;
   product.dispose();
   if (!accumulate) out.set(data);

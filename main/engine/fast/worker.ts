@@ -3,8 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { GraphDocument } from '../../../shared/graph/document';
 import type { SpikeBatch } from '../../data/types';
-import { initBackend } from '../backend';
 import { compilePlan, type WeightSet } from '../plan';
+import { wasmKernelsAvailable } from '../wasm/kernels';
 import { FastEngine } from './fastEngine';
 
 export type WorkerRequest =
@@ -13,7 +13,9 @@ export type WorkerRequest =
 
 const port = parentPort;
 if (port) {
-  const ready = initBackend().then(() => new FastEngine(compilePlan((workerData as { graph: GraphDocument }).graph)));
+  // On the kernels the engine needs no tfjs: the thread loads it (~85 MB) only without them.
+  const backend = wasmKernelsAvailable() ? Promise.resolve() : import('../backend').then((b) => b.initBackend());
+  const ready = backend.then(() => new FastEngine(compilePlan((workerData as { graph: GraphDocument }).graph)));
   port.on('message', async (msg: WorkerRequest) => {
     if (msg.kind === 'close') {
       port.close();

@@ -226,6 +226,9 @@ export function kernelsModule(): WasmModule | null {
   return compiled ?? null;
 }
 
+/** The backend name a run records when the fast engine runs on these kernels (no tfjs). */
+export const KERNELS_BACKEND = 'wasm-simd';
+
 export function wasmKernelsAvailable(): boolean {
   return kernelsModule() !== null;
 }
