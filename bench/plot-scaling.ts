@@ -1,8 +1,9 @@
 // Draws bench/shd-scaling.svg from the JSON results `engine-shd.ts --hidden 128,256,512,1024`
 // prints (its last line, {"results": [...]}): wall and CPU ms per training step against the
-// hidden size, ours and each PyTorch side, both axes log scale.
+// hidden size, ours (exact, and with the sparse backward where run with --sparse) and each
+// PyTorch side, both axes log scale.
 //
-//   npx tsx bench/engine-shd.ts --hidden 128,256,512,1024 --threads 1 --impls snntorch > out.txt
+//   npx tsx bench/engine-shd.ts --hidden 128,256,512,1024 --threads 1 --impls snntorch --sparse 0.5 > out.txt
 //   npx tsx bench/plot-scaling.ts out.txt [bench/shd-scaling.svg]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { lastJsonLine } from './common';
@@ -13,6 +14,7 @@ interface Row {
   threads: number;
   ms_per_batch_median: number;
   cpu_ms_per_batch_median: number;
+  sparse_window?: number | null;
 }
 
 const [input, output = new URL('./shd-scaling.svg', import.meta.url).pathname] = process.argv.slice(2);
@@ -56,8 +58,14 @@ out.push(
 );
 let legend = 38;
 impls.forEach((impl, i) => {
-  const color = impl.startsWith('spikewright') ? '#6a3df0' : ['#d9480f', '#2b8a3e'][i % 2];
-  const label = impl.startsWith('spikewright') ? 'ours' : `PyTorch ${impl.replace('pytorch-', '')}`;
+  const sparse = impl === 'spikewright-fast-sparse';
+  const color = sparse ? '#1c7ed6' : impl.startsWith('spikewright') ? '#6a3df0' : ['#d9480f', '#2b8a3e'][i % 2];
+  const window = rows.find((r) => r.impl === impl)?.sparse_window;
+  const label = sparse
+    ? `ours, sparse backward (window ${window})`
+    : impl.startsWith('spikewright')
+      ? 'ours, exact'
+      : `PyTorch ${impl.replace('pytorch-', '')}`;
   for (const [key, dash, what] of [
     ['ms_per_batch_median', '', 'wall'],
     ['cpu_ms_per_batch_median', '4 3', 'CPU'],
