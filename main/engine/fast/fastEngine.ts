@@ -123,7 +123,7 @@ interface KernelScratch {
   recG: Float32Array;
   /** V^T (recurrent). */
   Vt: Float32Array;
-  /** The sparse backward's list of active units in a row (recurrent), [N]. */
+  /** The sparse backward's list of active units in a row, [N]. */
   active: Int32Array;
   lastOf: Int32Array;
   lastActive: Int32Array;
@@ -402,7 +402,7 @@ export class FastEngine implements Engine {
                 LIlater: m.f32(rec && this.plan.discretisation === 'nir' ? B * N : 0),
                 recG: m.f32(rec ? B * N : 0),
                 Vt: m.f32(rec ? N * N : 0),
-                active: m.i32(rec ? N : 0),
+                active: m.i32(N),
                 lastOf: m.i32(B),
                 lastActive: m.i32(B),
                 pad: m.f32(this.delayRows(pop) ? (T + this.delayRows(pop)) * N : 0),
@@ -854,10 +854,10 @@ export class FastEngine implements Engine {
         const lastOf = new Int32Array(B);
         for (let b = 0; b < B; b++) {
           let last = T - 1;
-          if (!gCount) while (last >= 0 && isZero(gS, (b * T + last) * N, N)) last--;
+          if (!gCount) last = this.lastNonzero(gS, b, T, N);
           lastOf[b] = last;
           lastActive[b] = last - 1;
-          for (let n = T - 1; n > last; n--) gD.fill(0, (b * T + n) * N, (b * T + n + 1) * N);
+          gD.fill(0, (b * T + last + 1) * N, (b + 1) * T * N);
         }
         const ks = kb ? ws.k : null;
         const flags =
@@ -1103,9 +1103,7 @@ export class FastEngine implements Engine {
       // The last step whose drive gradient may be nonzero, per sample (LIF: set above).
       if (p.kind === 'readout')
         for (let b = 0; b < B; b++) {
-          let last = T - 1;
-          while (last >= 0 && isZero(gD, (b * T + last) * N, N)) last--;
-          lastActive[b] = last;
+          lastActive[b] = this.lastNonzero(gD, b, T, N);
         }
       if (arrays && ng) Object.assign(grads, learnedGrads(p, arrays, ng, this.F));
       // dL/db = sum over samples and steps of the drive's gradient.
@@ -1143,8 +1141,27 @@ export class FastEngine implements Engine {
           const accumulate = written.has(src);
           written.add(src);
           const Wt = kb?.transposed[conn.id];
+          const sparseSource = kb && Wt && t.sparseBackward && src.k && src.sg && this.sparseSourceOk(src.pop);
           if (delayed) delayed.sourceGrad(gSrc, gD, B, T, accumulate);
-          else if (kb && Wt) {
+          else if (kb && sparseSource && src.k && src.sg) {
+            // The sparse backward: only the source's entries inside the window, where its
+            // adjoint multiplies this gradient by a nonzero surrogate.
+            const M = conn.sourceUnits;
+            kb.k.sparseSourceGrad(
+              at(gSrc),
+              at(gD),
+              at(kb.weights[conn.id] as Float32Array),
+              B * T,
+              N,
+              M,
+              at(src.sg),
+              src.pop.threshold,
+              this.kernelNeurons(src.pop) ? at(src.k.consts) + 3 * M * 8 : 0,
+              window,
+              at(src.k.active),
+              accumulate,
+            );
+          } else if (kb && Wt) {
             // gS_src [B T, M] (+)= gD [B T, N] x W^T [N, M], one gemm in the kernels.
             kb.k.transpose(at(Wt), at(kb.weights[conn.id] as Float32Array), conn.sourceUnits, N);
             kb.k.gemm(at(gSrc), at(gD), at(Wt), B * T, N, conn.sourceUnits, accumulate);
@@ -1162,6 +1179,25 @@ export class FastEngine implements Engine {
   }
 
   /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */
+  /** The last step of sample b whose row of a [B, T, N] array is not all zero, or -1. */
+  private lastNonzero(a: FloatArray, b: number, T: number, N: number): number {
+    const kb = this.kb;
+    if (kb && a instanceof Float32Array && a.buffer === kb.k.memory.buffer)
+      return kb.k.lastNonzeroRow(at(a) + b * T * N * 4, T, N);
+    let last = T - 1;
+    while (last >= 0 && isZero(a, (b * T + last) * N, N)) last--;
+    return last;
+  }
+
+  /**
+   * Whether a source population's surrogate is taken at U - theta with the thresholds the
+   * kernels know (plain LIF, or per-neuron LIF on the kernels), so that the sparse backward
+   * may skip its gradient outside the window. adLIF and the other JS paths take the dense one.
+   */
+  private sparseSourceOk(p: PopulationPlan): boolean {
+    return p.kind === 'lif' && (!this.arrays.has(p.id) || this.kernelNeurons(p));
+  }
+
   /** V li for the JS adjoint loops: in the kernels where they are on, else tfjs or JS. */
   private recurrentProduct(
     V: FloatArray,

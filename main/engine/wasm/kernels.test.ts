@@ -765,6 +765,69 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
     }
   });
 
+  it('sparseSourceGrad adds gD W^T only at the source entries inside the window, leaving or zeroing the rest', () => {
+    const rng = new Random(11);
+    for (const [R, K, M] of [
+      [6, 5, 7],
+      [20, 20, 100],
+      [9, 3, 1],
+    ] as const)
+      for (const accumulate of [false, true]) {
+        const window = 0.4;
+        const W = randomF32(rng, M * K, 0, 0.2);
+        const gD = randomF32(rng, R * K, 0, 1, 0.3);
+        const um = randomF32(rng, R * M, 0.7, 0.5);
+        const before = randomF32(rng, R * M);
+        const mem = new KernelMemory();
+        const op = mem.put(before);
+        const gp = mem.put(gD);
+        const wp = mem.put(W);
+        const mp = mem.put(um);
+        const ap = mem.alloc(M * 4);
+        mem.k.sparseSourceGrad(op, gp, wp, R, K, M, mp, 0.7, 0, window, ap, accumulate);
+        const got = mem.f32(op, R * M);
+        for (let r = 0; r < R; r++)
+          for (let j = 0; j < M; j++) {
+            const i = r * M + j;
+            const x = (um[i] as number) - 0.7;
+            const base = accumulate ? (before[i] as number) : 0;
+            if (!(x < window && x > -window)) {
+              expect(Object.is(got[i], accumulate ? before[i] : 0), `outside [${r},${j}]`).toBe(true);
+              continue;
+            }
+            let exact = base;
+            let mag = Math.abs(base);
+            for (let k = 0; k < K; k++) {
+              const p = (gD[r * K + k] as number) * (W[j * K + k] as number);
+              exact += p;
+              mag += Math.abs(p);
+            }
+            expect(Math.abs((got[i] as number) - exact), `R=${R} K=${K} M=${M} [${r},${j}]`).toBeLessThanOrEqual(
+              2 * (K + 2) * 2 ** -24 * mag + 1e-30,
+            );
+          }
+      }
+  });
+
+  it('lastNonzeroRow finds the last row with a nonzero, taking -0 as zero and NaN as not', () => {
+    for (const N of [1, 3, 4, 9, 200]) {
+      const T = 7;
+      const mem = new KernelMemory();
+      const a = new Float32Array(T * N);
+      const p = mem.put(a);
+      const view = () => mem.f32(p, T * N);
+      expect(mem.k.lastNonzeroRow(p, T, N)).toBe(-1);
+      view()[2 * N + N - 1] = 1e-30;
+      expect(mem.k.lastNonzeroRow(p, T, N)).toBe(2);
+      view()[5 * N] = -0;
+      expect(mem.k.lastNonzeroRow(p, T, N)).toBe(2);
+      view()[4 * N + (N >> 1)] = Number.NaN;
+      expect(mem.k.lastNonzeroRow(p, T, N)).toBe(4);
+      view()[6 * N + N - 1] = -2;
+      expect(mem.k.lastNonzeroRow(p, T, N)).toBe(6);
+    }
+  });
+
   it('transpose swaps rows and columns exactly', () => {
     const rng = new Random(9);
     const rows = 13;

@@ -177,6 +177,21 @@ export interface KernelExports {
     window: number,
     active: number,
   ): number;
+  lastNonzeroRow(p: number, T: number, N: number): number;
+  sparseSourceGrad(
+    gS: number,
+    gD: number,
+    W: number,
+    R: number,
+    K: number,
+    M: number,
+    um: number,
+    theta: number,
+    thetas: number,
+    window: number,
+    active: number,
+    accumulate: boolean | number,
+  ): number;
   transpose(out: number, a: number, rows: number, cols: number): void;
   heapBase(): number;
 }

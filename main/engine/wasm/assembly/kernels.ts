@@ -862,14 +862,110 @@ export function gemm(out: usize, a: usize, b: usize, R: i32, K: i32, M: i32, acc
 }
 
 /**
+ * One row of a sparse product: out[j] (+)= sum_k g[k] W[j, k] for the units j of the row whose
+ * membrane m[j] is inside the surrogate window, |m[j] - theta_j| < window (surrogate1's test);
+ * the others are left (accumulate) or zeroed. W is [M, K] row-major (a connection's weights as
+ * stored, [source, target]), so each entry is a dot product of two contiguous rows: four active
+ * units at a time share the loads of g. Returns the number of entries computed.
+ */
+@inline
+function sparseRow(
+  out: usize,
+  li: usize,
+  V: usize,
+  K: i32,
+  N: i32,
+  m: usize,
+  theta: f64,
+  thetas: usize,
+  window: f64,
+  active: usize,
+  accumulate: bool,
+): i32 {
+  const rowBytes = <usize>K << 2;
+  if (!accumulate) memory.fill(out, 0, <usize>N << 2);
+  if (zeroRows(li, K)) return 0;
+  // The active units of this row, as a list in `active` (N i32).
+  // Branch-free: every unit's index is written at the end of the list, which grows by
+  // one where the unit is inside the window (the test in f64, as surrogate1's).
+  let count = 0;
+  let j = 0;
+  const w2 = f64x2.splat(window);
+  const t2 = f64x2.splat(theta);
+  for (; j + 2 <= N; j += 2) {
+    const th = thetas ? v128.load(thetas + (<usize>j << 3)) : t2;
+    const x = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(m + (<usize>j << 2))), th);
+    const inside = i64x2.bitmask(v128.and(f64x2.lt(x, w2), f64x2.gt(x, f64x2.neg(w2))));
+    store<i32>(active + (<usize>count << 2), j);
+    count += inside & 1;
+    store<i32>(active + (<usize>count << 2), j + 1);
+    count += inside >> 1;
+  }
+  for (; j < N; j++) {
+    const x = <f64>load<f32>(m + (<usize>j << 2)) - (thetas ? load<f64>(thetas + (<usize>j << 3)) : theta);
+    store<i32>(active + (<usize>count << 2), j);
+    if (x < window && x > -window) count++;
+  }
+  let q = 0;
+  for (; q + 4 <= count; q += 4) {
+    const j0 = load<i32>(active + (<usize>q << 2));
+    const j1 = load<i32>(active + (<usize>q << 2), 4);
+    const j2 = load<i32>(active + (<usize>q << 2), 8);
+    const j3 = load<i32>(active + (<usize>q << 2), 12);
+    const v0 = V + <usize>j0 * rowBytes;
+    const v1 = V + <usize>j1 * rowBytes;
+    const v2 = V + <usize>j2 * rowBytes;
+    const v3 = V + <usize>j3 * rowBytes;
+    let a0 = f32x4.splat(0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const ko = <usize>k << 2;
+      const l = v128.load(li + ko);
+      a0 = f32x4.add(a0, f32x4.mul(l, v128.load(v0 + ko)));
+      a1 = f32x4.add(a1, f32x4.mul(l, v128.load(v1 + ko)));
+      a2 = f32x4.add(a2, f32x4.mul(l, v128.load(v2 + ko)));
+      a3 = f32x4.add(a3, f32x4.mul(l, v128.load(v3 + ko)));
+    }
+    let s0 = hsum(a0);
+    let s1 = hsum(a1);
+    let s2 = hsum(a2);
+    let s3 = hsum(a3);
+    for (; k < K; k++) {
+      const l = load<f32>(li + (<usize>k << 2));
+      const ko = <usize>k << 2;
+      s0 += l * load<f32>(v0 + ko);
+      s1 += l * load<f32>(v1 + ko);
+      s2 += l * load<f32>(v2 + ko);
+      s3 += l * load<f32>(v3 + ko);
+    }
+    put(out + (<usize>j0 << 2), s0, accumulate);
+    put(out + (<usize>j1 << 2), s1, accumulate);
+    put(out + (<usize>j2 << 2), s2, accumulate);
+    put(out + (<usize>j3 << 2), s3, accumulate);
+  }
+  for (; q < count; q++) {
+    const j = load<i32>(active + (<usize>q << 2));
+    const v = V + <usize>j * rowBytes;
+    let a = f32x4.splat(0);
+    let k = 0;
+    for (; k + 4 <= K; k += 4) a = f32x4.add(a, f32x4.mul(v128.load(li + (<usize>k << 2)), v128.load(v + (<usize>k << 2))));
+    let s = hsum(a);
+    for (; k < K; k++) s += load<f32>(li + (<usize>k << 2)) * load<f32>(v + (<usize>k << 2));
+    put(out + (<usize>j << 2), s, accumulate);
+  }
+  return count;
+}
+
+/**
  * The sparse backward's recurrent product (Perez-Nieves & Goodman 2021): recG[b, j] =
  * sum_k LI[b, k] V[j, k] only where step n's surrogate is inside the window, |um[b, n, j] -
- * theta_j| < window (the test surrogate1 makes), and 0 elsewhere, where the adjoint step
- * multiplies it by a zero surrogate. V is the recurrent weight matrix as stored, [N source,
- * N target], so each entry is a dot product of two contiguous rows: four active units at a
- * time share the loads of LI's row. thetas: N f64 thresholds, or 0 for the scalar theta.
- * Samples past their lastOf are left as they are (adjointStepBatch skips them too).
- * Returns the number of entries computed.
+ * theta_j| < window, and 0 elsewhere, where the adjoint step multiplies it by a zero
+ * surrogate. V is the recurrent weight matrix as stored, [N source, N target]. thetas: N f64
+ * thresholds, or 0 for the scalar theta. Samples past their lastOf are left as they are
+ * (adjointStepBatch skips them too). Returns the number of entries computed.
  */
 export function sparseRecurrentGrad(
   recG: usize,
@@ -890,99 +986,72 @@ export function sparseRecurrentGrad(
   let computed = 0;
   for (let b = 0; b < B; b++) {
     if (n > load<i32>(lastOf + (<usize>b << 2))) continue;
-    const out = recG + <usize>b * rowBytes;
-    const li = LI + <usize>b * rowBytes;
-    const m = um + (<usize>(b * T + n) * N << 2);
-    memory.fill(out, 0, rowBytes);
-    if (zeroRows(li, N)) continue;
-    // The active units of this row, as a list in `active` (N i32).
-    // Branch-free: every unit's index is written at the end of the list, which grows by
-    // one where the unit is inside the window (the test in f64, as surrogate1's).
-    let count = 0;
-    let j = 0;
-    const w2 = f64x2.splat(window);
-    const t2 = f64x2.splat(theta);
-    for (; j + 2 <= N; j += 2) {
-      const th = thetas ? v128.load(thetas + (<usize>j << 3)) : t2;
-      const x = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(m + (<usize>j << 2))), th);
-      const inside = i64x2.bitmask(v128.and(f64x2.lt(x, w2), f64x2.gt(x, f64x2.neg(w2))));
-      store<i32>(active + (<usize>count << 2), j);
-      count += inside & 1;
-      store<i32>(active + (<usize>count << 2), j + 1);
-      count += inside >> 1;
-    }
-    for (; j < N; j++) {
-      const x = <f64>load<f32>(m + (<usize>j << 2)) - (thetas ? load<f64>(thetas + (<usize>j << 3)) : theta);
-      store<i32>(active + (<usize>count << 2), j);
-      if (x < window && x > -window) count++;
-    }
-    computed += count;
-    let q = 0;
-    for (; q + 4 <= count; q += 4) {
-      const j0 = load<i32>(active + (<usize>q << 2));
-      const j1 = load<i32>(active + (<usize>q << 2), 4);
-      const j2 = load<i32>(active + (<usize>q << 2), 8);
-      const j3 = load<i32>(active + (<usize>q << 2), 12);
-      const v0 = V + <usize>j0 * rowBytes;
-      const v1 = V + <usize>j1 * rowBytes;
-      const v2 = V + <usize>j2 * rowBytes;
-      const v3 = V + <usize>j3 * rowBytes;
-      let a0 = f32x4.splat(0);
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      let k = 0;
-      for (; k + 4 <= N; k += 4) {
-        const ko = <usize>k << 2;
-        const l = v128.load(li + ko);
-        a0 = f32x4.add(a0, f32x4.mul(l, v128.load(v0 + ko)));
-        a1 = f32x4.add(a1, f32x4.mul(l, v128.load(v1 + ko)));
-        a2 = f32x4.add(a2, f32x4.mul(l, v128.load(v2 + ko)));
-        a3 = f32x4.add(a3, f32x4.mul(l, v128.load(v3 + ko)));
-      }
-      let s0 = hsum(a0);
-      let s1 = hsum(a1);
-      let s2 = hsum(a2);
-      let s3 = hsum(a3);
-      for (; k < N; k++) {
-        const l = load<f32>(li + (<usize>k << 2));
-        const ko = <usize>k << 2;
-        s0 += l * load<f32>(v0 + ko);
-        s1 += l * load<f32>(v1 + ko);
-        s2 += l * load<f32>(v2 + ko);
-        s3 += l * load<f32>(v3 + ko);
-      }
-      store<f32>(out + (<usize>j0 << 2), s0);
-      store<f32>(out + (<usize>j1 << 2), s1);
-      store<f32>(out + (<usize>j2 << 2), s2);
-      store<f32>(out + (<usize>j3 << 2), s3);
-    }
-    for (; q < count; q++) {
-      const j = load<i32>(active + (<usize>q << 2));
-      const v = V + <usize>j * rowBytes;
-      let a = f32x4.splat(0);
-      let k = 0;
-      for (; k + 4 <= N; k += 4) a = f32x4.add(a, f32x4.mul(v128.load(li + (<usize>k << 2)), v128.load(v + (<usize>k << 2))));
-      let s = hsum(a);
-      for (; k < N; k++) s += load<f32>(li + (<usize>k << 2)) * load<f32>(v + (<usize>k << 2));
-      store<f32>(out + (<usize>j << 2), s);
-    }
+    computed += sparseRow(
+      recG + <usize>b * rowBytes,
+      LI + <usize>b * rowBytes,
+      V,
+      N,
+      N,
+      um + (<usize>(b * T + n) * N << 2),
+      theta,
+      thetas,
+      window,
+      active,
+      false,
+    );
   }
   return computed;
 }
 
-/** out[j] = the dot product whose lanes are in a, with the scalar tail from k = tail; j = active[q]. */
+/**
+ * The sparse backward's gradient to a spiking source of a feed-forward connection, for all R =
+ * B T (sample, step) rows: gS[r, j] (+)= sum_k gD[r, k] W[j, k] where the source's surrogate
+ * at (r, j) is inside the window (um: the source's membranes, [R, M]); elsewhere left
+ * (accumulate) or 0. gD is [R, K] (K target units), W [M, K] as stored.
+ */
+export function sparseSourceGrad(
+  gS: usize,
+  gD: usize,
+  W: usize,
+  R: i32,
+  K: i32,
+  M: i32,
+  um: usize,
+  theta: f64,
+  thetas: usize,
+  window: f64,
+  active: usize,
+  accumulate: bool,
+): i32 {
+  let computed = 0;
+  for (let r = 0; r < R; r++) {
+    const o = <usize>r * M << 2;
+    computed += sparseRow(gS + o, gD + (<usize>r * K << 2), W, K, M, um + o, theta, thetas, window, active, accumulate);
+  }
+  return computed;
+}
+
+/** Stores s at p, or adds it to what p holds. */
 @inline
-function storeDot(out: usize, active: usize, q: usize, a: v128, li: usize, v: usize, tail: i32, N: i32): void {
-  let s = hsum(a);
-  for (let k = tail; k < N; k++) s += load<f32>(li + (<usize>k << 2)) * load<f32>(v + (<usize>k << 2));
-  store<f32>(out + (<usize>load<i32>(active + q) << 2), s);
+function put(p: usize, s: f32, accumulate: bool): void {
+  store<f32>(p, accumulate ? load<f32>(p) + s : s);
 }
 
 /** The sum of an f32x4's lanes, (0 + 1) + (2 + 3). */
 @inline
 function hsum(a: v128): f32 {
   return (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1)) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
+}
+
+/**
+ * The last of T rows of N f32 from p (row T - 1 first) that holds a nonzero (either sign of
+ * zero counts as zero, NaN does not), or -1: where a sample's gradient ends.
+ */
+export function lastNonzeroRow(p: usize, T: i32, N: i32): i32 {
+  const rowBytes = <usize>N << 2;
+  let last = T - 1;
+  while (last >= 0 && zeroRows(p + <usize>last * rowBytes, N)) last--;
+  return last;
 }
 
 /** Whether the n f32 from p are all zero (either sign). */
