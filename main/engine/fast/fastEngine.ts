@@ -1178,7 +1178,6 @@ export class FastEngine implements Engine {
     return grads;
   }
 
-  /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */
   /** The last step of sample b whose row of a [B, T, N] array is not all zero, or -1. */
   private lastNonzero(a: FloatArray, b: number, T: number, N: number): number {
     const kb = this.kb;
@@ -1248,6 +1247,7 @@ export class FastEngine implements Engine {
     );
   }
 
+  /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */
   private weightGrad(
     dW: FloatArray,
     gD: FloatArray,
