@@ -11,7 +11,7 @@
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/engine/backend';
-import { addMatMulTransposed } from '../main/engine/fast/fastEngine';
+import { addMatMulTransposed } from '../main/engine/fast/products';
 import { trainingSurrogate } from '../main/engine/surrogate';
 import { KernelMemory, surrogateKind, ZERO_RESET } from '../main/engine/wasm/kernels';
 import {

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { provideTfjs } from './fast/fastEngine';
+import { provideTfjs } from './fast/products';
 
 let chosen: Promise<string> | null = null;
 

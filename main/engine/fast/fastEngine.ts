@@ -25,7 +25,6 @@
 // NIR: gDrive[n+1]); db = sum of gDrive over samples and steps; the gradient to a spiking
 // source, gS_src[n] = W gDrive[n], is dense. A recurrent population's backward runs
 // time-major over the samples, so its V li is one [B, N] x [N, N] product per step.
-import type * as TF from '@tensorflow/tfjs';
 import type { SpikeBatch } from '../../data/types';
 import { sliceBatch, spikeTriples } from '../batch';
 import { delayKey } from '../delays';
@@ -56,6 +55,7 @@ import {
   readoutAdjointSample,
   readoutForwardSample,
 } from './neurons';
+import { addMatMulTransposed, addMatMulTransposedTf, RecurrentProduct, tfjsProductsAvailable } from './products';
 
 export interface FastEngineOptions {
   /** float64 is for gradient checks; training uses float32. */
@@ -165,18 +165,6 @@ function defaultKernels(): 'wasm' | 'js' {
   return env?.SPIKEWRIGHT_KERNELS === 'js' ? 'js' : 'wasm';
 }
 
-/**
- * TensorFlow.js, where a process has loaded it (backend.ts's initBackend provides it): the
- * float32 path without the kernels multiplies with tfjs. The engine never imports tfjs itself,
- * so a process (or thread) on the kernels does not load its ~85 MB.
- */
-let tf: typeof TF | null = null;
-
-/** Called by initBackend once tfjs has a backend. */
-export function provideTfjs(module: typeof TF) {
-  tf = module;
-}
-
 /** The kernel address of a view of the kernels' memory. */
 const at = (a: { byteOffset: number }) => a.byteOffset;
 
@@ -208,8 +196,7 @@ export class FastEngine implements Engine {
   ) {
     this.F = options.precision === 'float64' ? Float64Array : Float32Array;
     this.sg = trainingSurrogate(plan.training);
-    const fastBackend = tf !== null && ['wasm', 'tensorflow'].includes(tf.getBackend() ?? '');
-    this.matmul = options.matmul ?? (fastBackend && this.F === Float32Array ? 'tfjs' : 'js');
+    this.matmul = options.matmul ?? (tfjsProductsAvailable() && this.F === Float32Array ? 'tfjs' : 'js');
     const wasm = (options.kernels ?? defaultKernels()) === 'wasm' && this.F === Float32Array && wasmKernelsAvailable();
     this.kmem = wasm ? new KernelMemory() : null;
     this.sgKind = surrogateKind(plan.training.surrogate);
@@ -792,6 +779,7 @@ export class FastEngine implements Engine {
     const written = new Set<Workspace>();
     const kind = this.sgKind;
     const t = this.plan.training;
+    const sparse = t.sparseBackward === true;
     const window = t.sparseWindow ?? 0.5;
 
     for (let pi = this.spaces.length - 1; pi >= 0; pi--) {
@@ -861,10 +849,7 @@ export class FastEngine implements Engine {
         }
         const ks = kb ? ws.k : null;
         const flags =
-          (zero ? ZERO_RESET : 0) |
-          (differentiated ? DIFFERENTIATED : 0) |
-          (t.sparseBackward ? SPARSE : 0) |
-          (nir ? NIR : 0);
+          (zero ? ZERO_RESET : 0) | (differentiated ? DIFFERENTIATED : 0) | (sparse ? SPARSE : 0) | (nir ? NIR : 0);
         const scale = t.surrogateScale;
         // The exp surrogates run the JS loops.
         const recDelayed = this.delayedRecurrence(p);
@@ -872,7 +857,6 @@ export class FastEngine implements Engine {
         if (arrays && kb && ks && kind !== null && this.kernelNeurons(p)) {
           // Per-neuron LIF in the kernels: time-major over the batch, V li one gemm per step.
           const { k } = kb;
-          const sparse = t.sparseBackward === true;
           if (V && recC && !sparse) k.transpose(at(ks.Vt), at(kb.weights[recC.id] as Float32Array), N, N);
           ks.LU.fill(0);
           ks.LI.fill(0);
@@ -960,7 +944,6 @@ export class FastEngine implements Engine {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;
           const recId = (recC as { id: string }).id;
-          const sparse = t.sparseBackward === true;
           if (!sparse) kb.k.transpose(at(ks.Vt), at(kb.weights[recId] as Float32Array), N, N);
           ks.LU.fill(0);
           ks.LI.fill(0);
@@ -1141,7 +1124,7 @@ export class FastEngine implements Engine {
           const accumulate = written.has(src);
           written.add(src);
           const Wt = kb?.transposed[conn.id];
-          const sparseSource = kb && Wt && t.sparseBackward && src.k && src.sg && this.sparseSourceOk(src.pop);
+          const sparseSource = kb && Wt && sparse && src.k && src.sg && this.sparseSourceOk(src.pop);
           if (delayed) delayed.sourceGrad(gSrc, gD, B, T, accumulate);
           else if (kb && sparseSource && src.k && src.sg) {
             // The sparse backward: only the source's entries inside the window, where its
@@ -1208,7 +1191,7 @@ export class FastEngine implements Engine {
   ): RecurrentProduct {
     const kernelV = kb?.weights[recId];
     if (kb && ks && kernelV && ks.Vt.length === N * N && ks.recG.length === B * N)
-      return new RecurrentProduct(kernelV, N, B, false, { kb, ks });
+      return new RecurrentProduct(kernelV, N, B, false, { k: kb.k, Vt: ks.Vt, LI: ks.LI, recG: ks.recG });
     return new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array);
   }
 
@@ -1300,80 +1283,6 @@ function accumulateWeightGrad(
       const end = offsets[b * T + n + 1] as number;
       for (let e = offsets[b * T + n] as number; e < end; e++) addRow(dW, (units[e] as number) * N, gD, o, N);
     }
-  }
-}
-
-/**
- * out[b, j] = sum_k V[j, k] li[b, k] for all B samples at once: li [B, N] times V^T. V is
- * transposed once per batch so both paths stream contiguous rows; with tfjs (WASM/XNNPACK)
- * it is one matMul per step, in JS an axpy per nonzero li entry.
- */
-class RecurrentProduct {
-  private readonly Vt: FloatArray;
-  private readonly out: FloatArray;
-  private readonly tensor: TF.Tensor2D | null;
-  private readonly tf: typeof TF | null;
-
-  private readonly kernels: { kb: KernelBatch; ks: KernelScratch } | null;
-
-  /** With `kernels` (V is then the kernels' copy, as kb.weights holds it), one gemm per step there. */
-  constructor(
-    V: FloatArray,
-    private readonly N: number,
-    private readonly B: number,
-    useTf: boolean,
-    kernels: { kb: KernelBatch; ks: KernelScratch } | null = null,
-  ) {
-    this.kernels = kernels;
-    if (kernels) {
-      const { kb, ks } = kernels;
-      kb.k.transpose(at(ks.Vt), at(V as Float32Array), N, N);
-      this.Vt = ks.Vt;
-      this.out = ks.recG;
-      this.tensor = null;
-      this.tf = null;
-      return;
-    }
-    const Vt = V instanceof Float32Array ? new Float32Array(N * N) : new Float64Array(N * N);
-    for (let j = 0; j < N; j++) for (let k = 0; k < N; k++) Vt[k * N + j] = V[j * N + k] as number;
-    this.Vt = Vt;
-    this.out = V instanceof Float32Array ? new Float32Array(B * N) : new Float64Array(B * N);
-    this.tf = useTf ? tf : null;
-    this.tensor = this.tf ? this.tf.tensor2d(Vt as Float32Array, [N, N]) : null;
-  }
-
-  apply(li: FloatArray): FloatArray {
-    const { N, B, Vt } = this;
-    if (this.kernels) {
-      const { kb, ks } = this.kernels;
-      if (li !== ks.LI) ks.LI.set(li);
-      kb.k.gemm(at(ks.recG), at(ks.LI), at(ks.Vt), B, N, N, false);
-      return ks.recG;
-    }
-    const tf = this.tf;
-    if (this.tensor && tf) {
-      const t = this.tensor;
-      const product = tf.tidy(() => tf.matMul(tf.tensor2d(li as Float32Array, [B, N]), t));
-      const data = product.dataSync() as Float32Array;
-      product.dispose();
-      return data;
-    }
-    const out = this.out;
-    out.fill(0);
-    for (let b = 0; b < B; b++) {
-      const o = b * N;
-      for (let k = 0; k < N; k++) {
-        const l = li[o + k] as number;
-        if (l === 0) continue;
-        const r = k * N;
-        for (let j = 0; j < N; j++) out[o + j] = (out[o + j] as number) + (Vt[r + j] as number) * l;
-      }
-    }
-    return out;
-  }
-
-  dispose() {
-    this.tensor?.dispose();
   }
 }
 
@@ -1589,49 +1498,4 @@ export function updateState(
     U[j] = zero ? (s ? 0 : v) : v - theta * s;
     I[j] = alpha * i + (drive[d + j] as number);
   }
-}
-
-/**
- * out[r, i] += sum_j W[i, j] g[r, j] for rows r < R: g is [R, N], W is [M, N], out is [R, M].
- * Rows of g that are all zero (after the readout's arg-max step, say) are skipped.
- */
-export function addMatMulTransposed(out: FloatArray, g: FloatArray, W: FloatArray, R: number, N: number, M: number) {
-  // W transposed to [N, M] so the inner loop runs over contiguous memory in both arrays.
-  const Wt = new Float64Array(N * M);
-  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) Wt[j * M + i] = W[i * N + j] as number;
-  for (let r = 0; r < R; r++) {
-    const o = r * N;
-    const so = r * M;
-    for (let j = 0; j < N; j++) {
-      const gj = g[o + j] as number;
-      if (gj === 0) continue;
-      const wo = j * M;
-      for (let i = 0; i < M; i++) out[so + i] = (out[so + i] as number) + (Wt[wo + i] as number) * gj;
-    }
-  }
-}
-
-/**
- * addMatMulTransposed as one tfjs matMul (float32 only), or a plain store when `out` holds
- * nothing yet. W is transposed here first: XNNPACK's path for matMul(a, b, false, true) is
- * ~5x slower than for a plain product at these shapes.
- */
-function addMatMulTransposedTf(
-  out: Float32Array,
-  g: Float32Array,
-  W: Float32Array,
-  R: number,
-  N: number,
-  M: number,
-  accumulate: boolean,
-) {
-  const Wt = new Float32Array(N * M);
-  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) Wt[j * M + i] = W[i * N + j] as number;
-  const t = tf;
-  if (!t) throw new Error('tfjs products need initBackend() first');
-  const product = t.tidy(() => t.matMul(t.tensor2d(g, [R, N]), t.tensor2d(Wt, [N, M])));
-  const data = product.dataSync() as Float32Array;
-  product.dispose();
-  if (!accumulate) out.set(data);
-  else for (let i = 0; i < R * M; i++) out[i] = (out[i] as number) + (data[i] as number);
 }

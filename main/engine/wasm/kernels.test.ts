@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../util/random';
-import { addMatMulTransposed } from '../fast/fastEngine';
 import { neuronAdjointBatch, neuronForwardSample, neuronState, neuronTrace } from '../fast/neurons';
+import { addMatMulTransposed } from '../fast/products';
 import { type NeuronArrays, neuronGrads } from '../neuronParams';
 import type { PopulationPlan } from '../plan';
 import { trainingSurrogate } from '../surrogate';

@@ -203,7 +203,7 @@ export function adjointSampleJs(
   }
 }
 
-/** out[b, j] = sum_k li[b, k] Vt[k, j] (fastEngine.ts's RecurrentProduct in JS). */
+/** out[b, j] = sum_k li[b, k] Vt[k, j] (fast/products.ts's RecurrentProduct in JS). */
 export function recurrentProductJs(out: FloatArray, li: FloatArray, Vt: FloatArray, B: number, N: number) {
   out.fill(0);
   for (let b = 0; b < B; b++) {

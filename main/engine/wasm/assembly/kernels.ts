@@ -12,7 +12,10 @@
 // the same order, which float64-then-round also gives exactly (double rounding is innocuous
 // for one addition of two float32 values). Only the dense products (`gemm`) round
 // differently from JS (float32 multiply-adds, as tfjs/XNNPACK and PyTorch do): they agree
-// to float32 rounding, not bit for bit.
+// to float32 rounding, not bit for bit, and so do the sparse backward's dot products.
+//
+// Sections: row adds; LIF forward; the adjoint recursion; dense products (gemm, transpose,
+// the zero scans); the sparse backward's products.
 
 // ---------------------------------------------------------------------------------------
 // Row adds
@@ -862,6 +865,51 @@ export function gemm(out: usize, a: usize, b: usize, R: i32, K: i32, M: i32, acc
 }
 
 /**
+ * The last of T rows of N f32 from p (row T - 1 first) that holds a nonzero (either sign of
+ * zero counts as zero, NaN does not), or -1: where a sample's gradient ends.
+ */
+export function lastNonzeroRow(p: usize, T: i32, N: i32): i32 {
+  const rowBytes = <usize>N << 2;
+  let last = T - 1;
+  while (last >= 0 && zeroRows(p + <usize>last * rowBytes, N)) last--;
+  return last;
+}
+
+/** Whether the n f32 from p are all zero (either sign). */
+@inline
+function zeroRows(p: usize, n: i32): bool {
+  let any = i32x4.splat(0);
+  const mask = i32x4.splat(0x7fffffff);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) any = v128.or(any, v128.and(v128.load(p + (<usize>j << 2)), mask));
+  if (v128.any_true(any)) return false;
+  for (; j < n; j++) if ((load<u32>(p + (<usize>j << 2)) & 0x7fffffff) != 0) return false;
+  return true;
+}
+
+/** out[r..r+rows, i] for the edges gemm's blocks leave. */
+@inline
+function gemmCell(out: usize, a: usize, b: usize, r: i32, i: i32, K: i32, M: i32, accumulate: bool, rows: i32): void {
+  for (let q = 0; q < rows; q++) {
+    const o = out + ((<usize>(r + q) * M + i) << 2);
+    let acc: f32 = accumulate ? load<f32>(o) : 0;
+    const ar = a + (<usize>(r + q) * K << 2);
+    for (let k = 0; k < K; k++) acc += load<f32>(ar + (<usize>k << 2)) * load<f32>(b + ((<usize>k * M + i) << 2));
+    store<f32>(o, acc);
+  }
+}
+
+/** out[j, i] = a[i, j]: a is [rows, cols] f32, out is [cols, rows]. */
+export function transpose(out: usize, a: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++)
+      store<f32>(out + ((<usize>j * rows + i) << 2), load<f32>(a + ((<usize>i * cols + j) << 2)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Sparse backward (Perez-Nieves & Goodman 2021): products only where the surrogate is nonzero
+
+/**
  * One row of a sparse product: out[j] (+)= sum_k g[k] W[j, k] for the units j of the row whose
  * membrane m[j] is inside the surrogate window, |m[j] - theta_j| < window (surrogate1's test);
  * the others are left (accumulate) or zeroed. W is [M, K] row-major (a connection's weights as
@@ -1041,48 +1089,6 @@ function put(p: usize, s: f32, accumulate: bool): void {
 @inline
 function hsum(a: v128): f32 {
   return (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1)) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
-}
-
-/**
- * The last of T rows of N f32 from p (row T - 1 first) that holds a nonzero (either sign of
- * zero counts as zero, NaN does not), or -1: where a sample's gradient ends.
- */
-export function lastNonzeroRow(p: usize, T: i32, N: i32): i32 {
-  const rowBytes = <usize>N << 2;
-  let last = T - 1;
-  while (last >= 0 && zeroRows(p + <usize>last * rowBytes, N)) last--;
-  return last;
-}
-
-/** Whether the n f32 from p are all zero (either sign). */
-@inline
-function zeroRows(p: usize, n: i32): bool {
-  let any = i32x4.splat(0);
-  const mask = i32x4.splat(0x7fffffff);
-  let j = 0;
-  for (; j + 4 <= n; j += 4) any = v128.or(any, v128.and(v128.load(p + (<usize>j << 2)), mask));
-  if (v128.any_true(any)) return false;
-  for (; j < n; j++) if ((load<u32>(p + (<usize>j << 2)) & 0x7fffffff) != 0) return false;
-  return true;
-}
-
-/** out[r..r+rows, i] for the edges gemm's blocks leave. */
-@inline
-function gemmCell(out: usize, a: usize, b: usize, r: i32, i: i32, K: i32, M: i32, accumulate: bool, rows: i32): void {
-  for (let q = 0; q < rows; q++) {
-    const o = out + ((<usize>(r + q) * M + i) << 2);
-    let acc: f32 = accumulate ? load<f32>(o) : 0;
-    const ar = a + (<usize>(r + q) * K << 2);
-    for (let k = 0; k < K; k++) acc += load<f32>(ar + (<usize>k << 2)) * load<f32>(b + ((<usize>k * M + i) << 2));
-    store<f32>(o, acc);
-  }
-}
-
-/** out[j, i] = a[i, j]: a is [rows, cols] f32, out is [cols, rows]. */
-export function transpose(out: usize, a: usize, rows: i32, cols: i32): void {
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++)
-      store<f32>(out + ((<usize>j * rows + i) << 2), load<f32>(a + ((<usize>i * cols + j) << 2)));
 }
 
 /** Where the module's own data ends: the caller's memory starts above it. */
