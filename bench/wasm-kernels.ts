@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/engine/backend';
 import { addMatMulTransposed } from '../main/engine/fast/products';
 import { trainingSurrogate } from '../main/engine/surrogate';
-import { KernelMemory, surrogateKind, ZERO_RESET } from '../main/engine/wasm/kernels';
+import { KernelMemory, panelLength, surrogateKind, ZERO_RESET } from '../main/engine/wasm/kernels';
 import {
   accumulateWeightGradJs,
   addSpikeRowsJs,
@@ -272,7 +272,8 @@ async function main() {
   // 6. The recurrent product V li over all samples, one per step (T of them).
   const Vt = new Float32Array(H * H);
   for (let j = 0; j < H; j++) for (let q = 0; q < H; q++) Vt[q * H + j] = V[j * H + q] as number;
-  const VtP = mem.put(Vt);
+  const VkP = mem.put(V);
+  const VpanelsP = mem.alloc(panelLength(H, H) * 4);
   const liB = randomF32(B * H, 0, 0.01);
   const liP = mem.put(liB);
   const outP = mem.alloc(B * H * 4);
@@ -290,7 +291,9 @@ async function main() {
       }
     },
     wasm: () => {
-      for (let n = 0; n < T; n++) mem.k.gemm(outP, liP, VtP, B, H, H, false);
+      // As the engine: V^T packed once per batch, then one gemm per step.
+      mem.k.packPanels(VpanelsP, VkP, H, H);
+      for (let n = 0; n < T; n++) mem.k.gemm(outP, liP, VpanelsP, B, H, H, false);
     },
   });
 
@@ -301,7 +304,7 @@ async function main() {
   const gSrc = new Float32Array(B * T * H);
   const W2t = new Float32Array(K * H);
   const W2p = mem.put(W2);
-  const W2tP = mem.alloc(K * H * 4);
+  const W2panelsP = mem.alloc(panelLength(H, K) * 4);
   const gP = mem.put(g);
   const srcP = mem.alloc(B * T * H * 4);
   run('gradient to source', {
@@ -316,8 +319,8 @@ async function main() {
       p.dispose();
     },
     wasm: () => {
-      mem.k.transpose(W2tP, W2p, H, K);
-      mem.k.gemm(srcP, gP, W2tP, B * T, K, H, false);
+      mem.k.packPanels(W2panelsP, W2p, H, K);
+      mem.k.gemm(srcP, gP, W2panelsP, B * T, K, H, false);
     },
   });
 

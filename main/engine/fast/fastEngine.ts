@@ -40,6 +40,7 @@ import {
   type KernelExports,
   KernelMemory,
   NIR,
+  panelLength,
   SPARSE,
   surrogateKind,
   wasmKernelsAvailable,
@@ -121,8 +122,8 @@ interface KernelScratch {
   /** NIR: LI of the previous (later) iteration. */
   LIlater: Float32Array;
   recG: Float32Array;
-  /** V^T (recurrent). */
-  Vt: Float32Array;
+  /** V^T in gemm's panel form (recurrent; packPanels). */
+  Vpanels: Float32Array;
   /** The sparse backward's list of active units in a row, [N]. */
   active: Int32Array;
   lastOf: Int32Array;
@@ -146,8 +147,8 @@ interface KernelBatch {
   weights: Record<string, Float32Array>;
   /** Trainable connections' gradients, copied out at the end of the backward pass. */
   grads: Record<string, Float32Array>;
-  /** W^T of connections that send a gradient to their source. */
-  transposed: Record<string, Float32Array>;
+  /** W^T in gemm's panel form (packPanels), for connections that send a gradient to their source. */
+  panels: Record<string, Float32Array>;
   /**
    * Feed-forward per-synapse and learnable delayed connections: one weight matrix per delay
    * [K, M, N] (DelayedConnection.fillDelayMatrices), and their gradients when trainable.
@@ -318,14 +319,14 @@ export class FastEngine implements Engine {
     const T = this.plan.timeSteps;
     const weights: Record<string, Float32Array> = {};
     const grads: Record<string, Float32Array> = {};
-    const transposed: Record<string, Float32Array> = {};
+    const panels: Record<string, Float32Array> = {};
     const delayMatrices: Record<string, Float32Array> = {};
     const delayMatrixGrads: Record<string, Float32Array> = {};
     for (const c of this.plan.connections) {
       const n = c.sourceUnits * c.targetUnits;
       weights[c.id] = make.f32(n);
       if (c.trainable) grads[c.id] = make.f32(n);
-      if (c.gradToSource) transposed[c.id] = make.f32(n);
+      if (c.gradToSource) panels[c.id] = make.f32(panelLength(c.sourceUnits, c.targetUnits));
       const K = c.delay.max + 1;
       const perDelay = !c.recurrent && (c.delay.mode === 'per-synapse' || c.delay.mode === 'learnable');
       if (perDelay && K * n * 4 * (c.trainable ? 2 : 1) <= DELAY_MATRIX_BYTES) {
@@ -340,7 +341,7 @@ export class FastEngine implements Engine {
       inputUnits: make.i32(this.inputCapacity),
       weights,
       grads,
-      transposed,
+      panels,
       delayMatrices,
       delayMatrixGrads,
     };
@@ -388,7 +389,7 @@ export class FastEngine implements Engine {
                 LI: m.f32(batchAdjoint ? B * N : N),
                 LIlater: m.f32(rec && this.plan.discretisation === 'nir' ? B * N : 0),
                 recG: m.f32(rec ? B * N : 0),
-                Vt: m.f32(rec ? N * N : 0),
+                Vpanels: m.f32(rec ? panelLength(N, N) : 0),
                 active: m.i32(N),
                 lastOf: m.i32(B),
                 lastActive: m.i32(B),
@@ -857,7 +858,7 @@ export class FastEngine implements Engine {
         if (arrays && kb && ks && kind !== null && this.kernelNeurons(p)) {
           // Per-neuron LIF in the kernels: time-major over the batch, V li one gemm per step.
           const { k } = kb;
-          if (V && recC && !sparse) k.transpose(at(ks.Vt), at(kb.weights[recC.id] as Float32Array), N, N);
+          if (V && recC && !sparse) k.packPanels(at(ks.Vpanels), at(kb.weights[recC.id] as Float32Array), N, N);
           ks.LU.fill(0);
           ks.LI.fill(0);
           ks.LIlater.fill(0);
@@ -871,7 +872,7 @@ export class FastEngine implements Engine {
               const li = at(nir ? ks.LIlater : ks.LI);
               if (sparse)
                 this.sparseRecurrent(kb, ks, li, recC.id, N, T, B, n, um, 0, at(ks.consts) + 3 * N * 8, window);
-              else k.gemm(at(ks.recG), li, at(ks.Vt), B, N, N, false);
+              else k.gemm(at(ks.recG), li, at(ks.Vpanels), B, N, N, false);
               if (nir) ks.LIlater.set(ks.LI);
             }
             k.adjointStepBatchNeurons(
@@ -944,7 +945,7 @@ export class FastEngine implements Engine {
           // The recurrent adjoint in the kernels: V li as one gemm per step, then the step.
           const { k } = kb;
           const recId = (recC as { id: string }).id;
-          if (!sparse) kb.k.transpose(at(ks.Vt), at(kb.weights[recId] as Float32Array), N, N);
+          if (!sparse) kb.k.packPanels(at(ks.Vpanels), at(kb.weights[recId] as Float32Array), N, N);
           ks.LU.fill(0);
           ks.LI.fill(0);
           ks.LIlater.fill(0);
@@ -956,7 +957,7 @@ export class FastEngine implements Engine {
             // previous (later) iteration.
             const li = at(nir ? ks.LIlater : ks.LI);
             if (sparse) this.sparseRecurrent(kb, ks, li, recId, N, T, B, n, um, theta, 0, window);
-            else k.gemm(at(ks.recG), li, at(ks.Vt), B, N, N, false);
+            else k.gemm(at(ks.recG), li, at(ks.Vpanels), B, N, N, false);
             if (nir) ks.LIlater.set(ks.LI);
             k.adjointStepBatch(
               at(ks.LU),
@@ -1123,7 +1124,7 @@ export class FastEngine implements Engine {
           // The first connection to write a source's gradient overwrites last batch's values.
           const accumulate = written.has(src);
           written.add(src);
-          const Wt = kb?.transposed[conn.id];
+          const Wt = kb?.panels[conn.id];
           const sparseSource = kb && Wt && sparse && src.k && src.sg && this.sparseSourceOk(src.pop);
           if (delayed) delayed.sourceGrad(gSrc, gD, B, T, accumulate);
           else if (kb && sparseSource && src.k && src.sg) {
@@ -1146,7 +1147,7 @@ export class FastEngine implements Engine {
             );
           } else if (kb && Wt) {
             // gS_src [B T, M] (+)= gD [B T, N] x W^T [N, M], one gemm in the kernels.
-            kb.k.transpose(at(Wt), at(kb.weights[conn.id] as Float32Array), conn.sourceUnits, N);
+            kb.k.packPanels(at(Wt), at(kb.weights[conn.id] as Float32Array), conn.sourceUnits, N);
             kb.k.gemm(at(gSrc), at(gD), at(Wt), B * T, N, conn.sourceUnits, accumulate);
           } else if (this.matmul === 'tfjs' && gD instanceof Float32Array && W instanceof Float32Array)
             addMatMulTransposedTf(gSrc as Float32Array, gD, W, B * T, N, conn.sourceUnits, accumulate);
@@ -1190,8 +1191,8 @@ export class FastEngine implements Engine {
     ks: KernelScratch | null,
   ): RecurrentProduct {
     const kernelV = kb?.weights[recId];
-    if (kb && ks && kernelV && ks.Vt.length === N * N && ks.recG.length === B * N)
-      return new RecurrentProduct(kernelV, N, B, false, { k: kb.k, Vt: ks.Vt, LI: ks.LI, recG: ks.recG });
+    if (kb && ks && kernelV && ks.Vpanels.length === panelLength(N, N) && ks.recG.length === B * N)
+      return new RecurrentProduct(kernelV, N, B, false, { k: kb.k, Vpanels: ks.Vpanels, LI: ks.LI, recG: ks.recG });
     return new RecurrentProduct(V, N, B, this.matmul === 'tfjs' && this.F === Float32Array);
   }
 

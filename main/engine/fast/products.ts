@@ -19,10 +19,13 @@ export function tfjsProductsAvailable(): boolean {
   return tf !== null && ['wasm', 'tensorflow'].includes(tf.getBackend() ?? '');
 }
 
-/** The kernels' memory a RecurrentProduct works in: V^T, LI and the product, [N, N], [B, N], [B, N]. */
+/**
+ * The kernels' memory a RecurrentProduct works in: V^T in gemm's panel form (packPanels,
+ * panelLength(N, N)), LI and the product ([B, N] each).
+ */
 export interface KernelProduct {
   k: KernelExports;
-  Vt: Float32Array;
+  Vpanels: Float32Array;
   LI: Float32Array;
   recG: Float32Array;
 }
@@ -53,8 +56,9 @@ export class RecurrentProduct {
   ) {
     this.kernels = kernels;
     if (kernels) {
-      kernels.k.transpose(at(kernels.Vt), at(V as Float32Array), N, N);
-      this.Vt = kernels.Vt;
+      kernels.k.packPanels(at(kernels.Vpanels), at(V as Float32Array), N, N);
+      this.Vt = kernels.Vpanels; // gemm's panel form of V^T, not row-major
+
       this.out = kernels.recG;
       this.tensor = null;
       this.tf = null;

@@ -10,7 +10,16 @@ import { addMatMulTransposed } from '../fast/products';
 import { type NeuronArrays, neuronGrads } from '../neuronParams';
 import type { PopulationPlan } from '../plan';
 import { trainingSurrogate } from '../surrogate';
-import { DIFFERENTIATED, KernelMemory, NIR, SPARSE, surrogateKind, wasmKernelsAvailable, ZERO_RESET } from './kernels';
+import {
+  DIFFERENTIATED,
+  KernelMemory,
+  NIR,
+  panelLength,
+  SPARSE,
+  surrogateKind,
+  wasmKernelsAvailable,
+  ZERO_RESET,
+} from './kernels';
 import {
   accumulateWeightGradJs,
   addSpikeRowsJs,
@@ -639,13 +648,39 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
       expect(count, `cases with a nonzero d${c}`).toBeGreaterThan(0.8 * cases);
   });
 
-  it('gemm computes out (+)= a b to float32 rounding, like the JS products', () => {
+  it('packPanels lays out w^T as panels of 8 columns, zero past the last column', () => {
+    const rng = new Random(9);
+    for (const [rows, cols] of [
+      [1, 1],
+      [8, 3],
+      [13, 7],
+      [200, 200],
+    ] as const) {
+      const w = randomF32(rng, rows * cols);
+      const mem = new KernelMemory();
+      const wp = mem.put(w);
+      const n = panelLength(rows, cols);
+      const dp = mem.put(new Float32Array(n).fill(Number.NaN));
+      mem.k.packPanels(dp, wp, rows, cols);
+      const want = new Float32Array(n);
+      for (let p = 0; p < Math.ceil(rows / 8); p++)
+        for (let k = 0; k < cols; k++)
+          for (let j = 0; j < 8; j++) {
+            const i = 8 * p + j;
+            want[(p * cols + k) * 8 + j] = i < rows ? (w[i * cols + k] as number) : 0;
+          }
+      expectSame(`packPanels ${rows}x${cols}`, mem.f32(dp, n), want);
+    }
+  });
+
+  it('gemm computes out (+)= a b as a float32 loop over k does, bit for bit, and within float32 rounding of the exact product', () => {
     const rng = new Random(7);
     const u = 2 ** -24;
     for (const [R, K, M] of [
       [1, 1, 1],
       [4, 8, 8],
       [5, 3, 9],
+      [6, 5, 3],
       [13, 20, 200],
       [37, 21, 45],
       [128, 200, 200],
@@ -654,39 +689,48 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
         const a = randomF32(rng, R * K, 0, 1, 0.3);
         // Whole blocks of zero rows (samples whose adjoint has not started), which gemm skips.
         if (R >= 12) a.fill(0, 4 * K, 12 * K);
-        const b = randomF32(rng, K * M);
+        // gemm takes b = W^T in panel form; W is [M, K] as the engine's weights are.
+        const W = randomF32(rng, M * K);
         const out0 = randomF32(rng, R * M);
         const mem = new KernelMemory();
         const op = mem.put(out0);
         const ap = mem.put(a);
-        const bp = mem.put(b);
+        const wp = mem.put(W);
+        const bp = mem.alloc(panelLength(M, K) * 4);
+        mem.k.packPanels(bp, wp, M, K);
         mem.k.gemm(op, ap, bp, R, K, M, accumulate);
         const got = mem.f32(op, R * M);
-        // JS as the engine's float32 path without tfjs: addMatMulTransposed takes W = b^T.
-        const W = new Float32Array(M * K);
-        for (let k = 0; k < K; k++) for (let i = 0; i < M; i++) W[i * K + k] = b[k * M + i] as number;
+        // A scalar float32 loop: each product rounded, then each sum, in k order.
+        const loop = new Float32Array(R * M);
+        for (let r = 0; r < R; r++)
+          for (let i = 0; i < M; i++) {
+            let acc = accumulate ? (out0[r * M + i] as number) : 0;
+            for (let k = 0; k < K; k++)
+              acc = Math.fround(acc + Math.fround((a[r * K + k] as number) * (W[i * K + k] as number)));
+            loop[r * M + i] = acc;
+          }
+        expectSame(`R=${R} K=${K} M=${M} accumulate=${accumulate}`, got, loop);
+        // And the JS product the engine uses without the kernels is as close to the exact one.
         const js = accumulate ? out0.slice() : new Float32Array(R * M);
         addMatMulTransposed(js, a, W, R, K, M);
-        let worst = 0;
         for (let r = 0; r < R; r++)
           for (let i = 0; i < M; i++) {
             let exact = accumulate ? (out0[r * M + i] as number) : 0;
             let mag = Math.abs(exact);
             for (let k = 0; k < K; k++) {
-              const p = (a[r * K + k] as number) * (b[k * M + i] as number);
+              const p = (a[r * K + k] as number) * (W[i * K + k] as number);
               exact += p;
               mag += Math.abs(p);
             }
             // Each of the K + 1 float32 roundings of a sum of products errs by at most u of
             // the running magnitude (Higham's gamma_n bound, with margin for the store).
             const bound = (2 * K + 2) * u * mag + 1e-30;
-            const err = Math.abs((got[r * M + i] as number) - exact);
-            const errJs = Math.abs((js[r * M + i] as number) - exact);
-            worst = Math.max(worst, err / bound);
-            expect(err, `R=${R} K=${K} M=${M} [${r},${i}]`).toBeLessThanOrEqual(bound);
-            expect(errJs).toBeLessThanOrEqual(bound);
+            expect(
+              Math.abs((got[r * M + i] as number) - exact),
+              `R=${R} K=${K} M=${M} [${r},${i}]`,
+            ).toBeLessThanOrEqual(bound);
+            expect(Math.abs((js[r * M + i] as number) - exact)).toBeLessThanOrEqual(bound);
           }
-        expect(worst).toBeLessThanOrEqual(1);
       }
   });
 
@@ -699,7 +743,11 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
     const mem = new KernelMemory();
     const op = mem.alloc(B * N * 4);
     const lp = mem.put(li);
-    const vp = mem.put(Vt);
+    const V = new Float32Array(N * N);
+    for (let j = 0; j < N; j++) for (let k = 0; k < N; k++) V[j * N + k] = Vt[k * N + j] as number;
+    const wp = mem.put(V);
+    const vp = mem.alloc(panelLength(N, N) * 4);
+    mem.k.packPanels(vp, wp, N, N);
     mem.k.gemm(op, lp, vp, B, N, N, false);
     const js = new Float32Array(B * N);
     recurrentProductJs(js, li, Vt, B, N);
@@ -826,20 +874,6 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
       view()[6 * N + N - 1] = -2;
       expect(mem.k.lastNonzeroRow(p, T, N)).toBe(6);
     }
-  });
-
-  it('transpose swaps rows and columns exactly', () => {
-    const rng = new Random(9);
-    const rows = 13;
-    const cols = 7;
-    const a = randomF32(rng, rows * cols);
-    const mem = new KernelMemory();
-    const ap = mem.put(a);
-    const op = mem.alloc(rows * cols * 4);
-    mem.k.transpose(op, ap, rows, cols);
-    const want = new Float32Array(rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) want[j * rows + i] = a[i * cols + j] as number;
-    expectSame('transpose', mem.f32(op, rows * cols), want);
   });
 
   it("KernelMemory.layout makes disjoint, aligned views of the kernels' memory, the same arrays twice", () => {

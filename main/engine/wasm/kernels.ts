@@ -27,6 +27,9 @@ interface WasmApi {
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** The kernels' exports (assembly/kernels.ts documents each). Addresses are bytes. */
+/** f32 of packPanels' output for w [rows, cols]: ceil(rows / 8) panels of [cols, 8]. */
+export const panelLength = (rows: number, cols: number) => Math.ceil(rows / 8) * 8 * cols;
+
 export interface KernelExports {
   memory: WasmMemory;
   addSpikeRows(drive: number, w: number, N: number, T: number, units: number, offsets: number): void;
@@ -161,6 +164,9 @@ export interface KernelExports {
     traceI: number,
     grads: number,
   ): void;
+  /** b = w^T ([cols, rows]) in gemm's panel form, panelLength(rows, cols) f32 at dst. */
+  packPanels(dst: number, w: number, rows: number, cols: number): void;
+  /** out [R, M] (+)= a [R, K] b, b in panel form (packPanels). */
   gemm(out: number, a: number, b: number, R: number, K: number, M: number, accumulate: boolean | number): void;
   sparseRecurrentGrad(
     recG: number,
@@ -192,7 +198,6 @@ export interface KernelExports {
     active: number,
     accumulate: boolean | number,
   ): number;
-  transpose(out: number, a: number, rows: number, cols: number): void;
   heapBase(): number;
 }
 
