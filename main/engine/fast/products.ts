@@ -35,8 +35,9 @@ const at = (a: { byteOffset: number }) => a.byteOffset;
 
 /**
  * out[b, j] = sum_k V[j, k] li[b, k] for all B samples at once: li [B, N] times V^T. V is
- * transposed once per batch so both paths stream contiguous rows; with tfjs (WASM/XNNPACK)
- * it is one matMul per step, in JS an axpy per nonzero li entry.
+ * rearranged once per batch: into gemm's panels in the kernels (one gemm per step there),
+ * else transposed, so tfjs (WASM/XNNPACK) takes one matMul per step and JS an axpy per
+ * nonzero li entry, both over contiguous rows.
  */
 export class RecurrentProduct {
   private readonly Vt: FloatArray;
@@ -57,8 +58,7 @@ export class RecurrentProduct {
     this.kernels = kernels;
     if (kernels) {
       kernels.k.packPanels(at(kernels.Vpanels), at(V as Float32Array), N, N);
-      this.Vt = kernels.Vpanels; // gemm's panel form of V^T, not row-major
-
+      this.Vt = new Float32Array(0); // the kernels read kernels.Vpanels
       this.out = kernels.recG;
       this.tensor = null;
       this.tf = null;
@@ -75,9 +75,9 @@ export class RecurrentProduct {
   apply(li: FloatArray): FloatArray {
     const { N, B, Vt } = this;
     if (this.kernels) {
-      const { k, LI, recG } = this.kernels;
+      const { k, LI, recG, Vpanels } = this.kernels;
       if (li !== LI) LI.set(li);
-      k.gemm(at(recG), at(LI), at(Vt), B, N, N, false);
+      k.gemm(at(recG), at(LI), at(Vpanels), B, N, N, false);
       return recG;
     }
     const tf = this.tf;

@@ -929,7 +929,7 @@ export function gemm(out: usize, a: usize, b: usize, R: i32, K: i32, M: i32, acc
   }
 }
 
-/** The first n (at most 4, at least 0 after clamping) f32 at p as lanes of an f32x4, zeros after. */
+/** The first min(n, 4) f32 at p as the lanes of an f32x4, zeros after (none for n <= 0). */
 @inline
 function loadPartial(p: usize, n: i32): v128 {
   if (n >= 4) return v128.load(p);
