@@ -129,7 +129,11 @@ export async function timedStep(
  * engine modules load here, in the side that measures, not in the process that only drives
  * the sides.
  */
-export async function fastEngineSetup(graph: GraphDocument, threads: number) {
+export async function fastEngineSetup(
+  graph: GraphDocument,
+  threads: number,
+  options: import('../main/engine/fast/fastEngine').FastEngineOptions = {},
+) {
   const { compilePlan } = await import('../main/engine/plan');
   const { initWeights } = await import('../main/engine/init');
   const { KERNELS_BACKEND, wasmKernelsAvailable } = await import('../main/engine/wasm/kernels');
@@ -142,6 +146,7 @@ export async function fastEngineSetup(graph: GraphDocument, threads: number) {
   const weights = initWeights(plan, 0);
   const t = plan.training;
   const optimizer = new Optimizer(t.optimizer, t.learningRate, t.momentum);
-  const engine: Engine = threads > 1 ? new ParallelFastEngine(plan, graph, threads) : new FastEngine(plan);
+  const engine: Engine =
+    threads > 1 ? new ParallelFastEngine(plan, graph, threads, options) : new FastEngine(plan, options);
   return { backend, plan, weights, optimizer, engine };
 }

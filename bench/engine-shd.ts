@@ -8,12 +8,22 @@
 //   npx tsx bench/engine-shd.ts [--hidden 200] [--batches 10] [--warmup 2] [--threads 2] [--rounds 1]
 //                               [--impls spytorch,snntorch] [--python /usr/bin/python3]
 //                               [--sparse 0.5]   (also ours with the sparse backward, that window)
+//   npx tsx bench/engine-shd.ts --ours [--sparse 0.5] [--keep-membranes window|all]
+//                               (our side alone; with the sparse backward, the forward keeps
+//                               only the window's membranes by default, or all of them)
 import { loadavg } from 'node:os';
 import path from 'node:path';
 
 import { arg, fastEngineSetup, benchDir as here, median, peakRssMiB, runOurSide, runSide, timedStep } from './common';
 
-async function runOurs(hidden: number, batches: number, warmup: number, threads: number, sparse: number | null) {
+async function runOurs(
+  hidden: number,
+  batches: number,
+  warmup: number,
+  threads: number,
+  sparse: number | null,
+  keepMembranes: 'window' | 'all',
+) {
   const { buildGraph, randomBatch } = await import('../main/engine/testing');
   const { Random } = await import('../main/util/random');
   // The SHD example (examples/shd.snn.json) with the hidden size varied.
@@ -40,7 +50,7 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
     },
     init: { init: 'normal', scale: 0.2 },
   });
-  const { backend, weights, optimizer, engine } = await fastEngineSetup(graph, threads);
+  const { backend, weights, optimizer, engine } = await fastEngineSetup(graph, threads, { keepMembranes });
   const rng = new Random(0);
   const times: number[] = [];
   const cpuTimes: number[] = [];
@@ -54,10 +64,14 @@ async function runOurs(hidden: number, batches: number, warmup: number, threads:
       cpuTimes.push(cpuMs);
     }
   }
+  // The kept membranes of the last step (one thread: the whole batch's).
+  const kept = (engine as { keptMembranes?: { kept: number; entries: number } }).keptMembranes;
   (engine as { dispose?: () => void }).dispose?.();
   return {
     impl: sparse === null ? 'spikewright-fast' : 'spikewright-fast-sparse',
     sparse_window: sparse,
+    ...(sparse === null ? {} : { keep_membranes: keepMembranes }),
+    ...(kept?.entries ? { kept_membranes_fraction: kept.kept / kept.entries } : {}),
     hidden,
     backend,
     threads,
@@ -76,7 +90,8 @@ async function main() {
   const hiddenList = arg('hidden', '200').split(',').map(Number);
   if (process.argv.includes('--ours')) {
     const sparse = process.argv.includes('--sparse') ? Number(arg('sparse', '0.5')) : null;
-    const result = await runOurs(hiddenList[0] as number, batches, warmup, threads, sparse);
+    const keep = arg('keep-membranes', 'window') === 'all' ? 'all' : 'window';
+    const result = await runOurs(hiddenList[0] as number, batches, warmup, threads, sparse, keep);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }

@@ -154,6 +154,10 @@ async function main() {
           0,
           0,
           false,
+          0,
+          0,
+          0,
+          0,
         );
       }
     },
@@ -214,6 +218,8 @@ async function main() {
           100,
           Math.PI * 100,
           0,
+          T,
+          n,
         );
     },
   });

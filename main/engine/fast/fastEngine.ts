@@ -75,6 +75,13 @@ export interface FastEngineOptions {
    * checks) always runs in JS.
    */
   kernels?: 'wasm' | 'js';
+  /**
+   * With the sparse backward on the kernels, the membranes the forward keeps for it: only
+   * those inside the window ('window', the default; KeptMembranes), or all of them ('all',
+   * as the exact path keeps them; the tests and benchmarks compare the two). The gradients
+   * are the same floats either way.
+   */
+  keepMembranes?: 'window' | 'all';
 }
 
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -109,6 +116,28 @@ interface Workspace {
   mem: FloatArray | null;
   /** Scratch in the kernels' memory (wasm path only). */
   k: KernelScratch | null;
+  /** The sparse backward's membranes, only those inside its window (then sg is null). */
+  kept: KeptMembranes | null;
+}
+
+/**
+ * The membranes the sparse backward needs, and only those (Perez-Nieves & Goodman 2021):
+ * U[n, j] where |U[n, j] - theta_j| < window, as one list per (sample, step) row r = b T + n,
+ * written by the forward kernel (keepActive). Only these entries get a nonzero surrogate, so
+ * the backward reads nothing else: the sparse products take the lists as they are, and the
+ * adjoint step reads dense rows scattered from them (scatterKept) whose other entries are
+ * +Infinity, outside every window. Memory follows the activity: `units` and `values` hold
+ * room for an eighth of the entries at first, doubled (and the batch run again) when a batch
+ * needs more; a population that needs more than half keeps every membrane instead, so the
+ * lists never cost more than the dense membranes (and shared/graph/budgets.ts's figure holds).
+ */
+interface KeptMembranes {
+  /** [B T + 1]: row r's entries are offsets[r] .. offsets[r + 1] - 1. */
+  offsets: Int32Array;
+  units: Int32Array;
+  values: Float32Array;
+  /** max(B, T) dense rows of N for the adjoint, +Infinity outside a scatter. */
+  rows: Float32Array;
 }
 
 /** A population's per-batch scratch for the kernels, in their memory. */
@@ -182,6 +211,11 @@ export class FastEngine implements Engine {
   private kb: KernelBatch | null = null;
   /** Input spikes the kernels' layout has room for. */
   private inputCapacity = 0;
+  /** Kept membranes (KeptMembranes) the layout has room for, by population id. */
+  private readonly keptCapacity = new Map<string, number>();
+  /** Populations whose kept lists would cost more than every membrane: they keep all. */
+  private readonly keepingAll = new Set<string>();
+  private readonly keepMembranes: 'window' | 'all';
   /** The surrogate's kernel code (null: sigmoid/exponential, JS adjoint loops). */
   private readonly sgKind: number | null;
   /** Connections with synaptic delays (fast/delays.ts), by id. */
@@ -201,7 +235,39 @@ export class FastEngine implements Engine {
     const wasm = (options.kernels ?? defaultKernels()) === 'wasm' && this.F === Float32Array && wasmKernelsAvailable();
     this.kmem = wasm ? new KernelMemory() : null;
     this.sgKind = surrogateKind(plan.training.surrogate);
+    this.keepMembranes = options.keepMembranes ?? 'window';
     this.delayed = delayedConnections(plan.connections, plan.discretisation === 'nir', this.F);
+  }
+
+  /**
+   * Whether the forward keeps only p's membranes inside the sparse backward's window
+   * (KeptMembranes): the sparse backward on, and p's adjoint in the kernels without the
+   * membranes elsewhere (learned per-neuron constants need every membrane for their gradients).
+   */
+  private keepsWindowOnly(p: PopulationPlan): boolean {
+    return (
+      this.plan.training.sparseBackward === true &&
+      this.keepMembranes === 'window' &&
+      !this.keepingAll.has(p.id) &&
+      p.kind === 'lif' &&
+      p.inLoss &&
+      this.sgKind !== null &&
+      !p.adaptation &&
+      !this.delayedRecurrence(p) &&
+      !p.perNeuron?.learned.length
+    );
+  }
+
+  /** What the forward has kept, summed over populations with KeptMembranes: kept and all entries. */
+  get keptMembranes(): { kept: number; entries: number } {
+    let kept = 0;
+    let entries = 0;
+    for (const ws of this.spaces)
+      if (ws.kept) {
+        kept += ws.kept.offsets[ws.kept.offsets.length - 1] as number;
+        entries += (ws.kept.offsets.length - 1) * ws.pop.size;
+      }
+    return { kept, entries };
   }
 
   /** A delayed recurrence runs its population in the JS loops (the kernels step the recurrence themselves). */
@@ -304,6 +370,7 @@ export class FastEngine implements Engine {
         this.spaces = spaces;
         this.kb = kb;
         this.batchSize = B;
+        for (const ws of spaces) ws.kept?.rows.fill(Number.POSITIVE_INFINITY);
         return;
       } catch (e) {
         // More than wasm32 can address: this batch size runs in the JS loops.
@@ -367,11 +434,24 @@ export class FastEngine implements Engine {
       const neurons = scratch && this.kernelNeurons(pop);
       const batchAdjoint = rec || neurons;
       const learns = neurons && grad && !!pop.perNeuron?.learned.length;
+      const keep = scratch && this.keepsWindowOnly(pop);
+      const cells = B * T * N;
+      // Room for an eighth of the entries at first (and a sample's worth more, which the
+      // forward needs free before each sample), grown where a batch needs more.
+      const capacity = Math.min(cells, this.keptCapacity.get(pop.id) ?? Math.ceil(cells / 8) + T * N);
       return {
         pop,
         spikes: { offsets: i32(lif ? B * T + 1 : 0), units: i32(lif ? B * T * N : 0) },
         spiked: u8(lif ? B * T * N : 0),
-        sg: lif && grad ? f(B * T * N) : null,
+        sg: lif && grad && !keep ? f(B * T * N) : null,
+        kept: keep
+          ? {
+              offsets: m.i32(B * T + 1),
+              units: m.i32(capacity),
+              values: m.f32(capacity),
+              rows: m.f32(Math.max(B, T) * N),
+            }
+          : null,
         pre: lif && grad && pop.reset === 'zero' && !pop.detachReset ? f(B * T * N) : null,
         gS: lif && grad ? f(B * T * N) : null,
         gCount: lif && counted ? f64(B * N) : null,
@@ -431,8 +511,16 @@ export class FastEngine implements Engine {
       if (arrays) this.arrays.set(p.id, arrays);
       const learns = keepForBackward && !!p.perNeuron?.learned.length;
       if (kb && ws.k && !this.delayedRecurrence(p) && (!arrays || this.kernelNeurons(p))) {
-        this.forwardKernels(kb, ws, B, keepForBackward, weights, arrays, learns);
-        continue;
+        if (this.forwardKernels(kb, ws, B, keepForBackward, weights, arrays, learns)) continue;
+        // The kept membranes outgrew their room: twice the room, a new layout, the batch again.
+        // Past half the entries the lists (8 bytes an entry) would cost more than every
+        // membrane (4): the population keeps them all from then on.
+        const room = 2 * (ws.kept as KeptMembranes).units.length;
+        if (2 * room > B * T * p.size) this.keepingAll.add(p.id);
+        else this.keptCapacity.set(p.id, room);
+        this.batchSize = -1;
+        this.forward(batch, weights, keepForBackward);
+        return;
       }
       const trace = learns ? this.traceOf(p, B) : null;
       const N = p.size;
@@ -587,6 +675,8 @@ export class FastEngine implements Engine {
   /**
    * The forward pass of one population in the kernels; with `arrays`, a LIF population's
    * per-neuron constants (kernelNeurons), keeping the current for their gradients if it `learns`.
+   * False where the kept membranes (KeptMembranes) would outgrow their room: the pass stops
+   * before the sample that might not fit.
    */
   private forwardKernels(
     kb: KernelBatch,
@@ -596,7 +686,7 @@ export class FastEngine implements Engine {
     weights: WeightSet<FloatArray>,
     arrays: NeuronArrays | null = null,
     learns = false,
-  ) {
+  ): boolean {
     const { k } = kb;
     const p = ws.pop;
     const s = ws.k as KernelScratch;
@@ -630,7 +720,15 @@ export class FastEngine implements Engine {
     }
     const traceI = learns && s.traceI.length ? s.traceI : null;
     if (traceI) this.traces.set(p.id, { I: traceI, W: new Float32Array(0), Q: new Float32Array(0) });
+    const kept = keepForBackward ? ws.kept : null;
+    const window = this.plan.training.sparseWindow ?? 0.5;
+    if (kept) kept.offsets[0] = 0;
     for (let b = 0; b < B; b++) {
+      // A sample may keep up to T N membranes: stop where that would not fit.
+      if (kept && (kept.offsets[b * T] as number) + T * N > kept.units.length) return false;
+      const keptAt: [number, number, number, number] = kept
+        ? [at(kept.offsets) + b * T * 4, at(kept.units), at(kept.values), window]
+        : [0, 0, 0, 0];
       // The bias current joins every step's drive.
       if (bias) for (let n = 0; n < T; n++) s.drive.set(bias, n * N);
       else s.drive.fill(0);
@@ -679,6 +777,7 @@ export class FastEngine implements Engine {
           pre,
           this.plan.discretisation === 'nir',
           traceI ? at(traceI) + base * 4 : 0,
+          ...keptAt,
         );
         continue;
       }
@@ -702,8 +801,10 @@ export class FastEngine implements Engine {
         mem,
         pre,
         this.plan.discretisation === 'nir',
+        ...keptAt,
       );
     }
+    return true;
   }
 
   private counts(ws: Workspace, b: number, out: Float64Array) {
@@ -822,7 +923,10 @@ export class FastEngine implements Engine {
           }
         }
       } else {
-        const um = ws.sg as FloatArray;
+        // The membranes: all of them (sg), or the kept ones (KeptMembranes), which only the
+        // kernel branches below read.
+        const kept = ws.kept;
+        const um = (ws.sg ?? new this.F(0)) as FloatArray;
         const sg = this.sg;
         const gS = ws.gS as FloatArray;
         if (!written.has(ws)) gS.fill(0);
@@ -871,10 +975,11 @@ export class FastEngine implements Engine {
             if (V && recC) {
               const li = at(nir ? ks.LIlater : ks.LI);
               if (sparse)
-                this.sparseRecurrent(kb, ks, li, recC.id, N, T, B, n, um, 0, at(ks.consts) + 3 * N * 8, window);
+                this.sparseRecurrent(kb, ks, li, recC.id, N, T, B, n, um, 0, at(ks.consts) + 3 * N * 8, window, kept);
               else k.gemm(at(ks.recG), li, at(ks.Vpanels), B, N, N, false);
               if (nir) ks.LIlater.set(ks.LI);
             }
+            if (kept) this.scatterKept(kb, kept, n, B, T, N, false);
             k.adjointStepBatchNeurons(
               at(ks.LU),
               at(ks.LI),
@@ -888,7 +993,7 @@ export class FastEngine implements Engine {
               at(gS),
               gCount ? at(gCount) : 0,
               pre ? at(pre) : 0,
-              at(um),
+              kept ? at(kept.rows) : at(um),
               at(spiked),
               at(ks.consts),
               flags,
@@ -898,7 +1003,10 @@ export class FastEngine implements Engine {
               window,
               constGrads && trace ? at(trace.I) : 0,
               constGrads ? at(constGrads) : 0,
+              kept ? 1 : T,
+              kept ? 0 : n,
             );
+            if (kept) this.scatterKept(kb, kept, n, B, T, N, true);
           }
           if (ng && constGrads) {
             ng.alpha.set(constGrads.subarray(0, N));
@@ -906,7 +1014,7 @@ export class FastEngine implements Engine {
             ng.c.set(constGrads.subarray(2 * N, 3 * N));
             ng.theta.set(constGrads.subarray(3 * N, 4 * N));
           }
-        } else if (arrays) {
+        } else if (arrays && !kept) {
           const product = V && recC && !recDelayed ? this.recurrentProduct(V, recC.id, N, B, kb, ks) : null;
           const delayedG = recDelayed ? new this.F(B * N) : null;
           const recurrent =
@@ -956,9 +1064,10 @@ export class FastEngine implements Engine {
             // NIR: S[n] enters the drive of n+1, so its gradient is V gD[n+1], the LI of the
             // previous (later) iteration.
             const li = at(nir ? ks.LIlater : ks.LI);
-            if (sparse) this.sparseRecurrent(kb, ks, li, recId, N, T, B, n, um, theta, 0, window);
+            if (sparse) this.sparseRecurrent(kb, ks, li, recId, N, T, B, n, um, theta, 0, window, kept);
             else k.gemm(at(ks.recG), li, at(ks.Vpanels), B, N, N, false);
             if (nir) ks.LIlater.set(ks.LI);
+            if (kept) this.scatterKept(kb, kept, n, B, T, N, false);
             k.adjointStepBatch(
               at(ks.LU),
               at(ks.LI),
@@ -972,7 +1081,7 @@ export class FastEngine implements Engine {
               at(gS),
               gCount ? at(gCount) : 0,
               pre ? at(pre) : 0,
-              at(um),
+              kept ? at(kept.rows) : at(um),
               at(spiked),
               theta,
               alpha,
@@ -983,12 +1092,16 @@ export class FastEngine implements Engine {
               scale,
               Math.PI * scale,
               window,
+              kept ? 1 : T,
+              kept ? 0 : n,
             );
+            if (kept) this.scatterKept(kb, kept, n, B, T, N, true);
           }
         } else if (kernelAdjoint && kb && ks && kind !== null && !V) {
           const { k } = kb;
           for (let b = 0; b < B; b++) {
             const base = b * T * N;
+            if (kept) this.scatterKept(kb, kept, b * T, T, 1, N, false);
             k.adjointSample(
               at(ks.LU),
               at(ks.LI),
@@ -998,7 +1111,7 @@ export class FastEngine implements Engine {
               at(gS) + base * 4,
               gCount ? at(gCount) + b * N * 8 : 0,
               pre ? at(pre) + base * 4 : 0,
-              at(um) + base * 4,
+              kept ? at(kept.rows) : at(um) + base * 4,
               at(spiked) + base,
               theta,
               alpha,
@@ -1010,7 +1123,10 @@ export class FastEngine implements Engine {
               Math.PI * scale,
               window,
             );
+            if (kept) this.scatterKept(kb, kept, b * T, T, 1, N, true);
           }
+        } else if (kept) {
+          throw new Error(`Internal: population '${p.id}' kept only some membranes for the JS loops.`);
         } else if (V) {
           // Recurrent: time-major over all samples, so that the recurrence's gradient to the
           // population's own spikes, gS[b, n, :] += V li[b, :], is one dense product per step
@@ -1127,7 +1243,22 @@ export class FastEngine implements Engine {
           const Wt = kb?.panels[conn.id];
           const sparseSource = kb && Wt && sparse && src.k && src.sg && this.sparseSourceOk(src.pop);
           if (delayed) delayed.sourceGrad(gSrc, gD, B, T, accumulate);
-          else if (kb && sparseSource && src.k && src.sg) {
+          else if (kb && src.kept) {
+            // The sparse backward on the source's kept membranes: the entries inside the window.
+            const W = at(kb.weights[conn.id] as Float32Array);
+            const { offsets, units } = src.kept;
+            kb.k.sparseSourceGradKept(
+              at(gSrc),
+              at(gD),
+              W,
+              B * T,
+              N,
+              conn.sourceUnits,
+              at(offsets),
+              at(units),
+              accumulate,
+            );
+          } else if (kb && sparseSource && src.k && src.sg) {
             // The sparse backward: only the source's entries inside the window, where its
             // adjoint multiplies this gradient by a nonzero surrogate.
             const M = conn.sourceUnits;
@@ -1198,7 +1329,8 @@ export class FastEngine implements Engine {
 
   /**
    * The sparse backward's V li for step n: only the entries whose surrogate is inside the
-   * window (the others are multiplied by zero), each a dot product of LI's row and V's.
+   * window (the others are multiplied by zero), each a dot product of LI's row and V's; the
+   * entries are the kept membranes' lists where there are some, else those of um inside.
    */
   private sparseRecurrent(
     kb: KernelBatch,
@@ -1213,11 +1345,17 @@ export class FastEngine implements Engine {
     theta: number,
     thetas: number,
     window: number,
+    kept: KeptMembranes | null,
   ) {
+    const V = at(kb.weights[recId] as Float32Array);
+    if (kept) {
+      kb.k.sparseRecurrentGradKept(at(ks.recG), li, V, N, T, B, n, at(ks.lastOf), at(kept.offsets), at(kept.units));
+      return;
+    }
     kb.k.sparseRecurrentGrad(
       at(ks.recG),
       li,
-      at(kb.weights[recId] as Float32Array),
+      V,
       N,
       T,
       B,
@@ -1229,6 +1367,22 @@ export class FastEngine implements Engine {
       window,
       at(ks.active),
     );
+  }
+
+  /**
+   * Rows first, first + stride, ... (`rows` of them) of the kept membranes into kept.rows,
+   * one dense row of N each, for the adjoint step; clear puts back +Infinity.
+   */
+  private scatterKept(
+    kb: KernelBatch,
+    kept: KeptMembranes,
+    first: number,
+    rows: number,
+    stride: number,
+    N: number,
+    clear: boolean,
+  ) {
+    kb.k.scatterKept(at(kept.rows), at(kept.offsets), at(kept.units), at(kept.values), first, rows, stride, N, clear);
   }
 
   /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */

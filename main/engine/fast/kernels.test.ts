@@ -116,6 +116,70 @@ describe('the fast engine on the WebAssembly kernels', () => {
     },
   );
 
+  // The sparse backward's forward keeps only the membranes inside its window (KeptMembranes);
+  // the gradients must be the floats of keeping every membrane. A wide window keeps more
+  // than the first layout has room for, so the batch runs again on a larger one, and then
+  // more than half the entries, so the population goes back to keeping every membrane.
+  it.each([
+    [0, 0.3],
+    [1, 0.3],
+    [2, 0.3],
+    [3, 0.3],
+    [4, 0.1],
+    [5, 0.1],
+    [6, 10],
+    [7, 10],
+    [8, 10],
+  ])(
+    "random graph %i, sparse window %d: keeping only the window's membranes gives the same gradients, bit for bit",
+    (i, window) => {
+      const rng = new Random(7919 * (i + 1));
+      const base = randomSpec(rng, i);
+      const spec: NetSpec = {
+        ...base,
+        // Kernel surrogates (the exp ones keep every membrane for the JS loops).
+        training: {
+          ...base.training,
+          surrogate: (['fast-sigmoid', 'piecewise-linear', 'arctan'] as const)[i % 3],
+          sparseBackward: true,
+          sparseWindow: window,
+        },
+      };
+      const plan = compilePlan(buildGraph(spec));
+      const weights = initWeights(plan, i);
+      const windowOnly = new FastEngine(plan, { kernels: 'wasm' });
+      const all = new FastEngine(plan, { kernels: 'wasm', keepMembranes: 'all' });
+      for (let step = 0; step < 2; step++) {
+        const B = 8 + rng.int(8);
+        const batch = randomBatch(rng, B, spec.timeSteps, spec.inputs, spec.classes, 0.1);
+        const a = windowOnly.gradients(batch, weights);
+        const b = all.gradients(batch, weights);
+        expect(a.loss).toBe(b.loss);
+        for (const [id, g] of Object.entries(b.grads)) {
+          const got = a.grads[id] as FloatArray;
+          let differ = -1;
+          for (let e = 0; e < g.length && differ < 0; e++) if (!Object.is(got[e], g[e])) differ = e;
+          expect(differ, `${id}[${differ}] in ${JSON.stringify(spec)}`).toBe(-1);
+        }
+        const { kept, entries } = windowOnly.keptMembranes;
+        expect(all.keptMembranes.entries, 'keeping all: no lists').toBe(0);
+        // Learned per-neuron constants need every membrane: such graphs keep them all.
+        const learned = plan.populations.every((p) => p.kind !== 'lif' || !!p.perNeuron?.learned.length);
+        // Lists never hold more than half their population's entries (8 bytes each against 4).
+        expect(kept).toBeLessThanOrEqual(entries / 2);
+        const listed = plan.populations.filter((p) => p.kind === 'lif' && !p.perNeuron?.learned.length);
+        const listedEntries = listed.reduce((n, p) => n + B * spec.timeSteps * p.size, 0);
+        if (learned) expect(entries, 'every membrane kept, no lists').toBe(0);
+        else if (window > 1)
+          expect(entries, 'a population that needs more than half keeps them all').toBeLessThan(listedEntries);
+        else {
+          expect(entries, 'every population keeps lists').toBe(listedEntries);
+          expect(kept, 'a narrow window keeps some membranes, not all').toBeLessThan(entries);
+        }
+      }
+    },
+  );
+
   it('recording on the kernels gives the JS recording', () => {
     const rng = new Random(5);
     const spec: NetSpec = {

@@ -12,7 +12,7 @@ import { splitBatch } from '../batch';
 import type { FloatArray } from '../loss';
 import type { Plan, WeightSet } from '../plan';
 import type { BatchResult, Engine, GradientResult, Recording, RecordOptions } from '../types';
-import { FastEngine } from './fastEngine';
+import { FastEngine, type FastEngineOptions } from './fastEngine';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -58,15 +58,18 @@ export class ParallelFastEngine implements Engine {
     readonly plan: Plan,
     graph: GraphDocument,
     threads: number,
+    options: FastEngineOptions = {},
   ) {
-    this.local = new FastEngine(plan);
+    this.local = new FastEngine(plan, options);
     const url = workerUrl();
     if (!url) return;
-    for (let i = 1; i < threads; i++) this.workers.push(this.start(url, graph, i));
+    for (let i = 1; i < threads; i++) this.workers.push(this.start(url, graph, options, i));
   }
 
-  private start(url: URL, graph: GraphDocument, index: number): Worker {
-    const worker = new Worker(url.pathname.endsWith('.ts') ? tsBootstrap(url) : url, { workerData: { graph } });
+  private start(url: URL, graph: GraphDocument, options: FastEngineOptions, index: number): Worker {
+    const worker = new Worker(url.pathname.endsWith('.ts') ? tsBootstrap(url) : url, {
+      workerData: { graph, options },
+    });
     worker.on('message', (msg: { id: number; ok: boolean; result?: unknown; error?: string }) => {
       const p = this.pending.get(msg.id);
       if (!p) return;

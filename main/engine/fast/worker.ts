@@ -5,7 +5,7 @@ import type { GraphDocument } from '../../../shared/graph/document';
 import type { SpikeBatch } from '../../data/types';
 import { compilePlan, type WeightSet } from '../plan';
 import { wasmKernelsAvailable } from '../wasm/kernels';
-import { FastEngine } from './fastEngine';
+import { FastEngine, type FastEngineOptions } from './fastEngine';
 
 export type WorkerRequest =
   | { id: number; kind: 'gradients' | 'evaluate'; batch: SpikeBatch; weights: WeightSet }
@@ -15,7 +15,8 @@ const port = parentPort;
 if (port) {
   // On the kernels the engine needs no tfjs: the thread loads it (~85 MB) only without them.
   const backend = wasmKernelsAvailable() ? Promise.resolve() : import('../backend').then((b) => b.initBackend());
-  const ready = backend.then(() => new FastEngine(compilePlan((workerData as { graph: GraphDocument }).graph)));
+  const data = workerData as { graph: GraphDocument; options?: FastEngineOptions };
+  const ready = backend.then(() => new FastEngine(compilePlan(data.graph), data.options));
   port.on('message', async (msg: WorkerRequest) => {
     if (msg.kind === 'close') {
       port.close();

@@ -47,6 +47,49 @@ function expectSame(what: string, wasm: Arr, js: Arr) {
 
 const sizes = [1, 2, 3, 4, 5, 7, 8, 16, 17, 20, 31, 100, 203];
 
+/**
+ * The sparse backward's kept membranes of `rows` rows of N (the forward's keepActive, in
+ * JS): per row, the units j with |um - theta_j| < window in float64, in j order.
+ */
+function keptLists(um: Float32Array, rows: number, N: number, theta: number | Float64Array, window: number) {
+  const offsets = new Int32Array(rows + 1);
+  const units: number[] = [];
+  const values: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < N; j++) {
+      const u = um[r * N + j] as number;
+      const x = u - (typeof theta === 'number' ? theta : (theta[j] as number));
+      if (x < window && x > -window) {
+        units.push(j);
+        values.push(u);
+      }
+    }
+    offsets[r + 1] = units.length;
+  }
+  return { offsets, units: Int32Array.from(units), values: Float32Array.from(values) };
+}
+
+/** Room in `mem` for the kept lists of `rows` rows of N; offsets[0] = 0. */
+function keptRoom(mem: KernelMemory, rows: number, N: number) {
+  const offsets = mem.alloc((rows + 1) * 4);
+  mem.i32(offsets, 1)[0] = 0;
+  return { offsets, units: mem.alloc(rows * N * 4), values: mem.alloc(rows * N * 4) };
+}
+
+/** The kept lists the kernels wrote at `room` against keptLists' (bit for bit). */
+function expectKept(
+  what: string,
+  mem: KernelMemory,
+  room: ReturnType<typeof keptRoom>,
+  want: ReturnType<typeof keptLists>,
+) {
+  const rows = want.offsets.length - 1;
+  expectSame(`${what} kept offsets`, mem.i32(room.offsets, rows + 1), want.offsets);
+  const count = want.units.length;
+  expectSame(`${what} kept units`, mem.i32(room.units, count), want.units);
+  expectSame(`${what} kept membranes`, mem.f32(room.values, count), want.values);
+}
+
 describe('WebAssembly SIMD kernels against the JS loops', () => {
   it('compile and instantiate in this runtime', () => {
     expect(wasmKernelsAvailable()).toBe(true);
@@ -130,6 +173,8 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
         const sgp = cs.keep ? mem.alloc(B * T * N * 4) : 0;
         const mmp = cs.keep ? mem.alloc(B * T * N * 4) : 0;
         const prp = cs.keep ? mem.alloc(B * T * N * 4) : 0;
+        const window = 0.3 * cs.theta;
+        const kept = cs.keep ? keptRoom(mem, B * T, N) : null;
         const js = {
           U: new Float32Array(N),
           I: new Float32Array(N),
@@ -170,6 +215,10 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
             mmp ? mmp + base * 4 : 0,
             prp ? prp + base * 4 : 0,
             'nir' in cs,
+            kept ? kept.offsets + b * T * 4 : 0,
+            kept ? kept.units : 0,
+            kept ? kept.values : 0,
+            window,
           );
           cursorJ = lifForwardJs(js, N, T, b, cursorJ, alpha, beta, c, cs.theta, cs.zero, 'nir' in cs);
           expectSame(`N=${N} b=${b} drive (recurrent rows added)`, mem.f32(dp, T * N), js.drive);
@@ -186,6 +235,10 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
           expectSame(`N=${N} sg`, mem.f32(sgp, B * T * N), js.sg as Float32Array);
           expectSame(`N=${N} mem`, mem.f32(mmp, B * T * N), js.mem as Float32Array);
           expectSame(`N=${N} pre`, mem.f32(prp, B * T * N), js.pre as Float32Array);
+          // The sparse backward's lists: exactly the membranes inside the window, no others.
+          const want = keptLists(js.sg as Float32Array, B * T, N, cs.theta, window);
+          expectKept(`N=${N}`, mem, kept as ReturnType<typeof keptRoom>, want);
+          expect(N < 20 || (want.units.length > 0 && want.units.length < B * T * N), 'some kept, not all').toBe(true);
         }
       }
     });
@@ -398,6 +451,8 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
               20,
               Math.PI * 20,
               0.1,
+              T,
+              n,
             );
             for (let b = 0; b < B; b++)
               if (n <= (lastOf[b] as number)) adjointRowJs(LU, LI, b * N, js, (b * T + n) * N, b * N, recG, N, k);
@@ -462,6 +517,8 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
         const mmp = mem.alloc(B * T * N * 4);
         const prp = mem.alloc(B * T * N * 4);
         const tip = mem.alloc(B * T * N * 4);
+        const window = 0.3 * cs.theta;
+        const kept = keptRoom(mem, B * T, N);
         const js = {
           st: neuronState(Float32Array, N),
           drive: new Float32Array(T * N),
@@ -499,6 +556,10 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
             prp + base * 4,
             nir,
             tip + base * 4,
+            kept.offsets + b * T * 4,
+            kept.units,
+            kept.values,
+            window,
           );
           cursorJ = neuronForwardSample(
             p,
@@ -533,6 +594,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
         // pre is the zero reset's -dU/dS: the JS loop writes it only where it is kept.
         if (cs.zero || nir) expectSame(`N=${N} pre`, mem.f32(prp, B * T * N), js.pre);
         expectSame(`N=${N} trace I`, mem.f32(tip, B * T * N), js.trace.I as Float32Array);
+        expectKept(`N=${N}`, mem, kept, keptLists(js.sg, B * T, N, k.theta, window));
       }
     });
 
@@ -611,6 +673,8 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
               0.1,
               tip,
               grp,
+              T,
+              n,
             );
           }
           const g = neuronGrads(N);
@@ -760,7 +824,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
     }
   });
 
-  it('sparseRecurrentGrad computes V li only inside the surrogate window, zero elsewhere, to float32 rounding', () => {
+  it('sparseRecurrentGrad computes V li only inside the surrogate window, zero elsewhere, to float32 rounding; on the kept lists, the same floats', () => {
     const rng = new Random(10);
     for (const N of [1, 3, 4, 5, 7, 17, 200]) {
       const B = 9;
@@ -786,6 +850,23 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
       const ap = mem.alloc(N * 4);
       const computed = mem.k.sparseRecurrentGrad(op, lp, vp, N, T, B, n, lop, mp, 0.8, perNeuron ? tp : 0, window, ap);
       const got = mem.f32(op, B * N);
+      // The same on the kept membranes' lists (the forward's, when it keeps only those): the same floats.
+      const lists = keptLists(um, B * T, N, perNeuron ? thetas : 0.8, window);
+      const fromLists = mem.put(before);
+      const keptCount = mem.k.sparseRecurrentGradKept(
+        fromLists,
+        lp,
+        vp,
+        N,
+        T,
+        B,
+        n,
+        lop,
+        mem.put(lists.offsets),
+        mem.put(lists.units),
+      );
+      expect(keptCount).toBe(computed);
+      expectSame(`N=${N} recG from the kept lists`, mem.f32(fromLists, B * N), mem.f32(op, B * N));
       let active = 0;
       for (let b = 0; b < B; b++)
         for (let j = 0; j < N; j++) {
@@ -813,7 +894,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
     }
   });
 
-  it('sparseSourceGrad adds gD W^T only at the source entries inside the window, leaving or zeroing the rest', () => {
+  it('sparseSourceGrad adds gD W^T only at the source entries inside the window, leaving or zeroing the rest; on the kept lists, the same floats', () => {
     const rng = new Random(11);
     for (const [R, K, M] of [
       [6, 5, 7],
@@ -834,6 +915,20 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
         const ap = mem.alloc(M * 4);
         mem.k.sparseSourceGrad(op, gp, wp, R, K, M, mp, 0.7, 0, window, ap, accumulate);
         const got = mem.f32(op, R * M);
+        const lists = keptLists(um, R, M, 0.7, window);
+        const fromLists = mem.put(before);
+        mem.k.sparseSourceGradKept(
+          fromLists,
+          gp,
+          wp,
+          R,
+          K,
+          M,
+          mem.put(lists.offsets),
+          mem.put(lists.units),
+          accumulate,
+        );
+        expectSame(`R=${R} K=${K} M=${M} from the kept lists`, mem.f32(fromLists, R * M), mem.f32(op, R * M));
         for (let r = 0; r < R; r++)
           for (let j = 0; j < M; j++) {
             const i = r * M + j;
@@ -855,6 +950,42 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
             );
           }
       }
+  });
+
+  it('scatterKept writes the kept membranes of strided rows into dense rows, and clear puts back +Infinity', () => {
+    const rng = new Random(14);
+    const B = 5;
+    const T = 6;
+    const N = 11;
+    const um = randomF32(rng, B * T * N, 1, 0.5);
+    const lists = keptLists(um, B * T, N, 1, 0.25);
+    expect(lists.units.length).toBeGreaterThan(0);
+    const mem = new KernelMemory();
+    const op = mem.put(lists.offsets);
+    const up = mem.put(lists.units);
+    const vp = mem.put(lists.values);
+    const rows = mem.alloc(Math.max(B, T) * N * 4);
+    const dense = mem.f32(rows, Math.max(B, T) * N);
+    dense.fill(Number.POSITIVE_INFINITY);
+    const infinite = new Float32Array(dense.length).fill(Number.POSITIVE_INFINITY);
+    // Step n of every sample (rows n, n + T, ...), then sample b's T steps (rows b T ...).
+    for (const [first, count, stride] of [
+      [2, B, T],
+      [3 * T, T, 1],
+    ] as const) {
+      mem.k.scatterKept(rows, op, up, vp, first, count, stride, N, false);
+      const want = new Float32Array(infinite);
+      for (let i = 0; i < count; i++) {
+        const r = first + i * stride;
+        for (let j = 0; j < N; j++) {
+          const x = (um[r * N + j] as number) - 1;
+          if (x < 0.25 && x > -0.25) want[i * N + j] = um[r * N + j] as number;
+        }
+      }
+      expectSame(`rows from ${first}, stride ${stride}`, mem.f32(rows, dense.length), want);
+      mem.k.scatterKept(rows, op, up, vp, first, count, stride, N, true);
+      expectSame(`cleared, rows from ${first}`, mem.f32(rows, dense.length), infinite);
+    }
   });
 
   it('lastNonzeroRow finds the last row with a nonzero, taking -0 as zero and NaN as not', () => {

@@ -63,6 +63,10 @@ export interface KernelExports {
     mem: number,
     pre: number,
     nir: boolean | number,
+    actOffsets: number,
+    actUnits: number,
+    actValues: number,
+    window: number,
   ): number;
   lifForwardNeurons(
     U: number,
@@ -82,7 +86,23 @@ export interface KernelExports {
     pre: number,
     nir: boolean | number,
     traceI: number,
+    actOffsets: number,
+    actUnits: number,
+    actValues: number,
+    window: number,
   ): number;
+  /** Rows first, first + stride, ... of the kept membranes into rows of N at dst (+Infinity where clear). */
+  scatterKept(
+    dst: number,
+    offsets: number,
+    units: number,
+    values: number,
+    first: number,
+    rows: number,
+    stride: number,
+    N: number,
+    clear: boolean | number,
+  ): void;
   readoutForward(
     U: number,
     I: number,
@@ -139,6 +159,8 @@ export interface KernelExports {
     s: number,
     ps: number,
     window: number,
+    umSample: number,
+    umStep: number,
   ): void;
   adjointStepBatchNeurons(
     LU: number,
@@ -163,6 +185,8 @@ export interface KernelExports {
     window: number,
     traceI: number,
     grads: number,
+    umSample: number,
+    umStep: number,
   ): void;
   /** b = w^T ([cols, rows]) in gemm's panel form, panelLength(rows, cols) f32 at dst. */
   packPanels(dst: number, w: number, rows: number, cols: number): void;
@@ -183,6 +207,18 @@ export interface KernelExports {
     window: number,
     active: number,
   ): number;
+  sparseRecurrentGradKept(
+    recG: number,
+    LI: number,
+    V: number,
+    N: number,
+    T: number,
+    B: number,
+    n: number,
+    lastOf: number,
+    actOffsets: number,
+    actUnits: number,
+  ): number;
   lastNonzeroRow(p: number, T: number, N: number): number;
   sparseSourceGrad(
     gS: number,
@@ -196,6 +232,17 @@ export interface KernelExports {
     thetas: number,
     window: number,
     active: number,
+    accumulate: boolean | number,
+  ): number;
+  sparseSourceGradKept(
+    gS: number,
+    gD: number,
+    W: number,
+    R: number,
+    K: number,
+    M: number,
+    actOffsets: number,
+    actUnits: number,
     accumulate: boolean | number,
   ): number;
   heapBase(): number;

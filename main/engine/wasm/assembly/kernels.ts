@@ -100,12 +100,66 @@ function st2(p: usize, v: v128): void {
 }
 
 /**
+ * Appends to the list at units, values (from cursor on) the j and U[j] of the N membranes
+ * at U inside the window, |U[j] - theta_j| < window in f64 (surrogate1's test; thetas: N
+ * f64 thresholds, or 0 for the scalar theta), in j order; returns the new cursor.
+ * Branch-free: every unit is written at the cursor, which moves on where it is inside.
+ */
+@inline
+function keepActive(units: usize, values: usize, cursor: i32, U: usize, N: i32, theta: f64, thetas: usize, window: f64): i32 {
+  const w2 = f64x2.splat(window);
+  const t2 = f64x2.splat(theta);
+  let j = 0;
+  for (; j + 2 <= N; j += 2) {
+    const raw = v128.load64_zero(U + (<usize>j << 2));
+    const x = f64x2.sub(f64x2.promote_low_f32x4(raw), thetas ? v128.load(thetas + (<usize>j << 3)) : t2);
+    const inside = i64x2.bitmask(v128.and(f64x2.lt(x, w2), f64x2.gt(x, f64x2.neg(w2))));
+    store<i32>(units + (<usize>cursor << 2), j);
+    v128.store32_lane(values + (<usize>cursor << 2), raw, 0);
+    cursor += inside & 1;
+    store<i32>(units + (<usize>cursor << 2), j + 1);
+    v128.store32_lane(values + (<usize>cursor << 2), raw, 1);
+    cursor += inside >> 1;
+  }
+  for (; j < N; j++) {
+    const u = load<f32>(U + (<usize>j << 2));
+    const x = <f64>u - (thetas ? load<f64>(thetas + (<usize>j << 3)) : theta);
+    store<i32>(units + (<usize>cursor << 2), j);
+    store<f32>(values + (<usize>cursor << 2), u);
+    if (x < window && x > -window) cursor++;
+  }
+  return cursor;
+}
+
+/**
+ * The membranes of `rows` rows of a population's list of kept membranes (keepActive), rows
+ * first, first + stride, ..., each into its own row of N f32 at dst (row i at dst + 4 N i):
+ * the kept values, or +Infinity where clear (to put back the dense rows the adjoint reads,
+ * whose other entries are +Infinity: outside every window, so a zero surrogate).
+ */
+export function scatterKept(dst: usize, offsets: usize, units: usize, values: usize, first: i32, rows: i32, stride: i32, N: i32, clear: bool): void {
+  const inf = Infinity as f32;
+  for (let i = 0; i < rows; i++) {
+    const r = first + i * stride;
+    const d = dst + (<usize>(i * N) << 2);
+    const end = load<i32>(offsets + (<usize>(r + 1) << 2));
+    for (let e = load<i32>(offsets + (<usize>r << 2)); e < end; e++)
+      store<f32>(d + (<usize>load<i32>(units + (<usize>e << 2)) << 2), clear ? inf : load<f32>(values + (<usize>e << 2)));
+  }
+}
+
+/**
  * A LIF population's forward pass for one sample, T steps (plan.ts's time convention):
  *   S[n] = U[n] > theta;  U[n+1] = zero ? (S ? 0 : v) : v - theta S;  v = beta U[n] + c I[n]
  *   I[n+1] = alpha I[n] + drive[n] (+ the recurrent rows of S[n], added first when rec != 0)
  * U, I (N each) start at zero. It writes spiked (bytes, [T, N]), the step's spike units from
  * units[cursor] on and offsets[n] = the cursor after step n (n < T), and, where the address
  * is not 0: sg and mem (U[n], [T, N]), pre (v, [T, N]). Returns the cursor.
+ *
+ * Where actUnits is not 0 it keeps, instead of every membrane, only those inside the sparse
+ * backward's window, |U[n, j] - theta_j| < window (f64, surrogate1's test): a list per step,
+ * from the cursor actOffsets[0] on; it writes actOffsets[n + 1] = that cursor after step n,
+ * and the units and membranes at actUnits, actValues (keepActive).
  */
 export function lifForward(
   U: usize,
@@ -127,8 +181,12 @@ export function lifForward(
   mem: usize,
   pre: usize,
   nir: bool,
+  actOffsets: usize,
+  actUnits: usize,
+  actValues: usize,
+  window: f64,
 ): i32 {
-  return lifForwardRows(U, I, N, T, drive, rec, spiked, units, cursor, offsets, alpha, beta, c, theta, zero, sg, mem, pre, nir, 0, 0, false);
+  return lifForwardRows(U, I, N, T, drive, rec, spiked, units, cursor, offsets, alpha, beta, c, theta, zero, sg, mem, pre, nir, 0, 0, false, actOffsets, actUnits, actValues, window);
 }
 
 /**
@@ -155,8 +213,12 @@ export function lifForwardNeurons(
   pre: usize,
   nir: bool,
   traceI: usize,
+  actOffsets: usize,
+  actUnits: usize,
+  actValues: usize,
+  window: f64,
 ): i32 {
-  return lifForwardRows(U, I, N, T, drive, rec, spiked, units, cursor, offsets, 0, 0, 0, 0, zero, sg, mem, pre, nir, consts, traceI, true);
+  return lifForwardRows(U, I, N, T, drive, rec, spiked, units, cursor, offsets, 0, 0, 0, 0, zero, sg, mem, pre, nir, consts, traceI, true, actOffsets, actUnits, actValues, window);
 }
 
 /** The f64x2 of lanes j, j + 1 of the f64 array at p. */
@@ -189,7 +251,12 @@ function lifForwardRows(
   consts: usize,
   traceI: usize,
   perNeuron: bool,
+  actOffsets: usize,
+  actUnits: usize,
+  actValues: usize,
+  window: f64,
 ): i32 {
+  let kept = actUnits ? load<i32>(actOffsets) : 0;
   memory.fill(U, 0, <usize>N << 2);
   memory.fill(I, 0, <usize>N << 2);
   const rowBytes = <usize>N << 2;
@@ -224,6 +291,10 @@ function lifForwardRows(
       if (s) store<i32>(units + (<usize>(cursor++) << 2), j);
     }
     if (sg) memory.copy(sg + row, U, rowBytes);
+    if (actUnits) {
+      kept = keepActive(actUnits, actValues, kept, U, N, theta, perNeuron ? tP : 0, window);
+      store<i32>(actOffsets + (<usize>(n + 1) << 2), kept);
+    }
     if (mem) memory.copy(mem + row, U, rowBytes);
     if (nir) {
       // NIR's forward Euler (fastEngine.ts's nirStep): I[n] = alpha I + x[n];
@@ -593,8 +664,10 @@ export function adjointSample(
 
 /**
  * One step n of a recurrent population's adjoint recursion, time-major over B samples:
- * LU, LI and recG (= V li, from gemm) are [B, N]; gD, gS, um, pre, spiked are [B, T, N];
- * gCount [B, N] (f64) or 0. Samples whose lastOf < n are left as they are.
+ * LU, LI and recG (= V li, from gemm) are [B, N]; gD, gS, pre, spiked are [B, T, N];
+ * gCount [B, N] (f64) or 0. Samples whose lastOf < n are left as they are. Sample b's
+ * membranes are the row b umSample + umStep of um (N f32 a row): T and n for um as
+ * [B, T, N], 1 and 0 for step n's rows alone ([B, N], scatterKept's).
  */
 export function adjointStepBatch(
   LU: usize,
@@ -620,6 +693,8 @@ export function adjointStepBatch(
   s: f64,
   ps: f64,
   window: f64,
+  umSample: i32,
+  umStep: i32,
 ): void {
   const rowBytes = <usize>N << 2;
   for (let b = 0; b < B; b++) {
@@ -627,6 +702,7 @@ export function adjointStepBatch(
     const el = <usize>(b * T + n) * N;
     const row = el << 2;
     const so = <usize>b * rowBytes;
+    const mr = um + (<usize>(b * umSample + umStep) * rowBytes);
     adjointRow(
       LU + so,
       LI + so,
@@ -635,7 +711,7 @@ export function adjointStepBatch(
       recG + so,
       gCount ? gCount + (<usize>b * N << 3) : 0,
       pre ? pre + row : 0,
-      um + row,
+      mr,
       spiked + el,
       N,
       theta,
@@ -658,7 +734,8 @@ export function adjointStepBatch(
  * does, in the same order (steps down, samples, units), from traceI (lifForwardNeurons'):
  *   alpha += li I[n] (SpyTorch; NIR: I[n-1]),  beta += lu keep U[n] (NIR: lu R[n]),
  *   c += lu keep I[n] (NIR: lu I[n]),  theta += -g sg - S (lu (NIR: beta lu)) (subtractive)
- * with lu, li the adjoints before the step's update and g the step's total dL/dS.
+ * with lu, li the adjoints before the step's update and g the step's total dL/dS. um,
+ * umSample, umStep as adjointStepBatch's.
  */
 export function adjointStepBatchNeurons(
   LU: usize,
@@ -683,6 +760,8 @@ export function adjointStepBatchNeurons(
   window: f64,
   traceI: usize,
   grads: usize,
+  umSample: i32,
+  umStep: i32,
 ): void {
   const rowBytes = <usize>N << 2;
   const zero = (flags & ZERO_RESET) != 0;
@@ -709,7 +788,7 @@ export function adjointStepBatchNeurons(
     const rg = recG ? recG + so : 0;
     const gc = gCount ? gCount + (<usize>b * N << 3) : 0;
     const sp = spiked + el;
-    const um_ = um + row;
+    const um_ = um + (<usize>(b * umSample + umStep) * rowBytes);
     const tI = traceI + row;
     let j = 0;
     for (; j + 2 <= N; j += 2) {
@@ -1001,7 +1080,6 @@ function sparseRow(
   active: usize,
   accumulate: bool,
 ): i32 {
-  const rowBytes = <usize>K << 2;
   if (!accumulate) memory.fill(out, 0, <usize>N << 2);
   if (zeroRows(li, K)) return 0;
   // The active units of this row, as a list in `active` (N i32).
@@ -1025,6 +1103,18 @@ function sparseRow(
     store<i32>(active + (<usize>count << 2), j);
     if (x < window && x > -window) count++;
   }
+  sparseDots(out, li, V, K, active, count, accumulate);
+  return count;
+}
+
+/**
+ * out[j] (+)= sum_k li[k] V[j, k] for the `count` units j listed (i32) at `active`; V is
+ * [., K] row-major, so each entry is a dot product of two contiguous rows, and four units at
+ * a time share the loads of li.
+ */
+@inline
+function sparseDots(out: usize, li: usize, V: usize, K: i32, active: usize, count: i32, accumulate: bool): void {
+  const rowBytes = <usize>K << 2;
   let q = 0;
   for (; q + 4 <= count; q += 4) {
     const j0 = load<i32>(active + (<usize>q << 2));
@@ -1075,7 +1165,6 @@ function sparseRow(
     for (; k < K; k++) s += load<f32>(li + (<usize>k << 2)) * load<f32>(v + (<usize>k << 2));
     put(out + (<usize>j << 2), s, accumulate);
   }
-  return count;
 }
 
 /**
@@ -1148,6 +1237,61 @@ export function sparseSourceGrad(
     computed += sparseRow(gS + o, gD + (<usize>r * K << 2), W, K, M, um + o, theta, thetas, window, active, accumulate);
   }
   return computed;
+}
+
+/**
+ * sparseRecurrentGrad on the kept membranes (keepActive's lists, one per (sample, step) row,
+ * r = b T + n): the units listed for row (b, n) are those inside the window, so no membrane
+ * is read. The same entries, the same floats.
+ */
+export function sparseRecurrentGradKept(
+  recG: usize,
+  LI: usize,
+  V: usize,
+  N: i32,
+  T: i32,
+  B: i32,
+  n: i32,
+  lastOf: usize,
+  actOffsets: usize,
+  actUnits: usize,
+): i32 {
+  const rowBytes = <usize>N << 2;
+  let computed = 0;
+  for (let b = 0; b < B; b++) {
+    if (n > load<i32>(lastOf + (<usize>b << 2))) continue;
+    computed += keptRow(recG + <usize>b * rowBytes, LI + <usize>b * rowBytes, V, N, N, actOffsets, actUnits, b * T + n, false);
+  }
+  return computed;
+}
+
+/** sparseSourceGrad on the source's kept membranes (keepActive's lists, one per row r < R). */
+export function sparseSourceGradKept(
+  gS: usize,
+  gD: usize,
+  W: usize,
+  R: i32,
+  K: i32,
+  M: i32,
+  actOffsets: usize,
+  actUnits: usize,
+  accumulate: bool,
+): i32 {
+  let computed = 0;
+  for (let r = 0; r < R; r++)
+    computed += keptRow(gS + (<usize>r * M << 2), gD + (<usize>r * K << 2), W, K, M, actOffsets, actUnits, r, accumulate);
+  return computed;
+}
+
+/** sparseRow for row r of the kept lists: out (N f32) gets the dot products of its units. */
+@inline
+function keptRow(out: usize, li: usize, V: usize, K: i32, N: i32, actOffsets: usize, actUnits: usize, r: i32, accumulate: bool): i32 {
+  if (!accumulate) memory.fill(out, 0, <usize>N << 2);
+  if (zeroRows(li, K)) return 0;
+  const first = load<i32>(actOffsets + (<usize>r << 2));
+  const count = load<i32>(actOffsets + (<usize>(r + 1) << 2)) - first;
+  sparseDots(out, li, V, K, actUnits + (<usize>first << 2), count, accumulate);
+  return count;
 }
 
 /** Stores s at p, or adds it to what p holds. */
