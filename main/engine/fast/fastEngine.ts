@@ -474,7 +474,7 @@ export class FastEngine implements Engine {
                 lastOf: m.i32(B),
                 lastActive: m.i32(B),
                 pad: m.f32(this.delayRows(pop) ? (T + this.delayRows(pop)) * N : 0),
-                consts: m.f64(neurons ? 4 * N : 0),
+                consts: m.f64(lif && (pop.perNeuron || pop.adaptation) ? 4 * N : 0),
                 constGrads: m.f64(learns ? 4 * N : 0),
                 traceI: m.f32(learns ? B * T * N : 0),
               }
@@ -509,6 +509,15 @@ export class FastEngine implements Engine {
       // Per-neuron constants, resolved once per batch: adLIF in the JS loops (neurons.ts), LIF in the kernels where they run.
       const arrays = p.adaptation || p.perNeuron ? neuronArrays(p, weights) : null;
       if (arrays) this.arrays.set(p.id, arrays);
+      // In the kernels' memory too: the per-neuron LIF's kernels step with them, and the
+      // sparse backward's gradient to this population reads its thresholds.
+      if (arrays && ws.k?.consts.length) {
+        const N = p.size;
+        ws.k.consts.set(arrays.alpha, 0);
+        ws.k.consts.set(arrays.beta, N);
+        ws.k.consts.set(arrays.c, 2 * N);
+        ws.k.consts.set(arrays.theta, 3 * N);
+      }
       const learns = keepForBackward && !!p.perNeuron?.learned.length;
       if (kb && ws.k && !this.delayedRecurrence(p) && (!arrays || this.kernelNeurons(p))) {
         if (this.forwardKernels(kb, ws, B, keepForBackward, weights, arrays, learns)) continue;
@@ -712,12 +721,6 @@ export class FastEngine implements Engine {
     const drive = at(s.drive);
     let cursor = 0;
     if (p.kind === 'lif') ws.spikes.offsets[0] = 0;
-    if (arrays) {
-      s.consts.set(arrays.alpha, 0);
-      s.consts.set(arrays.beta, N);
-      s.consts.set(arrays.c, 2 * N);
-      s.consts.set(arrays.theta, 3 * N);
-    }
     const traceI = learns && s.traceI.length ? s.traceI : null;
     if (traceI) this.traces.set(p.id, { I: traceI, W: new Float32Array(0), Q: new Float32Array(0) });
     const kept = keepForBackward ? ws.kept : null;
@@ -1271,7 +1274,7 @@ export class FastEngine implements Engine {
               M,
               at(src.sg),
               src.pop.threshold,
-              this.kernelNeurons(src.pop) ? at(src.k.consts) + 3 * M * 8 : 0,
+              src.k.consts.length ? at(src.k.consts) + 3 * M * 8 : 0,
               window,
               at(src.k.active),
               accumulate,
@@ -1304,12 +1307,14 @@ export class FastEngine implements Engine {
   }
 
   /**
-   * Whether a source population's surrogate is taken at U - theta with the thresholds the
-   * kernels know (plain LIF, or per-neuron LIF on the kernels), so that the sparse backward
-   * may skip its gradient outside the window. adLIF and the other JS paths take the dense one.
+   * Whether the sparse backward may skip a source population's gradient outside the window:
+   * a LIF population, whose adjoint (kernels or JS loops, adLIF included) multiplies dL/dS
+   * only by the surrogate at U - theta_j, with its thresholds in the kernels' memory where
+   * they are per neuron (consts, set by forward).
    */
   private sparseSourceOk(p: PopulationPlan): boolean {
-    return p.kind === 'lif' && (!this.arrays.has(p.id) || this.kernelNeurons(p));
+    const ws = this.spaces[p.index];
+    return p.kind === 'lif' && (!this.arrays.has(p.id) || (ws?.k?.consts.length ?? 0) === 4 * p.size);
   }
 
   /** V li for the JS adjoint loops: in the kernels where they are on, else tfjs or JS. */

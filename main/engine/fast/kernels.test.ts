@@ -8,6 +8,7 @@ import type { SurrogateName } from '../../../shared/graph/kinds';
 import { Random } from '../../util/random';
 import { initWeights } from '../init';
 import type { FloatArray } from '../loss';
+import { neuronKey } from '../neuronParams';
 import { compilePlan } from '../plan';
 import { buildGraph, type NetSpec, randomBatch } from '../testing';
 import { FastEngine } from './fastEngine';
@@ -176,6 +177,52 @@ describe('the fast engine on the WebAssembly kernels', () => {
           expect(entries, 'every population keeps lists').toBe(listedEntries);
           expect(kept, 'a narrow window keeps some membranes, not all').toBeLessThan(entries);
         }
+      }
+    },
+  );
+
+  // adLIF runs the JS loops, but the gradient it receives from the next population is a kernel
+  // product: with the sparse backward, only at its entries inside the window, with each
+  // neuron's own threshold (spread here, so a scalar threshold would pick other entries).
+  it.each([0, 1, 2, 3])(
+    'adLIF source %i with the sparse backward: only its entries inside the window, the JS gradients to float32 rounding',
+    (i) => {
+      const rng = new Random(31337 * (i + 1));
+      const spec: NetSpec = {
+        inputs: 30,
+        classes: 4,
+        timeSteps: 40,
+        hidden: [
+          {
+            size: 24,
+            neuron: 'adlif',
+            adaptation: i % 2 ? 'forward-euler' : 'symplectic-euler',
+            adaptA: 0.3,
+            adaptB: 0.7,
+            learnThreshold: true,
+            recurrent: i >= 2,
+          },
+        ],
+        init: { init: 'normal', scale: 3 },
+        training: { surrogate: 'fast-sigmoid', surrogateScale: 20, sparseBackward: true, sparseWindow: 0.3 },
+      };
+      const plan = compilePlan(buildGraph(spec));
+      const hidden = plan.populations.find((p) => p.adaptation) as (typeof plan.populations)[number];
+      const weights = initWeights(plan, i);
+      const thresholds = weights[neuronKey(hidden.id, 'threshold')] as Float32Array;
+      for (let j = 0; j < thresholds.length; j++) thresholds[j] = 0.6 + 0.8 * rng.uniform();
+      const wasm = new FastEngine(plan, { kernels: 'wasm' });
+      const js = new FastEngine(plan, { kernels: 'js', matmul: 'js' });
+      const batch = randomBatch(rng, 6, 40, 30, 4, 0.1);
+      const a = wasm.gradients(batch, weights);
+      const b = js.gradients(batch, weights);
+      expect(a.loss).toBe(b.loss);
+      for (const [id, g] of Object.entries(b.grads)) {
+        expect(relativeError(a.grads[id] as FloatArray, g), id).toBeLessThan(1e-4);
+        expect(
+          g.some((x) => x !== 0),
+          `${id}: a gradient`,
+        ).toBe(true);
       }
     },
   );
