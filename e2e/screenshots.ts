@@ -85,6 +85,18 @@ const screens: Record<string, Screen> = {
       await page.waitForTimeout(300);
     },
   },
+  // The SHD example's training settings with the sparse backward on (its help and window).
+  sparseBackward: {
+    show: async (page) => {
+      await openExample(page, 'shd');
+      await page.locator('.react-flow__node[data-id="train"]').click();
+      const box = page.getByTestId('field-sparseBackward');
+      await box.scrollIntoViewIfNeeded();
+      await box.check();
+      await page.getByTestId('field-sparseWindow').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+    },
+  },
   // Issue 13: an adLIF population after training (groups, per-neuron histograms), and its
   // delayed input connection (the delay label on the canvas, the delays' histogram).
   adlif: {

@@ -367,7 +367,7 @@ export const trainingFields = {
     type: 'boolean',
     label: 'Sparse backward (approximate)',
     default: false,
-    help: 'Perez-Nieves & Goodman (2021): the surrogate is taken as zero where |U - threshold| exceeds the window. An approximation of the exact gradient.',
+    help: 'Perez-Nieves & Goodman (2021): the surrogate is taken as zero where |U - threshold| exceeds the window. An approximation of the exact gradient, which saves work and memory: the backward computes, and the forward keeps membranes for, only the entries inside the window.',
   },
   sparseWindow: {
     type: 'number',
