@@ -123,21 +123,32 @@ interface Workspace {
 /**
  * The membranes the sparse backward needs, and only those (Perez-Nieves & Goodman 2021):
  * U[n, j] where |U[n, j] - theta_j| < window, as one list per (sample, step) row r = b T + n,
- * written by the forward kernel (keepActive). Only these entries get a nonzero surrogate, so
- * the backward reads nothing else: the sparse products take the lists as they are, and the
- * adjoint step reads dense rows scattered from them (scatterKept) whose other entries are
- * +Infinity, outside every window. Memory follows the activity: `units` and `values` hold
- * room for an eighth of the entries at first, doubled (and the batch run again) when a batch
- * needs more; a population that needs more than half keeps every membrane instead, so the
- * lists never cost more than the dense membranes (and shared/graph/budgets.ts's figure holds).
+ * written by the forward kernel (keepActive); and the gradient to the spikes, dL/dS, at the
+ * same entries only. Only these entries get a nonzero surrogate, so the backward reads
+ * nothing else: the sparse products take the lists as they are, and the adjoint step reads
+ * dense rows scattered from them (scatterKept) whose other entries are +Infinity (outside
+ * every window) and 0. Memory follows the activity: the lists hold room for an eighth of
+ * the entries at first, doubled (and the batch run again) when a batch needs more; a
+ * population that needs more than half keeps every entry instead, so the lists never cost
+ * more than the dense arrays (and shared/graph/budgets.ts's figure holds).
  */
 interface KeptMembranes {
   /** [B T + 1]: row r's entries are offsets[r] .. offsets[r + 1] - 1. */
   offsets: Int32Array;
   units: Int32Array;
   values: Float32Array;
-  /** max(B, T) dense rows of N for the adjoint, +Infinity outside a scatter. */
+  /**
+   * dL/dS at the same entries, which is all of it the adjoint uses (it multiplies dL/dS by the
+   * surrogate, zero elsewhere): the population's gS, written by sparseSourceGradKept.
+   */
+  grads: Float32Array;
+  /**
+   * max(B, T) dense rows of N for the adjoint: membranes (+Infinity outside a scatter) and
+   * dL/dS (0; the adjoint multiplies those by a zero surrogate, and clearing them keeps
+   * anything stale, even a NaN, from meeting it).
+   */
   rows: Float32Array;
+  gradRows: Float32Array;
 }
 
 /** A population's per-batch scratch for the kernels, in their memory. */
@@ -193,6 +204,19 @@ const DELAY_MATRIX_BYTES = 256 * 1024 * 1024;
 function defaultKernels(): 'wasm' | 'js' {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return env?.SPIKEWRIGHT_KERNELS === 'js' ? 'js' : 'wasm';
+}
+
+/**
+ * The last step of sample b at which the kept dL/dS (KeptMembranes.grads) has a nonzero, or
+ * -1: where its gradient ends (lastNonzero's, on the lists).
+ */
+function lastKept(kept: KeptMembranes, b: number, T: number): number {
+  for (let n = T - 1; n >= 0; n--) {
+    const r = b * T + n;
+    const end = kept.offsets[r + 1] as number;
+    for (let e = kept.offsets[r] as number; e < end; e++) if ((kept.grads[e] as number) !== 0) return n;
+  }
+  return -1;
 }
 
 /** The kernel address of a view of the kernels' memory. */
@@ -254,7 +278,9 @@ export class FastEngine implements Engine {
       this.sgKind !== null &&
       !p.adaptation &&
       !this.delayedRecurrence(p) &&
-      !p.perNeuron?.learned.length
+      !p.perNeuron?.learned.length &&
+      // A delayed connection sends its gradient to every entry (fast/delays.ts).
+      !this.plan.connections.some((c) => !c.recurrent && c.source === p.index && this.delayed.has(c.id))
     );
   }
 
@@ -370,7 +396,10 @@ export class FastEngine implements Engine {
         this.spaces = spaces;
         this.kb = kb;
         this.batchSize = B;
-        for (const ws of spaces) ws.kept?.rows.fill(Number.POSITIVE_INFINITY);
+        for (const ws of spaces) {
+          ws.kept?.rows.fill(Number.POSITIVE_INFINITY);
+          ws.kept?.gradRows.fill(0);
+        }
         return;
       } catch (e) {
         // More than wasm32 can address: this batch size runs in the JS loops.
@@ -449,11 +478,13 @@ export class FastEngine implements Engine {
               offsets: m.i32(B * T + 1),
               units: m.i32(capacity),
               values: m.f32(capacity),
+              grads: m.f32(capacity),
               rows: m.f32(Math.max(B, T) * N),
+              gradRows: m.f32(Math.max(B, T) * N),
             }
           : null,
         pre: lif && grad && pop.reset === 'zero' && !pop.detachReset ? f(B * T * N) : null,
-        gS: lif && grad ? f(B * T * N) : null,
+        gS: lif && grad && !keep ? f(B * T * N) : null,
         gCount: lif && counted ? f64(B * N) : null,
         gD: grad && pop.kind !== 'input' ? f(B * T * N) : null,
         y: pop.kind === 'readout' ? f(B * (T + 1) * N) : null,
@@ -522,8 +553,8 @@ export class FastEngine implements Engine {
       if (kb && ws.k && !this.delayedRecurrence(p) && (!arrays || this.kernelNeurons(p))) {
         if (this.forwardKernels(kb, ws, B, keepForBackward, weights, arrays, learns)) continue;
         // The kept membranes outgrew their room: twice the room, a new layout, the batch again.
-        // Past half the entries the lists (8 bytes an entry) would cost more than every
-        // membrane (4): the population keeps them all from then on.
+        // Past half the entries the lists (12 bytes an entry: unit, membrane, dL/dS) would
+        // come near every entry's 8 (membrane, dL/dS): the population keeps them all from then on.
         const room = 2 * (ws.kept as KeptMembranes).units.length;
         if (2 * room > B * T * p.size) this.keepingAll.add(p.id);
         else this.keptCapacity.set(p.id, room);
@@ -926,13 +957,13 @@ export class FastEngine implements Engine {
           }
         }
       } else {
-        // The membranes: all of them (sg), or the kept ones (KeptMembranes), which only the
-        // kernel branches below read.
+        // The membranes and dL/dS: all of them (sg, gS), or the kept ones (KeptMembranes),
+        // which only the kernel branches below read.
         const kept = ws.kept;
         const um = (ws.sg ?? new this.F(0)) as FloatArray;
         const sg = this.sg;
-        const gS = ws.gS as FloatArray;
-        if (!written.has(ws)) gS.fill(0);
+        const gS = (ws.gS ?? new this.F(0)) as FloatArray;
+        if (!written.has(ws)) (kept ? kept.grads.subarray(0, kept.offsets[B * T]) : gS).fill(0);
         const gCount = ws.gCount;
         const spiked = ws.spiked;
         const pre = ws.pre;
@@ -950,7 +981,7 @@ export class FastEngine implements Engine {
         const lastOf = new Int32Array(B);
         for (let b = 0; b < B; b++) {
           let last = T - 1;
-          if (!gCount) last = this.lastNonzero(gS, b, T, N);
+          if (!gCount) last = kept ? lastKept(kept, b, T) : this.lastNonzero(gS, b, T, N);
           lastOf[b] = last;
           lastActive[b] = last - 1;
           gD.fill(0, (b * T + last + 1) * N, (b + 1) * T * N);
@@ -993,7 +1024,7 @@ export class FastEngine implements Engine {
               n,
               at(ks.lastOf),
               at(gD),
-              at(gS),
+              kept ? at(kept.gradRows) : at(gS),
               gCount ? at(gCount) : 0,
               pre ? at(pre) : 0,
               kept ? at(kept.rows) : at(um),
@@ -1081,7 +1112,7 @@ export class FastEngine implements Engine {
               n,
               at(ks.lastOf),
               at(gD),
-              at(gS),
+              kept ? at(kept.gradRows) : at(gS),
               gCount ? at(gCount) : 0,
               pre ? at(pre) : 0,
               kept ? at(kept.rows) : at(um),
@@ -1111,7 +1142,7 @@ export class FastEngine implements Engine {
               N,
               lastOf[b] as number,
               at(gD) + base * 4,
-              at(gS) + base * 4,
+              kept ? at(kept.gradRows) : at(gS) + base * 4,
               gCount ? at(gCount) + b * N * 8 : 0,
               pre ? at(pre) + base * 4 : 0,
               kept ? at(kept.rows) : at(um) + base * 4,
@@ -1247,11 +1278,12 @@ export class FastEngine implements Engine {
           const sparseSource = kb && Wt && sparse && src.k && src.sg && this.sparseSourceOk(src.pop);
           if (delayed) delayed.sourceGrad(gSrc, gD, B, T, accumulate);
           else if (kb && src.kept) {
-            // The sparse backward on the source's kept membranes: the entries inside the window.
+            // The sparse backward on the source's kept membranes: dL/dS at the entries inside
+            // the window, the only ones its adjoint reads (KeptMembranes.grads).
             const W = at(kb.weights[conn.id] as Float32Array);
-            const { offsets, units } = src.kept;
+            const { offsets, units, grads: gKept } = src.kept;
             kb.k.sparseSourceGradKept(
-              at(gSrc),
+              at(gKept),
               at(gD),
               W,
               B * T,
@@ -1375,8 +1407,9 @@ export class FastEngine implements Engine {
   }
 
   /**
-   * Rows first, first + stride, ... (`rows` of them) of the kept membranes into kept.rows,
-   * one dense row of N each, for the adjoint step; clear puts back +Infinity.
+   * Rows first, first + stride, ... (`rows` of them) of the kept membranes and dL/dS into
+   * kept.rows and kept.gradRows, one dense row of N each, for the adjoint step; clear puts
+   * back +Infinity and 0.
    */
   private scatterKept(
     kb: KernelBatch,
@@ -1387,7 +1420,10 @@ export class FastEngine implements Engine {
     N: number,
     clear: boolean,
   ) {
-    kb.k.scatterKept(at(kept.rows), at(kept.offsets), at(kept.units), at(kept.values), first, rows, stride, N, clear);
+    const { k } = kb;
+    const [o, u] = [at(kept.offsets), at(kept.units)];
+    k.scatterKept(at(kept.rows), o, u, at(kept.values), first, rows, stride, N, clear, Number.POSITIVE_INFINITY);
+    k.scatterKept(at(kept.gradRows), o, u, at(kept.grads), first, rows, stride, N, clear, 0);
   }
 
   /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */

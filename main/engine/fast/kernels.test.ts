@@ -166,7 +166,7 @@ describe('the fast engine on the WebAssembly kernels', () => {
         expect(all.keptMembranes.entries, 'keeping all: no lists').toBe(0);
         // Learned per-neuron constants need every membrane: such graphs keep them all.
         const learned = plan.populations.every((p) => p.kind !== 'lif' || !!p.perNeuron?.learned.length);
-        // Lists never hold more than half their population's entries (8 bytes each against 4).
+        // Lists never hold more than half their population's entries (12 bytes each against 8).
         expect(kept).toBeLessThanOrEqual(entries / 2);
         const listed = plan.populations.filter((p) => p.kind === 'lif' && !p.perNeuron?.learned.length);
         const listedEntries = listed.reduce((n, p) => n + B * spec.timeSteps * p.size, 0);

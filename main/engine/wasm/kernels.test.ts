@@ -915,8 +915,16 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
         const ap = mem.alloc(M * 4);
         mem.k.sparseSourceGrad(op, gp, wp, R, K, M, mp, 0.7, 0, window, ap, accumulate);
         const got = mem.f32(op, R * M);
+        // On the kept lists: dL/dS in list order, one entry per kept (row, unit), starting
+        // from the same values where accumulating.
         const lists = keptLists(um, R, M, 0.7, window);
-        const fromLists = mem.put(before);
+        const rowOf = (e: number) => {
+          let r = 0;
+          while ((lists.offsets[r + 1] as number) <= e) r++;
+          return r;
+        };
+        const at = (e: number) => rowOf(e) * M + (lists.units[e] as number);
+        const fromLists = mem.put(Float32Array.from(lists.units, (_, e) => before[at(e)] as number));
         mem.k.sparseSourceGradKept(
           fromLists,
           gp,
@@ -928,7 +936,11 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
           mem.put(lists.units),
           accumulate,
         );
-        expectSame(`R=${R} K=${K} M=${M} from the kept lists`, mem.f32(fromLists, R * M), mem.f32(op, R * M));
+        expectSame(
+          `R=${R} K=${K} M=${M} from the kept lists`,
+          mem.f32(fromLists, lists.units.length),
+          Float32Array.from(lists.units, (_, e) => got[at(e)] as number),
+        );
         for (let r = 0; r < R; r++)
           for (let j = 0; j < M; j++) {
             const i = r * M + j;
@@ -952,7 +964,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
       }
   });
 
-  it('scatterKept writes the kept membranes of strided rows into dense rows, and clear puts back +Infinity', () => {
+  it('scatterKept writes the kept values of strided rows into dense rows, and clear puts back the value it is given', () => {
     const rng = new Random(14);
     const B = 5;
     const T = 6;
@@ -973,7 +985,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
       [2, B, T],
       [3 * T, T, 1],
     ] as const) {
-      mem.k.scatterKept(rows, op, up, vp, first, count, stride, N, false);
+      mem.k.scatterKept(rows, op, up, vp, first, count, stride, N, false, 0);
       const want = new Float32Array(infinite);
       for (let i = 0; i < count; i++) {
         const r = first + i * stride;
@@ -983,7 +995,7 @@ describe('WebAssembly SIMD kernels against the JS loops', () => {
         }
       }
       expectSame(`rows from ${first}, stride ${stride}`, mem.f32(rows, dense.length), want);
-      mem.k.scatterKept(rows, op, up, vp, first, count, stride, N, true);
+      mem.k.scatterKept(rows, op, up, vp, first, count, stride, N, true, Number.POSITIVE_INFINITY);
       expectSame(`cleared, rows from ${first}`, mem.f32(rows, dense.length), infinite);
     }
   });

@@ -91,7 +91,7 @@ export interface KernelExports {
     actValues: number,
     window: number,
   ): number;
-  /** Rows first, first + stride, ... of the kept membranes into rows of N at dst (+Infinity where clear). */
+  /** Rows first, first + stride, ... of kept values into rows of N at dst (`cleared` where clear). */
   scatterKept(
     dst: number,
     offsets: number,
@@ -102,6 +102,7 @@ export interface KernelExports {
     stride: number,
     N: number,
     clear: boolean | number,
+    cleared: number,
   ): void;
   readoutForward(
     U: number,

@@ -132,19 +132,19 @@ function keepActive(units: usize, values: usize, cursor: i32, U: usize, N: i32, 
 }
 
 /**
- * The membranes of `rows` rows of a population's list of kept membranes (keepActive), rows
- * first, first + stride, ..., each into its own row of N f32 at dst (row i at dst + 4 N i):
- * the kept values, or +Infinity where clear (to put back the dense rows the adjoint reads,
- * whose other entries are +Infinity: outside every window, so a zero surrogate).
+ * Values of `rows` rows of a population's kept lists (keepActive; values: f32 aligned with
+ * the units, its membranes or their spike gradients), rows first, first + stride, ..., each
+ * into its own row of N f32 at dst (row i at dst + 4 N i): the values, or `cleared` where
+ * clear (to put back the dense rows the adjoint reads, whose other entries hold +Infinity
+ * for membranes, outside every window, and 0 for gradients).
  */
-export function scatterKept(dst: usize, offsets: usize, units: usize, values: usize, first: i32, rows: i32, stride: i32, N: i32, clear: bool): void {
-  const inf = Infinity as f32;
+export function scatterKept(dst: usize, offsets: usize, units: usize, values: usize, first: i32, rows: i32, stride: i32, N: i32, clear: bool, cleared: f32): void {
   for (let i = 0; i < rows; i++) {
     const r = first + i * stride;
     const d = dst + (<usize>(i * N) << 2);
     const end = load<i32>(offsets + (<usize>(r + 1) << 2));
     for (let e = load<i32>(offsets + (<usize>r << 2)); e < end; e++)
-      store<f32>(d + (<usize>load<i32>(units + (<usize>e << 2)) << 2), clear ? inf : load<f32>(values + (<usize>e << 2)));
+      store<f32>(d + (<usize>load<i32>(units + (<usize>e << 2)) << 2), clear ? cleared : load<f32>(values + (<usize>e << 2)));
   }
 }
 
@@ -666,8 +666,8 @@ export function adjointSample(
  * One step n of a recurrent population's adjoint recursion, time-major over B samples:
  * LU, LI and recG (= V li, from gemm) are [B, N]; gD, gS, pre, spiked are [B, T, N];
  * gCount [B, N] (f64) or 0. Samples whose lastOf < n are left as they are. Sample b's
- * membranes are the row b umSample + umStep of um (N f32 a row): T and n for um as
- * [B, T, N], 1 and 0 for step n's rows alone ([B, N], scatterKept's).
+ * membranes and spike gradients are the row b umSample + umStep of um and gS (N f32 a row):
+ * T and n for them as [B, T, N], 1 and 0 for step n's rows alone ([B, N], scatterKept's).
  */
 export function adjointStepBatch(
   LU: usize,
@@ -702,16 +702,16 @@ export function adjointStepBatch(
     const el = <usize>(b * T + n) * N;
     const row = el << 2;
     const so = <usize>b * rowBytes;
-    const mr = um + (<usize>(b * umSample + umStep) * rowBytes);
+    const kr = <usize>(b * umSample + umStep) * rowBytes;
     adjointRow(
       LU + so,
       LI + so,
       gD + row,
-      gS + row,
+      gS + kr,
       recG + so,
       gCount ? gCount + (<usize>b * N << 3) : 0,
       pre ? pre + row : 0,
-      mr,
+      um + kr,
       spiked + el,
       N,
       theta,
@@ -788,7 +788,9 @@ export function adjointStepBatchNeurons(
     const rg = recG ? recG + so : 0;
     const gc = gCount ? gCount + (<usize>b * N << 3) : 0;
     const sp = spiked + el;
-    const um_ = um + (<usize>(b * umSample + umStep) * rowBytes);
+    const kr = <usize>(b * umSample + umStep) * rowBytes;
+    const um_ = um + kr;
+    const gS_ = gS + kr;
     const tI = traceI + row;
     let j = 0;
     for (; j + 2 <= N; j += 2) {
@@ -801,7 +803,7 @@ export function adjointStepBatchNeurons(
       const u = ld2(lu + o);
       const l = ld2(li + o);
       v128.store64_lane(gD + row + o, v128.load64_zero(li + o), 0);
-      let g = ld2(gS + row + o);
+      let g = ld2(gS_ + o);
       if (rg) g = f64x2.add(g, ld2(rg + o));
       if (gc) g = f64x2.add(g, v128.load(gc + q));
       if (differentiated) g = f64x2.sub(g, f64x2.mul(u, zero ? ld2(pre + row + o) : nir ? f64x2.mul(beta2, theta2) : theta2));
@@ -835,7 +837,7 @@ export function adjointStepBatchNeurons(
       const u = <f64>load<f32>(lu + o);
       const l = <f64>load<f32>(li + o);
       store<f32>(gD + row + o, <f32>l);
-      let g = <f64>load<f32>(gS + row + o);
+      let g = <f64>load<f32>(gS_ + o);
       if (rg) g += <f64>load<f32>(rg + o);
       if (gc) g += load<f64>(gc + q);
       if (differentiated) g -= zero ? u * <f64>load<f32>(pre + row + o) : u * (nir ? be * th : th);
@@ -1108,12 +1110,12 @@ function sparseRow(
 }
 
 /**
- * out[j] (+)= sum_k li[k] V[j, k] for the `count` units j listed (i32) at `active`; V is
- * [., K] row-major, so each entry is a dot product of two contiguous rows, and four units at
- * a time share the loads of li.
+ * out[j] (+)= sum_k li[k] V[j, k] for the `count` units j listed (i32) at `active` (byEntry:
+ * out[q] for the q-th listed unit instead); V is [., K] row-major, so each entry is a dot
+ * product of two contiguous rows, and four units at a time share the loads of li.
  */
 @inline
-function sparseDots(out: usize, li: usize, V: usize, K: i32, active: usize, count: i32, accumulate: bool): void {
+function sparseDots(out: usize, li: usize, V: usize, K: i32, active: usize, count: i32, accumulate: bool, byEntry: bool = false): void {
   const rowBytes = <usize>K << 2;
   let q = 0;
   for (; q + 4 <= count; q += 4) {
@@ -1150,10 +1152,10 @@ function sparseDots(out: usize, li: usize, V: usize, K: i32, active: usize, coun
       s2 += l * load<f32>(v2 + ko);
       s3 += l * load<f32>(v3 + ko);
     }
-    put(out + (<usize>j0 << 2), s0, accumulate);
-    put(out + (<usize>j1 << 2), s1, accumulate);
-    put(out + (<usize>j2 << 2), s2, accumulate);
-    put(out + (<usize>j3 << 2), s3, accumulate);
+    put(out + (<usize>(byEntry ? q : j0) << 2), s0, accumulate);
+    put(out + (<usize>(byEntry ? q + 1 : j1) << 2), s1, accumulate);
+    put(out + (<usize>(byEntry ? q + 2 : j2) << 2), s2, accumulate);
+    put(out + (<usize>(byEntry ? q + 3 : j3) << 2), s3, accumulate);
   }
   for (; q < count; q++) {
     const j = load<i32>(active + (<usize>q << 2));
@@ -1163,7 +1165,7 @@ function sparseDots(out: usize, li: usize, V: usize, K: i32, active: usize, coun
     for (; k + 4 <= K; k += 4) a = f32x4.add(a, f32x4.mul(v128.load(li + (<usize>k << 2)), v128.load(v + (<usize>k << 2))));
     let s = hsum(a);
     for (; k < K; k++) s += load<f32>(li + (<usize>k << 2)) * load<f32>(v + (<usize>k << 2));
-    put(out + (<usize>j << 2), s, accumulate);
+    put(out + (<usize>(byEntry ? q : j) << 2), s, accumulate);
   }
 }
 
@@ -1260,12 +1262,16 @@ export function sparseRecurrentGradKept(
   let computed = 0;
   for (let b = 0; b < B; b++) {
     if (n > load<i32>(lastOf + (<usize>b << 2))) continue;
-    computed += keptRow(recG + <usize>b * rowBytes, LI + <usize>b * rowBytes, V, N, N, actOffsets, actUnits, b * T + n, false);
+    computed += keptRow(recG + <usize>b * rowBytes, LI + <usize>b * rowBytes, V, N, N, actOffsets, actUnits, b * T + n, false, false);
   }
   return computed;
 }
 
-/** sparseSourceGrad on the source's kept membranes (keepActive's lists, one per row r < R). */
+/**
+ * sparseSourceGrad on the source's kept membranes (keepActive's lists, one per row r < R),
+ * into gS aligned with the lists: gS[e] (+)= the dot product of the e-th listed entry. The
+ * entries outside the window get nothing and have no place.
+ */
 export function sparseSourceGradKept(
   gS: usize,
   gD: usize,
@@ -1279,18 +1285,22 @@ export function sparseSourceGradKept(
 ): i32 {
   let computed = 0;
   for (let r = 0; r < R; r++)
-    computed += keptRow(gS + (<usize>r * M << 2), gD + (<usize>r * K << 2), W, K, M, actOffsets, actUnits, r, accumulate);
+    computed += keptRow(gS, gD + (<usize>r * K << 2), W, K, M, actOffsets, actUnits, r, accumulate, true);
   return computed;
 }
 
-/** sparseRow for row r of the kept lists: out (N f32) gets the dot products of its units. */
+/**
+ * sparseRow for row r of the kept lists: out (N f32) gets the dot products of its units, or,
+ * byEntry, out's entries of row r (aligned with the lists) get them in list order.
+ */
 @inline
-function keptRow(out: usize, li: usize, V: usize, K: i32, N: i32, actOffsets: usize, actUnits: usize, r: i32, accumulate: bool): i32 {
-  if (!accumulate) memory.fill(out, 0, <usize>N << 2);
-  if (zeroRows(li, K)) return 0;
+function keptRow(out: usize, li: usize, V: usize, K: i32, N: i32, actOffsets: usize, actUnits: usize, r: i32, accumulate: bool, byEntry: bool): i32 {
   const first = load<i32>(actOffsets + (<usize>r << 2));
   const count = load<i32>(actOffsets + (<usize>(r + 1) << 2)) - first;
-  sparseDots(out, li, V, K, actUnits + (<usize>first << 2), count, accumulate);
+  const o = byEntry ? out + (<usize>first << 2) : out;
+  if (!accumulate) memory.fill(o, 0, <usize>(byEntry ? count : N) << 2);
+  if (zeroRows(li, K)) return 0;
+  sparseDots(o, li, V, K, actUnits + (<usize>first << 2), count, accumulate, byEntry);
   return count;
 }
 
