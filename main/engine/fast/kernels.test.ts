@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SurrogateName } from '../../../shared/graph/kinds';
 import { Random } from '../../util/random';
+import { delayWidthKey, initDelays } from '../delays';
 import { initWeights } from '../init';
 import type { FloatArray } from '../loss';
 import { neuronKey } from '../neuronParams';
@@ -178,6 +179,43 @@ describe('the fast engine on the WebAssembly kernels', () => {
           expect(kept, 'a narrow window keeps some membranes, not all').toBeLessThan(entries);
         }
       }
+    },
+  );
+
+  // A delayed connection out of a population sends its gradient to every entry (fast/delays.ts),
+  // so that population keeps everything; the one after it still keeps only its window.
+  it.each(['fixed', 'per-synapse', 'learnable'] as const)(
+    'a %s delayed connection out of a population: it keeps every entry, the gradients stay bit for bit',
+    (delay) => {
+      const rng = new Random(2027);
+      const spec: NetSpec = {
+        inputs: 30,
+        classes: 4,
+        timeSteps: 40,
+        hidden: [{ size: 24 }, { size: 20, recurrent: true }],
+        edgeParams: { w_h0_h1: { delay, delaySteps: 2, maxDelay: 3 } },
+        init: { init: 'normal', scale: 3 },
+        training: { surrogate: 'fast-sigmoid', surrogateScale: 20, sparseBackward: true, sparseWindow: 0.3 },
+      };
+      const plan = compilePlan(buildGraph(spec));
+      // The delays as the trainer draws them, and a learnable kernel's width.
+      const weights = { ...initWeights(plan, 3), ...initDelays(plan.connections, 3) };
+      if (delay === 'learnable') weights[delayWidthKey('w_h0_h1')] = Float32Array.of(0.8);
+      const windowOnly = new FastEngine(plan, { kernels: 'wasm' });
+      const all = new FastEngine(plan, { kernels: 'wasm', keepMembranes: 'all' });
+      const B = 6;
+      const batch = randomBatch(rng, B, 40, 30, 4, 0.1);
+      const a = windowOnly.gradients(batch, weights);
+      const b = all.gradients(batch, weights);
+      expect(a.loss).toBe(b.loss);
+      for (const [id, g] of Object.entries(b.grads)) {
+        const got = a.grads[id] as FloatArray;
+        let differ = -1;
+        for (let e = 0; e < g.length && differ < 0; e++) if (!Object.is(got[e], g[e])) differ = e;
+        expect(differ, `${id}[${differ}]`).toBe(-1);
+      }
+      // Only the second hidden population (20 units) keeps lists.
+      expect(windowOnly.keptMembranes.entries).toBe(B * 40 * 20);
     },
   );
 
