@@ -35,6 +35,7 @@ import { type SurrogateFn, trainingSurrogate } from '../surrogate';
 import type { BatchResult, Engine, GradientResult, PopulationRecording, Recording, RecordOptions } from '../types';
 import {
   type ArrayMaker,
+  at,
   DIFFERENTIATED,
   jsArrays,
   type KernelExports,
@@ -47,6 +48,7 @@ import {
   ZERO_RESET,
 } from '../wasm/kernels';
 import { type DelayedConnection, delayedConnections } from './delays';
+import { grownRoom, type KeptMembranes, keptCount, lastKept, makeKept, scatterKept } from './kept';
 import {
   type NeuronTrace,
   neuronAdjointBatch,
@@ -116,39 +118,8 @@ interface Workspace {
   mem: FloatArray | null;
   /** Scratch in the kernels' memory (wasm path only). */
   k: KernelScratch | null;
-  /** The sparse backward's membranes, only those inside its window (then sg is null). */
+  /** The sparse backward's membranes and dL/dS, only inside its window (fast/kept.ts; then sg and gS are null). */
   kept: KeptMembranes | null;
-}
-
-/**
- * The membranes the sparse backward needs, and only those (Perez-Nieves & Goodman 2021):
- * U[n, j] where |U[n, j] - theta_j| < window, as one list per (sample, step) row r = b T + n,
- * written by the forward kernel (keepActive); and the gradient to the spikes, dL/dS, at the
- * same entries only. Only these entries get a nonzero surrogate, so the backward reads
- * nothing else: the sparse products take the lists as they are, and the adjoint step reads
- * dense rows scattered from them (scatterKept) whose other entries are +Infinity (outside
- * every window) and 0. Memory follows the activity: the lists hold room for an eighth of
- * the entries at first, doubled (and the batch run again) when a batch needs more; a
- * population that needs more than half keeps every entry instead, so the lists never cost
- * more than the dense arrays (and shared/graph/budgets.ts's figure holds).
- */
-interface KeptMembranes {
-  /** [B T + 1]: row r's entries are offsets[r] .. offsets[r + 1] - 1. */
-  offsets: Int32Array;
-  units: Int32Array;
-  values: Float32Array;
-  /**
-   * dL/dS at the same entries, which is all of it the adjoint uses (it multiplies dL/dS by the
-   * surrogate, zero elsewhere): the population's gS, written by sparseSourceGradKept.
-   */
-  grads: Float32Array;
-  /**
-   * max(B, T) dense rows of N for the adjoint: membranes (+Infinity outside a scatter) and
-   * dL/dS (0; the adjoint multiplies those by a zero surrogate, and clearing them keeps
-   * anything stale, even a NaN, from meeting it).
-   */
-  rows: Float32Array;
-  gradRows: Float32Array;
 }
 
 /** A population's per-batch scratch for the kernels, in their memory. */
@@ -205,22 +176,6 @@ function defaultKernels(): 'wasm' | 'js' {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return env?.SPIKEWRIGHT_KERNELS === 'js' ? 'js' : 'wasm';
 }
-
-/**
- * The last step of sample b at which the kept dL/dS (KeptMembranes.grads) has a nonzero, or
- * -1: where its gradient ends (lastNonzero's, on the lists).
- */
-function lastKept(kept: KeptMembranes, b: number, T: number): number {
-  for (let n = T - 1; n >= 0; n--) {
-    const r = b * T + n;
-    const end = kept.offsets[r + 1] as number;
-    for (let e = kept.offsets[r] as number; e < end; e++) if ((kept.grads[e] as number) !== 0) return n;
-  }
-  return -1;
-}
-
-/** The kernel address of a view of the kernels' memory. */
-const at = (a: { byteOffset: number }) => a.byteOffset;
 
 export class FastEngine implements Engine {
   readonly name = 'fast' as const;
@@ -286,14 +241,14 @@ export class FastEngine implements Engine {
 
   /** What the forward has kept, summed over populations with KeptMembranes: kept and all entries. */
   get keptMembranes(): { kept: number; entries: number } {
-    let kept = 0;
-    let entries = 0;
+    const sum = { kept: 0, entries: 0 };
     for (const ws of this.spaces)
       if (ws.kept) {
-        kept += ws.kept.offsets[ws.kept.offsets.length - 1] as number;
-        entries += (ws.kept.offsets.length - 1) * ws.pop.size;
+        const c = keptCount(ws.kept, ws.pop.size);
+        sum.kept += c.kept;
+        sum.entries += c.entries;
       }
-    return { kept, entries };
+    return sum;
   }
 
   /** A delayed recurrence runs its population in the JS loops (the kernels step the recurrence themselves). */
@@ -396,10 +351,6 @@ export class FastEngine implements Engine {
         this.spaces = spaces;
         this.kb = kb;
         this.batchSize = B;
-        for (const ws of spaces) {
-          ws.kept?.rows.fill(Number.POSITIVE_INFINITY);
-          ws.kept?.gradRows.fill(0);
-        }
         return;
       } catch (e) {
         // More than wasm32 can address: this batch size runs in the JS loops.
@@ -464,25 +415,12 @@ export class FastEngine implements Engine {
       const batchAdjoint = rec || neurons;
       const learns = neurons && grad && !!pop.perNeuron?.learned.length;
       const keep = scratch && this.keepsWindowOnly(pop);
-      const cells = B * T * N;
-      // Room for an eighth of the entries at first (and a sample's worth more, which the
-      // forward needs free before each sample), grown where a batch needs more.
-      const capacity = Math.min(cells, this.keptCapacity.get(pop.id) ?? Math.ceil(cells / 8) + T * N);
       return {
         pop,
         spikes: { offsets: i32(lif ? B * T + 1 : 0), units: i32(lif ? B * T * N : 0) },
         spiked: u8(lif ? B * T * N : 0),
         sg: lif && grad && !keep ? f(B * T * N) : null,
-        kept: keep
-          ? {
-              offsets: m.i32(B * T + 1),
-              units: m.i32(capacity),
-              values: m.f32(capacity),
-              grads: m.f32(capacity),
-              rows: m.f32(Math.max(B, T) * N),
-              gradRows: m.f32(Math.max(B, T) * N),
-            }
-          : null,
+        kept: keep ? makeKept(m, B, T, N, this.keptCapacity.get(pop.id)) : null,
         pre: lif && grad && pop.reset === 'zero' && !pop.detachReset ? f(B * T * N) : null,
         gS: lif && grad && !keep ? f(B * T * N) : null,
         gCount: lif && counted ? f64(B * N) : null,
@@ -552,11 +490,9 @@ export class FastEngine implements Engine {
       const learns = keepForBackward && !!p.perNeuron?.learned.length;
       if (kb && ws.k && !this.delayedRecurrence(p) && (!arrays || this.kernelNeurons(p))) {
         if (this.forwardKernels(kb, ws, B, keepForBackward, weights, arrays, learns)) continue;
-        // The kept membranes outgrew their room: twice the room, a new layout, the batch again.
-        // Past half the entries the lists (12 bytes an entry: unit, membrane, dL/dS) would
-        // come near every entry's 8 (membrane, dL/dS): the population keeps them all from then on.
-        const room = 2 * (ws.kept as KeptMembranes).units.length;
-        if (2 * room > B * T * p.size) this.keepingAll.add(p.id);
+        // The kept lists outgrew their room: more room (or every entry), a new layout, the batch again.
+        const room = grownRoom(ws.kept as KeptMembranes, B * T * p.size);
+        if (room === null) this.keepingAll.add(p.id);
         else this.keptCapacity.set(p.id, room);
         this.batchSize = -1;
         this.forward(batch, weights, keepForBackward);
@@ -1013,7 +949,7 @@ export class FastEngine implements Engine {
               else k.gemm(at(ks.recG), li, at(ks.Vpanels), B, N, N, false);
               if (nir) ks.LIlater.set(ks.LI);
             }
-            if (kept) this.scatterKept(kb, kept, n, B, T, N, false);
+            if (kept) scatterKept(kb.k, kept, n, B, T, N, false);
             k.adjointStepBatchNeurons(
               at(ks.LU),
               at(ks.LI),
@@ -1040,7 +976,7 @@ export class FastEngine implements Engine {
               kept ? 1 : T,
               kept ? 0 : n,
             );
-            if (kept) this.scatterKept(kb, kept, n, B, T, N, true);
+            if (kept) scatterKept(kb.k, kept, n, B, T, N, true);
           }
           if (ng && constGrads) {
             ng.alpha.set(constGrads.subarray(0, N));
@@ -1101,7 +1037,7 @@ export class FastEngine implements Engine {
             if (sparse) this.sparseRecurrent(kb, ks, li, recId, N, T, B, n, um, theta, 0, window, kept);
             else k.gemm(at(ks.recG), li, at(ks.Vpanels), B, N, N, false);
             if (nir) ks.LIlater.set(ks.LI);
-            if (kept) this.scatterKept(kb, kept, n, B, T, N, false);
+            if (kept) scatterKept(kb.k, kept, n, B, T, N, false);
             k.adjointStepBatch(
               at(ks.LU),
               at(ks.LI),
@@ -1129,13 +1065,13 @@ export class FastEngine implements Engine {
               kept ? 1 : T,
               kept ? 0 : n,
             );
-            if (kept) this.scatterKept(kb, kept, n, B, T, N, true);
+            if (kept) scatterKept(kb.k, kept, n, B, T, N, true);
           }
         } else if (kernelAdjoint && kb && ks && kind !== null && !V) {
           const { k } = kb;
           for (let b = 0; b < B; b++) {
             const base = b * T * N;
-            if (kept) this.scatterKept(kb, kept, b * T, T, 1, N, false);
+            if (kept) scatterKept(kb.k, kept, b * T, T, 1, N, false);
             k.adjointSample(
               at(ks.LU),
               at(ks.LI),
@@ -1157,7 +1093,7 @@ export class FastEngine implements Engine {
               Math.PI * scale,
               window,
             );
-            if (kept) this.scatterKept(kb, kept, b * T, T, 1, N, true);
+            if (kept) scatterKept(kb.k, kept, b * T, T, 1, N, true);
           }
         } else if (kept) {
           throw new Error(`Internal: population '${p.id}' kept only some membranes for the JS loops.`);
@@ -1404,26 +1340,6 @@ export class FastEngine implements Engine {
       window,
       at(ks.active),
     );
-  }
-
-  /**
-   * Rows first, first + stride, ... (`rows` of them) of the kept membranes and dL/dS into
-   * kept.rows and kept.gradRows, one dense row of N each, for the adjoint step; clear puts
-   * back +Infinity and 0.
-   */
-  private scatterKept(
-    kb: KernelBatch,
-    kept: KeptMembranes,
-    first: number,
-    rows: number,
-    stride: number,
-    N: number,
-    clear: boolean,
-  ) {
-    const { k } = kb;
-    const [o, u] = [at(kept.offsets), at(kept.units)];
-    k.scatterKept(at(kept.rows), o, u, at(kept.values), first, rows, stride, N, clear, Number.POSITIVE_INFINITY);
-    k.scatterKept(at(kept.gradRows), o, u, at(kept.grads), first, rows, stride, N, clear, 0);
   }
 
   /** accumulateWeightGrad, in the kernels when the arrays are in their memory. */

@@ -12,6 +12,7 @@ import type { FloatArray } from '../loss';
 import { neuronKey } from '../neuronParams';
 import { compilePlan } from '../plan';
 import { buildGraph, type NetSpec, randomBatch } from '../testing';
+import type { GradientResult } from '../types';
 import { FastEngine } from './fastEngine';
 
 const SURROGATES: SurrogateName[] = ['fast-sigmoid', 'piecewise-linear', 'arctan', 'sigmoid', 'exponential'];
@@ -79,6 +80,17 @@ function relativeError(a: FloatArray, b: FloatArray): number {
     n += (b[i] as number) ** 2;
   }
   return n === 0 ? (d === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.sqrt(d / n);
+}
+
+/** The same loss and the same gradients, bit for bit (Object.is: -0 is not 0). */
+function expectSameGradients(a: GradientResult, b: GradientResult, what: string) {
+  expect(a.loss, what).toBe(b.loss);
+  for (const [id, g] of Object.entries(b.grads)) {
+    const got = a.grads[id] as FloatArray;
+    let differ = -1;
+    for (let e = 0; e < g.length && differ < 0; e++) if (!Object.is(got[e], g[e])) differ = e;
+    expect(differ, `${id}[${differ}] in ${what}`).toBe(-1);
+  }
 }
 
 describe('the fast engine on the WebAssembly kernels', () => {
@@ -156,13 +168,7 @@ describe('the fast engine on the WebAssembly kernels', () => {
         const batch = randomBatch(rng, B, spec.timeSteps, spec.inputs, spec.classes, 0.1);
         const a = windowOnly.gradients(batch, weights);
         const b = all.gradients(batch, weights);
-        expect(a.loss).toBe(b.loss);
-        for (const [id, g] of Object.entries(b.grads)) {
-          const got = a.grads[id] as FloatArray;
-          let differ = -1;
-          for (let e = 0; e < g.length && differ < 0; e++) if (!Object.is(got[e], g[e])) differ = e;
-          expect(differ, `${id}[${differ}] in ${JSON.stringify(spec)}`).toBe(-1);
-        }
+        expectSameGradients(a, b, JSON.stringify(spec));
         const { kept, entries } = windowOnly.keptMembranes;
         expect(all.keptMembranes.entries, 'keeping all: no lists').toBe(0);
         // Learned per-neuron constants need every membrane: such graphs keep them all.
@@ -207,13 +213,7 @@ describe('the fast engine on the WebAssembly kernels', () => {
       const batch = randomBatch(rng, B, 40, 30, 4, 0.1);
       const a = windowOnly.gradients(batch, weights);
       const b = all.gradients(batch, weights);
-      expect(a.loss).toBe(b.loss);
-      for (const [id, g] of Object.entries(b.grads)) {
-        const got = a.grads[id] as FloatArray;
-        let differ = -1;
-        for (let e = 0; e < g.length && differ < 0; e++) if (!Object.is(got[e], g[e])) differ = e;
-        expect(differ, `${id}[${differ}]`).toBe(-1);
-      }
+      expectSameGradients(a, b, delay);
       // Only the second hidden population (20 units) keeps lists.
       expect(windowOnly.keptMembranes.entries).toBe(B * 40 * 20);
     },

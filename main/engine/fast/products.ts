@@ -4,7 +4,7 @@
 // process or thread on the kernels does not load it.
 import type * as TF from '@tensorflow/tfjs';
 import type { FloatArray } from '../loss';
-import type { KernelExports } from '../wasm/kernels';
+import { at, type KernelExports } from '../wasm/kernels';
 
 /** TensorFlow.js, once initBackend has loaded it (~85 MB resident; null until then). */
 let tf: typeof TF | null = null;
@@ -29,9 +29,6 @@ export interface KernelProduct {
   LI: Float32Array;
   recG: Float32Array;
 }
-
-/** The kernel address of a view of the kernels' memory. */
-const at = (a: { byteOffset: number }) => a.byteOffset;
 
 /**
  * out[b, j] = sum_k V[j, k] li[b, k] for all B samples at once: li [B, N] times V^T. V is
