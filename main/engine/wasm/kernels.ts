@@ -29,7 +29,7 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** The kernel address of a view of the kernels' memory (its byteOffset). */
 export const at = (a: { byteOffset: number }) => a.byteOffset;
 
-/** The kernels' exports (assembly/kernels.ts documents each). Addresses are bytes. */
+/** The kernels' exports (assembly/, entry kernels.ts; each is documented where it is defined). Addresses are bytes. */
 /** f32 of packPanels' output for w [rows, cols]: ceil(rows / 8) panels of [cols, 8]. */
 export const panelLength = (rows: number, cols: number) => Math.ceil(rows / 8) * 8 * cols;
 
